@@ -1,0 +1,154 @@
+// swift-tools-version: 6.3
+import PackageDescription
+
+/// Settings shared by every target of ours (style.md section 1).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "chatshell",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chatshell", targets: ["ChatShell"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+    ],
+    targets: [
+        // MARK: - C shims
+        .systemLibrary(name: "CReadline", path: "Sources/CShims/CReadline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CShims/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPoppler",
+            path: "Sources/CShims/CPoppler",
+            pkgConfig: "poppler-glib",
+            providers: [.apt(["libpoppler-glib-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CShims/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        // MARK: - Modules, top to bottom (architecture.md section 1)
+        .executableTarget(
+            name: "ChatShell",
+            dependencies: [
+                "Bridge", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Bridge",
+            dependencies: [
+                "Commands", "Session", "ChatClient", "ChatAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Engine", "ChatAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/openapi.json")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Commands",
+            dependencies: ["Session", "ChatClient", "ChatAPI"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Session",
+            dependencies: ["ChatAPI"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ChatClient",
+            dependencies: ["Engine", "ChatAPI", "CCurl"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "ChatAPI", "CPoppler", "CLibXML2",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ChatAPI",
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - Tests
+        .target(
+            name: "ChatTestSupport",
+            dependencies: ["Commands", "Session", "ChatClient", "Engine", "ChatAPI"],
+            path: "Tests/ChatTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ChatAPITests", dependencies: ["ChatAPI"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatClientTests",
+            dependencies: ["ChatClient", "Engine", "Server", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SessionTests",
+            dependencies: ["Session", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CommandsTests",
+            dependencies: ["Commands", "Session", "ChatClient", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "Engine", "ChatClient", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BridgeTests",
+            dependencies: ["Bridge", "Commands", "Session", "ChatClient", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChatShellTests",
+            dependencies: ["ChatShell", "Session", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,76 @@
+/// `GET /capabilities` (http-api.md section 3).
+public struct Capabilities: Codable, Sendable, Hashable {
+    /// The server's name and version.
+    public struct ServerInfo: Codable, Sendable, Hashable {
+        public var name: String
+        public var version: String
+    }
+
+    /// Optional features this server offers.
+    public struct Features: Codable, Sendable, Hashable {
+        public var registration = true
+        public var anonymousSessions = true
+        public var conversations = true
+        public var compare = true
+        public var compareStream = true
+        public var personalMemory = true
+        public var memoryCapture = true
+        public var sharedMemory = true
+        public var sharedDocuments = true
+    }
+
+    /// Limits clients should respect.
+    public struct Limits: Codable, Sendable, Hashable {
+        public var maxUploadBytes: Int
+        public var maxJsonBodyBytes = 1_048_576
+        public var maxQueryChars = 4000
+        public var defaultTopK = 5
+        public var maxTopK = 20
+        public var compareMinDocuments = 2
+        public var compareMaxDocuments = 5
+        public var maxMemoryChars = 2000
+    }
+
+    /// What can be uploaded.
+    public struct Upload: Codable, Sendable, Hashable {
+        public var types = ["txt", "md", "html", "pdf", "docx"]
+        public var extensions = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"]
+    }
+
+    /// What a stream may carry.
+    public struct Stream: Codable, Sendable, Hashable {
+        public var events = ["meta", "status", "sources", "token", "citation", "done", "error"]
+        public var heartbeatS = 15
+    }
+
+    public var apiVersion = "1"
+    public var server: ServerInfo
+    public var generator: String
+    @Nullable public var model: String?
+    public var features = Features()
+    public var limits: Limits
+    public var upload = Upload()
+    public var stream = Stream()
+
+    public init(version: String, generator: String, model: String? = nil, maxUploadBytes: Int) {
+        self.server = ServerInfo(name: "chatshell", version: version)
+        self.generator = generator
+        self.model = model
+        self.limits = Limits(maxUploadBytes: maxUploadBytes)
+    }
+}
+
+/// `GET /health`.
+public struct Health: Codable, Sendable, Hashable {
+    public var status: String
+    public var version: String
+    public var apiVersion: String
+    public var time: String
+
+    public init(status: String, version: String, time: String) {
+        self.status = status
+        self.version = version
+        self.apiVersion = "1"
+        self.time = time
+    }
+}

@@ -1,0 +1,51 @@
+/// The body of `POST /compare` (http-api.md section 8).
+public struct CompareRequest: Codable, Sendable, Hashable {
+    public var documentIds: [String]
+    public var query: String?
+
+    public init(documentIds: [String], query: String? = nil) {
+        self.documentIds = documentIds
+        self.query = query
+    }
+}
+
+/// What a comparison found, with `[n]` markers resolving through `sources`.
+public struct ComparisonResult: Codable, Sendable, Hashable {
+    public var comparisonId: String
+    public var documentIds: [String]
+    public var query: String
+    public var similarities: [String]
+    public var differences: [String]
+    public var crossDocumentInsights: [String]
+    public var report: String
+    public var sources: [Source]
+    public var citations: [Citation]
+    public var usage: Usage
+    public var timingsMs: Timings
+
+    public init(
+        comparisonId: String,
+        documentIds: [String],
+        query: String,
+        similarities: [String],
+        differences: [String],
+        crossDocumentInsights: [String],
+        report: String,
+        sources: [Source],
+        citations: [Citation],
+        usage: Usage,
+        timingsMs: Timings
+    ) {
+        self.comparisonId = comparisonId
+        self.documentIds = documentIds
+        self.query = query
+        self.similarities = similarities
+        self.differences = differences
+        self.crossDocumentInsights = crossDocumentInsights
+        self.report = report
+        self.sources = sources
+        self.citations = citations
+        self.usage = usage
+        self.timingsMs = timingsMs
+    }
+}

@@ -1,0 +1,70 @@
+/// A machine-readable error code of the HTTP API (http-api.md section 2) or of the bridge (bridge.md 4.6).
+///
+/// Open-ended on purpose: a client meeting a code it does not know keeps it and branches on the HTTP status.
+public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    // MARK: - 400, 401, 403
+    public static let invalidRequest = ErrorCode("invalid_request")
+    public static let authRequired = ErrorCode("auth_required")
+    public static let invalidCredentials = ErrorCode("invalid_credentials")
+    public static let invalidToken = ErrorCode("invalid_token")
+    public static let tokenExpired = ErrorCode("token_expired")
+    public static let refreshTokenInvalid = ErrorCode("refresh_token_invalid")
+    public static let refreshTokenReused = ErrorCode("refresh_token_reused")
+    public static let forbidden = ErrorCode("forbidden")
+    // MARK: - 404, 405, 409
+    public static let notFound = ErrorCode("not_found")
+    public static let documentNotFound = ErrorCode("document_not_found")
+    public static let chunkNotFound = ErrorCode("chunk_not_found")
+    public static let conversationNotFound = ErrorCode("conversation_not_found")
+    public static let memoryNotFound = ErrorCode("memory_not_found")
+    public static let userNotFound = ErrorCode("user_not_found")
+    public static let methodNotAllowed = ErrorCode("method_not_allowed")
+    public static let emailTaken = ErrorCode("email_taken")
+    public static let documentNotReady = ErrorCode("document_not_ready")
+    public static let lastAdmin = ErrorCode("last_admin")
+    // MARK: - 413, 415, 422
+    public static let payloadTooLarge = ErrorCode("payload_too_large")
+    public static let fileTooLarge = ErrorCode("file_too_large")
+    public static let unsupportedContentType = ErrorCode("unsupported_content_type")
+    public static let unsupportedFileType = ErrorCode("unsupported_file_type")
+    public static let validationError = ErrorCode("validation_error")
+    public static let emptyFile = ErrorCode("empty_file")
+    public static let invalidFile = ErrorCode("invalid_file")
+    // MARK: - 429, 5xx
+    public static let rateLimited = ErrorCode("rate_limited")
+    public static let internalError = ErrorCode("internal_error")
+    public static let llmUnavailable = ErrorCode("llm_unavailable")
+    public static let serviceUnavailable = ErrorCode("service_unavailable")
+    public static let timeout = ErrorCode("timeout")
+    // MARK: - Client and bridge side
+    public static let unknownCommand = ErrorCode("unknown_command")
+    public static let badRequest = ErrorCode("bad_request")
+    public static let forbiddenCommand = ErrorCode("forbidden_command")
+    public static let backendUnavailable = ErrorCode("backend_unavailable")
+    public static let cancelled = ErrorCode("cancelled")
+    public static let interrupted = ErrorCode("interrupted")
+    public static let parseError = ErrorCode("parse_error")
+    public static let tooLarge = ErrorCode("too_large")
+    public static let unknownOp = ErrorCode("unknown_op")
+    public static let duplicateId = ErrorCode("duplicate_id")
+
+    /// Whether a request that failed with this code may succeed when retried (http-api.md 6, bridge.md 4.6).
+    public var isRetryable: Bool {
+        [.llmUnavailable, .serviceUnavailable, .timeout, .rateLimited, .backendUnavailable, .interrupted]
+            .contains(self)
+    }
+}

@@ -1,0 +1,22 @@
+/// Why an answer ended (http-api.md section 6); open-ended for forward compatibility.
+public struct FinishReason: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public static let stop = FinishReason(rawValue: "stop")
+    public static let length = FinishReason(rawValue: "length")
+    public static let cancelled = FinishReason(rawValue: "cancelled")
+    public static let noContext = FinishReason(rawValue: "no_context")
+    /// Stored on assistant messages whose stream ended with an error.
+    public static let error = FinishReason(rawValue: "error")
+}

@@ -1,0 +1,134 @@
+public import ChatAPI
+public import Foundation
+
+/// An answer or comparison in flight: events arrive as the backend produces them.
+///
+/// Dropping the stream or cancelling its consumer stops the work: in-process the engine task is cancelled,
+/// remotely the transfer is aborted and the server cancels on disconnect.
+public typealias AnswerStream = AsyncThrowingStream<StreamEvent, any Error>
+
+/// Which kind of backend a client talks to.
+public enum BackendKind: Sendable, Equatable {
+    /// The in-process engine on a local data directory.
+    case embedded(dataDirectory: String)
+    /// A `chatshell serve` instance.
+    case remote(server: String)
+
+    /// How `/whoami` and the banner name it.
+    public var description: String {
+        switch self {
+        case .embedded: "local store"
+        case .remote(let server): server
+        }
+    }
+}
+
+/// The one interface between the client (REPL, `ask`, bridge, replay, eval) and a document Q&A backend.
+///
+/// `EmbeddedBackend` runs the engine in-process; `RemoteBackend` speaks the HTTP API. Both produce the same
+/// objects, error codes and event sequences (http-api.md), so callers cannot tell them apart but by `kind`.
+public protocol Backend: Sendable {
+    /// Which backend this is.
+    var kind: BackendKind { get }
+
+    // MARK: - Meta
+    /// What the backend offers (`GET /capabilities`).
+    func capabilities() async throws -> Capabilities
+
+    // MARK: - Identity
+    /// Creates an account and signs in.
+    func register(email: String, password: String) async throws -> TokenResponse
+    /// Signs in.
+    func login(email: String, password: String) async throws -> TokenResponse
+    /// Signs out and forgets the stored tokens.
+    func logout() async throws
+    /// Who the caller is.
+    func whoAmI() async throws -> Identity
+
+    // MARK: - Ask
+    /// Asks a question; returns once the request is accepted (validation errors are thrown).
+    func ask(_ request: QueryRequest) async throws -> AnswerStream
+
+    // MARK: - Documents
+    /// Uploads a local file; `shared` uploads go to the shared scope (admins only).
+    func upload(file: URL, title: String?, shared: Bool) async throws -> UploadResponse
+    /// Processing state of an upload.
+    func documentStatus(id: String) async throws -> DocumentStatus
+    /// Documents visible to the caller, newest first.
+    func documents(scope: String?, limit: Int, offset: Int) async throws -> Page<Document>
+    /// One document.
+    func document(id: String) async throws -> Document
+    /// Deletes a document; `shared` deletes through the admin route.
+    func deleteDocument(id: String, shared: Bool) async throws -> Deleted
+    /// One passage in full.
+    func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail
+
+    // MARK: - Conversations
+    /// The caller's conversations, most recently updated first.
+    func conversations(limit: Int, offset: Int) async throws -> Page<ConversationSummary>
+    /// One conversation with its messages.
+    func conversation(id: String) async throws -> ConversationDetail
+    /// Deletes a conversation.
+    func deleteConversation(id: String) async throws -> Deleted
+
+    // MARK: - Compare
+    /// Compares two to five documents; `done` carries the `ComparisonResult`.
+    func compare(_ request: CompareRequest) async throws -> AnswerStream
+
+    // MARK: - Memory
+    /// The caller's personal memories.
+    func memories(limit: Int, offset: Int) async throws -> Page<Memory>
+    /// Stores a personal memory (an equal one is returned instead of a copy).
+    func remember(_ content: String) async throws -> Memory
+    /// Deletes a personal memory.
+    func forget(id: String) async throws -> Deleted
+
+    // MARK: - Admin
+    /// Shared memories.
+    func sharedMemories(limit: Int, offset: Int) async throws -> Page<Memory>
+    /// Adds a shared memory.
+    func addSharedMemory(_ content: String) async throws -> Memory
+    /// Deletes a shared memory.
+    func deleteSharedMemory(id: String) async throws -> Deleted
+    /// All accounts.
+    func users(limit: Int, offset: Int) async throws -> Page<AdminUser>
+    /// Changes an account's role.
+    func setRole(userId: String, role: Role) async throws -> UserInfo
+}
+
+extension Backend {
+    /// Runs a question to its end and folds the stream into the `POST /query` body.
+    public func query(_ request: QueryRequest) async throws -> QueryResponse {
+        var sources: [Source] = []
+        var requestId: String?
+        for try await event in try await ask(request) {
+            switch event {
+            case .meta(let meta): requestId = meta.requestId
+            case .sources(let list): sources = list
+            case .done(let done): return QueryResponse(done: done, sources: sources, requestId: requestId)
+            case .error(let error):
+                throw BackendError.api(
+                    ErrorBody.Detail(
+                        code: error.code,
+                        message: error.message,
+                        status: error.code.streamStatus,
+                        requestId: error.requestId
+                    )
+                )
+            default: continue
+            }
+        }
+        throw BackendError.transport("the answer stream ended without a done event")
+    }
+}
+
+extension ErrorCode {
+    /// The HTTP status the JSON twin of a stream answers with for a stream error code.
+    public var streamStatus: Int {
+        switch self {
+        case .llmUnavailable, .serviceUnavailable: 503
+        case .timeout: 504
+        default: 500
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// A semantic role of a piece of output; ChatShell maps roles to ANSI or to nothing (repl.md section 3).
+public enum TextStyle: Sendable, Hashable {
+    case plain
+    /// Secondary text: the Sources list, hints, counts.
+    case dim
+    /// A `[n]` citation marker.
+    case marker
+    /// An error message (red on a terminal).
+    case error
+    /// A notice that something worked.
+    case success
+    /// A heading or a label.
+    case emphasis
+}
+
+/// Output as runs of styled text; no ANSI codes ever appear in it.
+public struct StyledText: Sendable, Hashable, ExpressibleByStringLiteral {
+    /// One run of text with one style.
+    public struct Run: Sendable, Hashable {
+        public var style: TextStyle
+        public var text: String
+        public init(_ style: TextStyle, _ text: String) {
+            self.style = style
+            self.text = text
+        }
+    }
+
+    public var runs: [Run]
+
+    public init(runs: [Run] = []) { self.runs = runs }
+    public init(_ text: String, style: TextStyle = .plain) { self.runs = [Run(style, text)] }
+    public init(stringLiteral value: String) { self.init(value) }
+
+    /// The text without styles, as pipes and transcripts see it.
+    public var plain: String { runs.map(\.text).joined() }
+
+    /// Appends a run.
+    public mutating func append(_ text: String, style: TextStyle = .plain) {
+        runs.append(Run(style, text))
+    }
+
+    /// Appends another styled text.
+    public mutating func append(_ other: StyledText) {
+        runs.append(contentsOf: other.runs)
+    }
+}
