@@ -17,4 +17,11 @@ static inline CURLcode cs_curl_setopt_xferinfo_function(CURL *h, cs_curl_xferinf
     return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f);
 }
 static inline CURLcode cs_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode cs_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode cs_curl_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+// The string is owned by the handle and valid until curl_easy_cleanup; copy it before then.
+static inline CURLcode cs_curl_getinfo_string(CURL *h, CURLINFO i, const char **v) { return curl_easy_getinfo(h, i, v); }
+// CURL_READFUNC_ABORT is a macro wider than Int32 would suggest; a function keeps its type size_t.
+static inline size_t cs_curl_readfunc_abort(void) { return CURL_READFUNC_ABORT; }
+static inline long cs_curl_global_all(void) { return CURL_GLOBAL_ALL; }
 #endif

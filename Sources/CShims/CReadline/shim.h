@@ -27,4 +27,11 @@ static inline void cs_rl_set_done(int v) { rl_done = v; }
 static inline int cs_history_length(void) { return history_length; }
 static inline void cs_rl_set_filename_completion_desired(int v) { rl_filename_completion_desired = v; }
 static inline rl_compentry_func_t *cs_rl_filename_completion_function(void) { return rl_filename_completion_function; }
+// Readline exports LINES and COLUMNS by default; setenv on the reader thread would race getenv elsewhere.
+static inline void cs_rl_set_change_environment(int v) { rl_change_environment = v; }
+// A folder completed as `docs/` must not get readline's trailing space.
+static inline void cs_rl_set_completion_suppress_append(int v) { rl_completion_suppress_append = v; }
+// Only whitespace separates words, so `@`, `=` and `(` stay inside a completed e-mail, option or title.
+// A string literal has static storage, which readline requires of this pointer.
+static inline void cs_rl_use_whitespace_word_breaks(void) { rl_completer_word_break_characters = " \t\n"; }
 #endif

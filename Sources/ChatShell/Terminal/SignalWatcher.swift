@@ -1,0 +1,204 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// The process's SIGINT (and SIGWINCH) handling for the interactive REPL.
+///
+/// A C-level `sigaction` handler writes one byte into a self-pipe (the only async-signal-safe way out of a
+/// handler); a dispatcher thread reads the pipe and routes each signal to exactly one place:
+///
+/// - while a line reader shows a prompt, to that reader (`attachPrompt(_:)`): Ctrl-C clears the typed text;
+/// - otherwise to every `interrupts()` stream (Ctrl-C while an answer streams or a command waits), which the
+///   REPL turns into cancelling that work. Nothing exits the process on SIGINT once the watcher is installed.
+///
+/// A signal arriving when neither is listening (between an answer and the next prompt) is dropped.
+///
+/// How the REPL loop uses it:
+///
+/// ```swift
+/// let signals = SignalWatcher.install()          // once, before the first prompt
+/// let reader = ReadlineLineReader(historyFile: path, completer: completer, signals: signals)
+/// while true {
+///     switch await reader.readLine(prompt: "> ") {   // Ctrl-C here comes back as .interrupt
+///     case .endOfInput: save and exit
+///     case .interrupt: drop any open """ block; continue
+///     case .line(let text):
+///         // Subscribes before the work starts, cancels the work on every Ctrl-C, unsubscribes at the end.
+///         try await signals.cancellingOnInterrupt { try await runTurn(text) }
+///     }
+/// }
+/// ```
+final class SignalWatcher: Sendable {
+    /// A signal as the watcher routes it.
+    enum Signal: Sendable, Equatable {
+        /// SIGINT: Ctrl-C.
+        case interrupt
+        /// SIGWINCH: the terminal changed size.
+        case resize
+    }
+
+    private struct State {
+        var promptSink: (@Sendable (Signal) -> Void)?
+        var subscribers: [Int: AsyncStream<Void>.Continuation] = [:]
+        var nextSubscriberID = 0
+    }
+
+    private let state = Mutex(State())
+
+    private static let installed = Mutex<SignalWatcher?>(nil)
+
+    private init() {}
+
+    /// Installs the handlers for SIGINT and SIGWINCH, ignores SIGPIPE, and starts the dispatcher thread.
+    ///
+    /// Idempotent: later calls return the same watcher. Only the interactive REPL should call it; `ask`, `serve`
+    /// and the bridge keep the default SIGINT behaviour.
+    ///
+    /// - Returns: the process-wide watcher.
+    static func install() -> SignalWatcher {
+        installed.withLock { existing in
+            if let existing { return existing }
+            let watcher = SignalWatcher()
+            // Creating the pipe before the handler is installed means the handler only ever sees a ready fd.
+            let pipe = signalPipe
+            ignoreBrokenPipe()
+            for signo in [SIGINT, SIGWINCH] {
+                var action = sigaction()
+                action.__sigaction_handler.sa_handler = signalHandler
+                sigemptyset(&action.sa_mask)
+                // SA_RESTART keeps reads and writes elsewhere in the process from failing with EINTR.
+                action.sa_flags = SA_RESTART
+                sigaction(signo, &action, nil)
+            }
+            watcher.startDispatcher(readFD: pipe.read)
+            existing = watcher
+            return watcher
+        }
+    }
+
+    /// Ignores SIGPIPE so a write to a closed pipe fails with `EPIPE` (which `TerminalWriter` handles) instead
+    /// of killing the process.
+    static func ignoreBrokenPipe() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    // MARK: - Interrupts as a sequence
+
+    /// A stream that yields once per Ctrl-C pressed while no prompt is showing.
+    ///
+    /// Subscribe before starting the work that a Ctrl-C should stop, and end the iteration (cancel the task that
+    /// iterates) when the work is over. Presses that arrive faster than they are consumed collapse into one.
+    ///
+    /// - Returns: a stream that finishes when its iterating task is cancelled.
+    func interrupts() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let id = state.withLock { state in
+            let id = state.nextSubscriberID
+            state.nextSubscriberID += 1
+            state.subscribers[id] = continuation
+            return id
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Runs `operation` in a child task and cancels that task on every Ctrl-C until it returns.
+    ///
+    /// No number of presses ends the process: each one only cancels. The operation sees cancellation as a thrown
+    /// `CancellationError` or `Task.isCancelled`, and keeps whatever partial result it wants to keep.
+    ///
+    /// - Parameter operation: the answer stream, the `/compare` stream, or an upload's waiting.
+    /// - Returns: what `operation` returns.
+    /// - Throws: what `operation` throws, `CancellationError` included.
+    func cancellingOnInterrupt<T: Sendable>(
+        _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let interrupts = interrupts()
+        let work = Task { try await operation() }
+        let watcher = Task {
+            for await _ in interrupts { work.cancel() }
+        }
+        defer { watcher.cancel() }
+        return try await withTaskCancellationHandler {
+            try await work.value
+        } onCancel: {
+            work.cancel()
+        }
+    }
+
+    // MARK: - Prompt routing (line readers)
+
+    /// Routes every signal to `sink` until `detachPrompt()`; interrupt streams get nothing meanwhile.
+    ///
+    /// Called by a line reader when it starts showing a prompt. The sink runs on the dispatcher thread and must
+    /// only hand the signal over (the readline reader writes a byte into its own wake-up pipe).
+    ///
+    /// - Parameter sink: receives each signal.
+    func attachPrompt(_ sink: @escaping @Sendable (Signal) -> Void) {
+        state.withLock { $0.promptSink = sink }
+    }
+
+    /// Ends the routing set up by `attachPrompt(_:)`.
+    func detachPrompt() {
+        state.withLock { $0.promptSink = nil }
+    }
+
+    /// Routes one signal as if it had arrived from the kernel (the dispatcher thread and tests use it).
+    ///
+    /// - Parameter signal: the signal to route.
+    func deliver(_ signal: Signal) {
+        let (sink, subscribers) = state.withLock { ($0.promptSink, Array($0.subscribers.values)) }
+        if let sink {
+            sink(signal)
+        } else if signal == .interrupt {
+            for subscriber in subscribers { subscriber.yield() }
+        }
+    }
+
+    private func startDispatcher(readFD: Int32) {
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 64)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                if count == 0 { return }
+                for byte in buffer[0..<count] {
+                    deliver(byte == SignalByte.resize ? .resize : .interrupt)
+                }
+            }
+        }
+        thread.name = "chatshell.signals"
+        thread.start()
+    }
+}
+
+// MARK: - C glue
+
+/// The bytes the handler writes into the self-pipe (literals, so the handler touches no lazily built value).
+private enum SignalByte {
+    static let interrupt: UInt8 = 0x49
+    static let resize: UInt8 = 0x57
+}
+
+/// The self-pipe: `(read, write)`. An immutable global, created on first use (from `install()`, before any
+/// handler exists), so the handler reads an already-initialised value.
+private let signalPipe: (read: Int32, write: Int32) = {
+    var fds: [Int32] = [-1, -1]
+    guard pipe2(&fds, O_CLOEXEC) == 0 else { return (-1, -1) }
+    // A full pipe (thousands of unread presses) must drop a byte, never block inside the handler.
+    _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+    return (fds[0], fds[1])
+}()
+
+/// Runs in signal context: only `write(2)` and `errno`, both async-signal-safe.
+private let signalHandler: @convention(c) (Int32) -> Void = { signo in
+    let savedErrno = errno
+    var byte: UInt8 = signo == SIGWINCH ? 0x57 : 0x49
+    _ = write(signalPipe.write, &byte, 1)
+    errno = savedErrno
+}

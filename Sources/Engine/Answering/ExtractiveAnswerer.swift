@@ -1,0 +1,133 @@
+import ChatAPI
+import Foundation
+
+/// The offline, deterministic answerer: quotes the one to three source sentences that best answer the question,
+/// each with its `[n]`, and abstains when the evidence is weak (architecture.md section 7).
+public struct ExtractiveAnswerer: Answerer {
+    public let model = "extractive"
+    let tuning: RetrievalTuning
+
+    public init(tuning: RetrievalTuning = RetrievalTuning()) {
+        self.tuning = tuning
+    }
+
+    /// A sentence of a source, scored against the question.
+    private struct Candidate {
+        var sourceNumber: Int
+        var position: Int
+        var text: String
+        var matched: Set<QueryTerm>
+        var coverage: Double
+        var score: Double
+    }
+
+    public func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
+        guard let text = compose(context) else { return .abstain }
+        return .stream(Self.words(of: text))
+    }
+
+    /// The answer text, or nil to abstain.
+    func compose(_ context: AnswerContext) -> String? {
+        let terms = QueryAnalyzer.terms(context.question)
+        guard !terms.isEmpty, !context.sources.isEmpty else { return nil }
+
+        // A distinctive identifier that no source mentions means the question is about something else.
+        let sourceMatchers = context.sources.map { TermMatcher($0.title + "\n" + ($0.heading ?? "") + "\n" + $0.text) }
+        for term in terms where term.isIdentifier {
+            guard sourceMatchers.contains(where: { $0.contains(term) }) else { return nil }
+        }
+
+        var weights: [QueryTerm: Double] = [:]
+        for term in terms {
+            weights[term] = context.inverseDocumentFrequency(term.text) * (term.isIdentifier ? 2 : 1)
+        }
+        let totalWeight = weights.values.reduce(0, +)
+        guard totalWeight > 0 else { return nil }
+        let own = Set(terms.map(\.text))
+        let previousTerms = context.previousQuestion.map(QueryAnalyzer.terms)?.filter { !own.contains($0.text) } ?? []
+
+        var candidates: [Candidate] = []
+        for source in context.sources {
+            let contextMatcher = TermMatcher(source.title + "\n" + (source.heading ?? ""))
+            let sentences = SentenceSplitter.split(source.text)
+            for (position, sentence) in sentences.enumerated() {
+                // A bare heading line states no fact.
+                if let heading = source.heading, sentence == heading { continue }
+                guard sentence.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
+                let matcher = TermMatcher(sentence)
+                let matched = Set(terms.filter(matcher.contains))
+                guard !matched.isEmpty else { continue }
+                let fromContext = terms.filter { !matched.contains($0) && contextMatcher.contains($0) }
+                let direct = matched.reduce(0) { $0 + weights[$1, default: 0] }
+                let indirect = fromContext.reduce(0) { $0 + weights[$1, default: 0] }
+                let previous = previousTerms.filter { matcher.contains($0) || contextMatcher.contains($0) }
+                    .reduce(0) { $0 + context.inverseDocumentFrequency($1.text) }
+                var score = direct + 0.5 * indirect + 0.3 * previous
+                // Facts are mostly figures; among equals prefer the sentence that states one, then the better
+                // ranked source.
+                if sentence.contains(where: \.isNumber) { score += 0.05 * totalWeight }
+                score += 0.01 * totalWeight / Double(source.n)
+                candidates.append(
+                    Candidate(
+                        sourceNumber: source.n,
+                        position: position,
+                        text: sentence,
+                        matched: matched,
+                        coverage: (direct + indirect) / totalWeight,
+                        score: score
+                    )
+                )
+            }
+        }
+
+        let ranked = candidates.sorted {
+            $0.score != $1.score ? $0.score > $1.score : ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position)
+        }
+        guard let best = ranked.first, best.coverage >= tuning.minimumCoverage else { return nil }
+
+        var picks = [best]
+        var covered = best.matched
+        for candidate in ranked.dropFirst() where picks.count < tuning.maxAnswerSentences {
+            guard candidate.score >= 0.5 * best.score, !candidate.matched.isSubset(of: covered) else { continue }
+            guard !picks.contains(where: { $0.text == candidate.text }) else { continue }
+            picks.append(candidate)
+            covered.formUnion(candidate.matched)
+        }
+        picks.sort { ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position) }
+        return picks.map { Self.cite($0.text, n: $0.sourceNumber) }.joined(separator: " ")
+    }
+
+    /// Puts the marker before the sentence's final punctuation, or adds it with a full stop.
+    static func cite(_ sentence: String, n: Int) -> String {
+        var body = sentence
+        var end = "."
+        if let last = body.last, ".!?".contains(last) {
+            end = String(last)
+            body.removeLast()
+        } else if let last = body.last, ";:,".contains(last) {
+            body.removeLast()
+        }
+        return body + " [\(n)]" + end
+    }
+
+    /// Streams text word by word, each word with its following space, so a marker never splits.
+    static func words(of text: String) -> AsyncThrowingStream<AnswerFragment, any Error> {
+        var pieces: [String] = []
+        var current = ""
+        for character in text {
+            current.append(character)
+            if character == " " {
+                pieces.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { pieces.append(current) }
+        let tokens = pieces
+        let words = text.split(separator: " ").count
+        return AsyncThrowingStream { continuation in
+            for token in tokens { continuation.yield(.text(token)) }
+            continuation.yield(.usage(Usage(promptTokens: 0, completionTokens: words)))
+            continuation.finish()
+        }
+    }
+}

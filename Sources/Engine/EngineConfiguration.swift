@@ -1,0 +1,33 @@
+public import Foundation
+
+/// Everything a `KnowledgeBase` needs from its host, with defaults for live use.
+public struct EngineConfiguration: Sendable {
+    /// The folder holding `chatshell.sqlite` (and, for a server, its JWT secret).
+    public var dataDirectory: URL
+    /// The largest upload accepted, in bytes (http-api.md section 10).
+    public var maxUploadBytes: Int
+    /// The clock; transcripts inject a fixed one.
+    public var now: @Sendable () -> Date
+    /// Makes ids with a kind prefix; transcripts inject a sequential one.
+    public var makeId: @Sendable (_ prefix: String) -> String
+    /// Retrieval and answering constants.
+    public var tuning: RetrievalTuning
+    /// The generator of answers; nil means the built-in extractive one.
+    public var answerer: (any Answerer)?
+
+    public init(
+        dataDirectory: URL,
+        maxUploadBytes: Int = 52_428_800,
+        now: @escaping @Sendable () -> Date = { Date() },
+        makeId: @escaping @Sendable (String) -> String = IdGenerator.random,
+        tuning: RetrievalTuning = RetrievalTuning(),
+        answerer: (any Answerer)? = nil
+    ) {
+        self.dataDirectory = dataDirectory
+        self.maxUploadBytes = maxUploadBytes
+        self.now = now
+        self.makeId = makeId
+        self.tuning = tuning
+        self.answerer = answerer
+    }
+}

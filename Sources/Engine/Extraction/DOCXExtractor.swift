@@ -1,0 +1,340 @@
+public import Foundation
+import FoundationXML
+import ZIPFoundation
+
+/// Reads Word documents: the ZIP container through ZIPFoundation, `word/document.xml` through an event parser,
+/// keeping paragraphs and tables in document order.
+public struct DOCXExtractor: TextExtractor {
+    public init() {}
+
+    /// Extracts the blocks of a `.docx` file.
+    ///
+    /// - Parameters:
+    ///   - data: the file's bytes.
+    ///   - filename: the name, for messages.
+    /// - Returns: the blocks in reading order; the title is the `dc:title` property, else the first Title or
+    ///   Heading 1 paragraph.
+    /// - Throws: `EngineError.invalidFile` with reason `notDOCX` when the container or its main part is unreadable.
+    public func extract(_ data: Data, filename: String) throws(EngineError) -> ExtractedDocument {
+        guard let archive = try? Archive(data: data, accessMode: .read),
+            let main = Self.read("word/document.xml", from: archive)
+        else {
+            throw .invalidFile(filename: filename, reason: .notDOCX)
+        }
+        let styles = Self.read("word/styles.xml", from: archive).map(StyleTable.init) ?? StyleTable()
+        let body = DocumentBodyReader(styles: styles)
+        let parser = XMLParser(data: main)
+        parser.delegate = body
+        guard parser.parse() else {
+            throw .invalidFile(filename: filename, reason: .notDOCX)
+        }
+        let propertyTitle = Self.read("docProps/core.xml", from: archive).flatMap(Self.coreTitle)
+        return ExtractedDocument(title: propertyTitle ?? body.firstTitle, blocks: body.blocks)
+    }
+
+    /// Whether the bytes are a readable ZIP holding `word/document.xml` (check 9 of the upload rules).
+    static func hasMainDocument(_ data: Data) -> Bool {
+        guard let archive = try? Archive(data: data, accessMode: .read) else { return false }
+        return read("word/document.xml", from: archive) != nil
+    }
+
+    private static func read(_ path: String, from archive: Archive) -> Data? {
+        guard let entry = archive[path] else { return nil }
+        var contents = Data()
+        do {
+            _ = try archive.extract(entry) { contents.append($0) }
+        } catch {
+            return nil
+        }
+        return contents
+    }
+
+    private static func coreTitle(_ data: Data) -> String? {
+        let reader = CoreTitleReader()
+        let parser = XMLParser(data: data)
+        parser.delegate = reader
+        _ = parser.parse()
+        let title = Extractors.collapseWhitespace(reader.title)
+        return title.isEmpty ? nil : title
+    }
+}
+
+// MARK: - Styles
+
+/// What a paragraph style means for extraction, read from `word/styles.xml` so that renamed or translated
+/// styles (`berschrift1` named "heading 1") are still recognised.
+private struct StyleTable {
+    enum Role: Equatable {
+        case heading(Int)
+        case list
+        case body
+    }
+
+    private var roles: [String: Role] = [:]
+
+    init() {}
+
+    init(data: Data) {
+        let reader = StyleReader()
+        let parser = XMLParser(data: data)
+        parser.delegate = reader
+        _ = parser.parse()
+        for style in reader.styles {
+            let role = Self.role(named: style.name, outlineLevel: style.outlineLevel)
+            roles[style.id] = role == .body ? Self.role(named: style.id, outlineLevel: nil) : role
+        }
+    }
+
+    func role(of styleID: String) -> Role {
+        roles[styleID] ?? Self.role(named: styleID, outlineLevel: nil)
+    }
+
+    private static func role(named name: String, outlineLevel: Int?) -> Role {
+        let key = name.lowercased().filter { !$0.isWhitespace }
+        if key == "title" { return .heading(1) }
+        if key.hasPrefix("heading"), let level = Int(key.dropFirst("heading".count)), (1...9).contains(level) {
+            return .heading(min(level, 6))
+        }
+        if let outlineLevel, (0...5).contains(outlineLevel) { return .heading(outlineLevel + 1) }
+        if key.hasPrefix("list") { return .list }
+        return .body
+    }
+}
+
+private final class StyleReader: NSObject, XMLParserDelegate {
+    struct Style {
+        var id: String
+        var name: String
+        var outlineLevel: Int?
+    }
+
+    var styles: [Style] = []
+    private var current: Style?
+
+    func parser(
+        _ parser: XMLParser,
+        didStartElement elementName: String,
+        namespaceURI: String?,
+        qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        switch elementName {
+        case "w:style" where attributes["w:type"] == "paragraph":
+            current = Style(id: attributes["w:styleId"] ?? "", name: "", outlineLevel: nil)
+        case "w:name":
+            current?.name = attributes["w:val"] ?? ""
+        case "w:outlineLvl":
+            current?.outlineLevel = attributes["w:val"].flatMap { Int($0) }
+        default:
+            break
+        }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        if elementName == "w:style", let style = current {
+            styles.append(style)
+            current = nil
+        }
+    }
+}
+
+private final class CoreTitleReader: NSObject, XMLParserDelegate {
+    var title = ""
+    private var inTitle = false
+
+    func parser(
+        _ parser: XMLParser,
+        didStartElement elementName: String,
+        namespaceURI: String?,
+        qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        inTitle = elementName == "dc:title"
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if inTitle { title += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        inTitle = false
+    }
+}
+
+// MARK: - Document body
+
+/// Turns `w:p` and `w:tbl` events into blocks. Names carry the `w:` prefix because namespace processing is off.
+private final class DocumentBodyReader: NSObject, XMLParserDelegate {
+    private let styles: StyleTable
+    private(set) var blocks: [TextBlock] = []
+    private(set) var firstTitle: String?
+
+    private struct Paragraph {
+        var text = ""
+        var style: String?
+        var outlineLevel: Int?
+        var isNumbered = false
+        var allBold = true
+    }
+
+    private struct Table {
+        var rows: [[String]] = []
+        var row: [String]?
+        var cell: String?
+        var firstRowIsHeader = false
+        var firstRowBold = true
+    }
+
+    private var paragraph: Paragraph?
+    private var tables: [Table] = []
+    private var inText = false
+    private var inRunProperties = false
+    private var inParagraphProperties = false
+    private var runBold = false
+    private var inDeleted = 0
+
+    init(styles: StyleTable) {
+        self.styles = styles
+    }
+
+    func parser(
+        _ parser: XMLParser,
+        didStartElement elementName: String,
+        namespaceURI: String?,
+        qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        switch elementName {
+        case "w:p":
+            paragraph = Paragraph()
+        case "w:pStyle":
+            paragraph?.style = attributes["w:val"]
+        case "w:outlineLvl" where paragraph != nil && !inRunProperties:
+            paragraph?.outlineLevel = attributes["w:val"].flatMap { Int($0) }
+        case "w:numPr":
+            paragraph?.isNumbered = true
+        case "w:r":
+            runBold = false
+        case "w:rPr":
+            inRunProperties = true
+        case "w:pPr":
+            inParagraphProperties = true
+        case "w:b" where inRunProperties:
+            runBold = attributes["w:val"].map { !["0", "false", "off"].contains($0) } ?? true
+        case "w:t":
+            inText = inDeleted == 0
+        case "w:tab":
+            // Tab stops in paragraph properties share the element name with tab characters in runs.
+            if !inParagraphProperties { paragraph?.text += "\t" }
+        case "w:br", "w:cr":
+            paragraph?.text += "\n"
+        case "w:noBreakHyphen":
+            paragraph?.text += "-"
+        case "w:del", "w:moveFrom":
+            inDeleted += 1
+        case "w:tbl":
+            tables.append(Table())
+        case "w:tblLook":
+            // `firstRow="1"` (or bit 0x20 of the older hex `w:val`) styles the first row as the header.
+            let firstRow = attributes["w:firstRow"].map { $0 == "1" || $0 == "true" }
+            let legacy = attributes["w:val"].flatMap { Int($0, radix: 16) }.map { $0 & 0x20 != 0 }
+            if tables.indices.last != nil, firstRow ?? legacy ?? false, tables[tables.count - 1].rows.isEmpty {
+                tables[tables.count - 1].firstRowIsHeader = true
+            }
+        case "w:tblHeader":
+            if tables.indices.last != nil, tables[tables.count - 1].rows.isEmpty {
+                tables[tables.count - 1].firstRowIsHeader = true
+            }
+        case "w:tr":
+            if !tables.isEmpty { tables[tables.count - 1].row = [] }
+        case "w:tc":
+            if !tables.isEmpty { tables[tables.count - 1].cell = "" }
+        default:
+            break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard inText, paragraph != nil else { return }
+        paragraph?.text += string
+        if !runBold, !string.allSatisfy(\.isWhitespace) { paragraph?.allBold = false }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        switch elementName {
+        case "w:t":
+            inText = false
+        case "w:rPr":
+            inRunProperties = false
+        case "w:pPr":
+            inParagraphProperties = false
+        case "w:del", "w:moveFrom":
+            inDeleted = max(0, inDeleted - 1)
+        case "w:p":
+            if let finished = paragraph { endParagraph(finished) }
+            paragraph = nil
+        case "w:tc":
+            guard var table = tables.popLast() else { return }
+            if let cell = table.cell { table.row?.append(cell) }
+            table.cell = nil
+            tables.append(table)
+        case "w:tr":
+            guard var table = tables.popLast() else { return }
+            if let row = table.row, row.contains(where: { !$0.isEmpty }) { table.rows.append(row) }
+            table.row = nil
+            tables.append(table)
+        case "w:tbl":
+            guard let table = tables.popLast() else { return }
+            endTable(table)
+        default:
+            break
+        }
+    }
+
+    private func endParagraph(_ finished: Paragraph) {
+        let text = finished.text.split(separator: "\n").map { Extractors.collapseWhitespace($0) }
+            .filter { !$0.isEmpty }.joined(separator: "\n")
+        guard !text.isEmpty else { return }
+        if !tables.isEmpty, tables[tables.count - 1].cell != nil {
+            var table = tables[tables.count - 1]
+            table.cell = table.cell.map { $0.isEmpty ? text : $0 + " " + text }
+            if table.rows.isEmpty, !finished.allBold { table.firstRowBold = false }
+            tables[tables.count - 1] = table
+            return
+        }
+        let role: StyleTable.Role
+        if let level = finished.outlineLevel, (0...5).contains(level) {
+            role = .heading(level + 1)
+        } else {
+            role = finished.style.map(styles.role(of:)) ?? .body
+        }
+        switch role {
+        case .heading(let level):
+            blocks.append(TextBlock(kind: .heading(level: level), text: text))
+            if firstTitle == nil, level == 1 { firstTitle = text }
+        case .list:
+            blocks.append(TextBlock(kind: .listItem, text: text))
+        case .body:
+            blocks.append(TextBlock(kind: finished.isNumbered ? .listItem : .paragraph, text: text))
+        }
+    }
+
+    private func endTable(_ table: Table) {
+        var rows = table.rows
+        guard !rows.isEmpty else { return }
+        var header: [String]?
+        if rows.count > 1, table.firstRowIsHeader || table.firstRowBold {
+            header = rows.removeFirst()
+        }
+        let rendered = rows.map { Extractors.tableRowText(cells: $0, header: header) }.filter { !$0.isEmpty }
+        if tables.isEmpty {
+            blocks.append(contentsOf: rendered.map { TextBlock(kind: .tableRow, text: $0) })
+        } else {
+            // A table inside a cell becomes part of that cell's text.
+            var outer = tables[tables.count - 1]
+            let inner = rendered.joined(separator: "; ")
+            outer.cell = outer.cell.map { $0.isEmpty ? inner : $0 + " " + inner }
+            tables[tables.count - 1] = outer
+        }
+    }
+}

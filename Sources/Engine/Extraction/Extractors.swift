@@ -1,0 +1,79 @@
+/// Picks the extractor for a document type (architecture.md section 4, step 3).
+public enum Extractors {
+    /// The extractor that reads one format.
+    ///
+    /// ```swift
+    /// let type = try UploadValidator.validate(filename: name, data: bytes)
+    /// let document = try Extractors.extractor(for: type).extract(bytes, filename: name)
+    /// ```
+    ///
+    /// - Parameter type: the validated document type.
+    /// - Returns: a stateless extractor; PDF extraction blocks, so run it off the cooperative pool.
+    public static func extractor(for type: DocumentType) -> any TextExtractor {
+        switch type {
+        case .txt: PlainTextExtractor()
+        case .md: MarkdownExtractor()
+        case .html: HTMLExtractor()
+        case .pdf: PDFExtractor()
+        case .docx: DOCXExtractor()
+        }
+    }
+
+    // MARK: - Shared text helpers
+
+    /// Collapses every run of whitespace (tabs, line ends, no-break spaces) to one space and trims the ends.
+    static func collapseWhitespace(_ text: some StringProtocol) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for character in text {
+            if character.isWhitespace {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result.append(" ") }
+                pendingSpace = false
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// Renders one table row so it reads on its own in a passage: `Header: value; Header2: value2` when the table
+    /// has a header row, else the cells joined with ` | ` (a two-cell `Label: value` row keeps its own colon).
+    ///
+    /// Empty cells are left out, so merged or blank cells do not leave dangling labels.
+    static func tableRowText(cells: [String], header: [String]?) -> String {
+        let cells = cells.map { collapseWhitespace($0) }
+        if let header {
+            let labels = header.map { collapseWhitespace($0) }
+            var parts: [String] = []
+            for (index, value) in cells.enumerated() where !value.isEmpty {
+                let label = index < labels.count ? labels[index] : ""
+                if label.isEmpty || label == value {
+                    parts.append(value)
+                } else {
+                    let separator = label.hasSuffix(":") ? " " : ": "
+                    parts.append(label + separator + value)
+                }
+            }
+            return parts.joined(separator: "; ")
+        }
+        let nonEmpty = cells.filter { !$0.isEmpty }
+        if nonEmpty.count == 2, nonEmpty[0].hasSuffix(":") {
+            return nonEmpty[0] + " " + nonEmpty[1]
+        }
+        return nonEmpty.joined(separator: " | ")
+    }
+
+    /// Whether a row looks like a table's header when no markup says so: short labels without digits and
+    /// without the trailing colon of a `Label: value` list, above rows that mostly carry figures.
+    static func looksLikeHeaderRow(_ first: [String], dataRows: [[String]]) -> Bool {
+        let labels = first.map { collapseWhitespace($0) }.filter { !$0.isEmpty }
+        guard labels.count >= 2, dataRows.count >= 2 else { return false }
+        let plainLabels = labels.allSatisfy { label in
+            label.count <= 40 && !label.hasSuffix(":") && !label.contains(where: \.isNumber)
+        }
+        let rowsWithFigures = dataRows.filter { row in row.contains { $0.contains(where: \.isNumber) } }.count
+        return plainLabels && rowsWithFigures * 2 >= dataRows.count
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// One passage ready to be stored and indexed.
+struct ChunkDraft: Sendable, Hashable {
+    var ordinal: Int
+    var headingPath: [String]
+    var pageStart: Int?
+    var pageEnd: Int?
+    /// Unicode scalar offsets into the extracted text.
+    var charStart: Int
+    var charEnd: Int
+    var text: String
+
+    /// The nearest heading, if any.
+    var heading: String? { headingPath.last }
+}
+
+/// Cuts extracted blocks into passages by structure (architecture.md section 6): about `target` characters,
+/// at most `maximum`, cut at sentences with about `overlap` characters of whole-sentence overlap, never across a
+/// heading; table rows and list items stay whole.
+struct Chunker: Sendable {
+    var target = 800
+    var maximum = 1200
+    var overlap = 150
+
+    /// The text every offset refers to: blocks joined by blank lines.
+    static func extractedText(of blocks: [TextBlock]) -> String {
+        blocks.map(\.text).joined(separator: "\n\n")
+    }
+
+    /// Splits the document into chunks.
+    func chunks(of blocks: [TextBlock]) -> [ChunkDraft] {
+        var drafts: [ChunkDraft] = []
+        var headings: [(level: Int, text: String)] = []
+        var pending: [Unit] = []
+        var offset = 0
+
+        func flush() {
+            guard pending.contains(where: { !$0.isHeading }) else { return }
+            drafts.append(contentsOf: pack(pending, headingPath: headings.map(\.text), startOrdinal: drafts.count))
+            pending.removeAll()
+        }
+
+        for block in blocks {
+            let length = block.text.unicodeScalars.count
+            switch block.kind {
+            case .heading(let level):
+                flush()
+                pending.removeAll()
+                while let last = headings.last, last.level >= level { headings.removeLast() }
+                headings.append((level, block.text))
+                pending.append(Unit(text: block.text, start: offset, page: block.page, isHeading: true, isSentence: false))
+            case .paragraph:
+                pending.append(contentsOf: sentenceUnits(of: block.text, start: offset, page: block.page))
+            case .listItem, .tableRow:
+                if length > maximum {
+                    pending.append(contentsOf: sentenceUnits(of: block.text, start: offset, page: block.page))
+                } else {
+                    pending.append(Unit(text: block.text, start: offset, page: block.page, isHeading: false, isSentence: false))
+                }
+            }
+            offset += length + 2
+        }
+        flush()
+        return drafts
+    }
+
+    // MARK: - Packing
+
+    private struct Unit {
+        var text: String
+        var start: Int
+        var page: Int?
+        var isHeading: Bool
+        var isSentence: Bool
+        var end: Int { start + text.unicodeScalars.count }
+        var length: Int { text.unicodeScalars.count }
+    }
+
+    /// Sentences of a paragraph with their offsets; a sentence over the maximum is cut at word boundaries.
+    private func sentenceUnits(of text: String, start: Int, page: Int?) -> [Unit] {
+        var units: [Unit] = []
+        let scalars = Array(text.unicodeScalars)
+        var searchFrom = 0
+        for sentence in SentenceSplitter.split(text) {
+            let sentenceScalars = Array(sentence.unicodeScalars)
+            let position = Self.find(sentenceScalars, in: scalars, from: searchFrom) ?? searchFrom
+            searchFrom = position + sentenceScalars.count
+            for (pieceOffset, piece) in cut(sentence) {
+                units.append(
+                    Unit(text: piece, start: start + position + pieceOffset, page: page, isHeading: false, isSentence: true)
+                )
+            }
+        }
+        return units
+    }
+
+    private func cut(_ sentence: String) -> [(Int, String)] {
+        let scalars = Array(sentence.unicodeScalars)
+        guard scalars.count > maximum else { return [(0, sentence)] }
+        var pieces: [(Int, String)] = []
+        var begin = 0
+        while begin < scalars.count {
+            var end = min(begin + target, scalars.count)
+            if end < scalars.count, let space = scalars[begin..<end].lastIndex(where: { $0 == " " }), space > begin {
+                end = space
+            }
+            let piece = String(String.UnicodeScalarView(scalars[begin..<end])).trimmingCharacters(in: .whitespaces)
+            if !piece.isEmpty { pieces.append((begin, piece)) }
+            begin = end
+            while begin < scalars.count, scalars[begin] == " " { begin += 1 }
+        }
+        return pieces
+    }
+
+    private static func find(_ needle: [Unicode.Scalar], in haystack: [Unicode.Scalar], from: Int) -> Int? {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
+        var index = from
+        while index + needle.count <= haystack.count {
+            if haystack[index] == needle[0], Array(haystack[index..<index + needle.count]) == needle { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private func pack(_ units: [Unit], headingPath: [String], startOrdinal: Int) -> [ChunkDraft] {
+        var drafts: [ChunkDraft] = []
+        var current: [Unit] = []
+        var currentLength = 0
+
+        func emit() {
+            guard current.contains(where: { !$0.isHeading }), let first = current.first, let last = current.last else {
+                return
+            }
+            let pages = current.compactMap(\.page)
+            drafts.append(
+                ChunkDraft(
+                    ordinal: startOrdinal + drafts.count,
+                    headingPath: headingPath,
+                    pageStart: pages.min(),
+                    pageEnd: pages.max(),
+                    charStart: first.start,
+                    charEnd: last.end,
+                    text: render(current)
+                )
+            )
+        }
+
+        for unit in units {
+            let wouldBe = currentLength + unit.length + 1
+            if !current.isEmpty, current.contains(where: { !$0.isHeading }),
+                currentLength >= target || wouldBe > maximum
+            {
+                emit()
+                // Whole trailing sentences of the previous chunk carry over, so a fact cut at the boundary stays
+                // readable in context.
+                var carried: [Unit] = []
+                var carriedLength = 0
+                for previous in current.reversed() where previous.isSentence {
+                    if carriedLength + previous.length > overlap { break }
+                    carried.insert(previous, at: 0)
+                    carriedLength += previous.length + 1
+                }
+                if carried.count == current.count { carried.removeAll() }
+                current = carried
+                currentLength = carriedLength
+            }
+            current.append(unit)
+            currentLength += unit.length + 1
+        }
+        emit()
+        return drafts
+    }
+
+    /// Joins units: sentences of one paragraph with a space, everything else on its own line.
+    private func render(_ units: [Unit]) -> String {
+        var text = ""
+        var previous: Unit?
+        for unit in units {
+            if let previous {
+                let sameParagraph = previous.isSentence && unit.isSentence && unit.start <= previous.end + 1
+                text += sameParagraph ? " " : "\n"
+            }
+            text += unit.text
+            previous = unit
+        }
+        return text
+    }
+}

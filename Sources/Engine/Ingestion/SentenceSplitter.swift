@@ -1,0 +1,58 @@
+import Foundation
+
+/// Splits prose into sentences without a language model: after `.`, `!`, `?` (or `…`) followed by white space,
+/// unless the word before is a known abbreviation or a single letter (an initial).
+enum SentenceSplitter {
+    private static let abbreviations: Set<String> = [
+        "e.g", "i.e", "etc", "approx", "no", "nr", "vs", "mr", "mrs", "ms", "dr", "prof", "inc", "ltd", "co",
+        "z.b", "bzw", "ca", "usw", "st", "fig", "max", "min", "incl", "excl", "dept",
+    ]
+
+    /// The sentences of `text`, trimmed, in order; line breaks also end a sentence.
+    static func split(_ text: String) -> [String] {
+        var sentences: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            sentences.append(contentsOf: splitLine(String(line)))
+        }
+        return sentences
+    }
+
+    private static func splitLine(_ line: String) -> [String] {
+        var result: [String] = []
+        var current = ""
+        let characters = Array(line)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            current.append(character)
+            let isTerminal = character == "." || character == "!" || character == "?" || character == "…"
+            let nextIsSpace = index + 1 < characters.count && characters[index + 1].isWhitespace
+            if isTerminal && nextIsSpace && !endsWithAbbreviation(current) && startsSentence(characters, after: index + 1)
+            {
+                let trimmed = current.trimmingCharacters(in: .whitespaces)
+                if !trimmed.isEmpty { result.append(trimmed) }
+                current = ""
+            }
+            index += 1
+        }
+        let trimmed = current.trimmingCharacters(in: .whitespaces)
+        if !trimmed.isEmpty { result.append(trimmed) }
+        return result
+    }
+
+    private static func endsWithAbbreviation(_ text: String) -> Bool {
+        guard text.hasSuffix(".") else { return false }
+        let word = text.dropLast().split(whereSeparator: { $0.isWhitespace || $0 == "(" }).last.map(String.init) ?? ""
+        if word.count == 1, word.first?.isLetter == true { return true }
+        return abbreviations.contains(word.lowercased())
+    }
+
+    private static func startsSentence(_ characters: [Character], after index: Int) -> Bool {
+        var position = index
+        while position < characters.count, characters[position].isWhitespace { position += 1 }
+        guard position < characters.count else { return true }
+        let next = characters[position]
+        return next.isUppercase || next.isNumber || "\"'“‘([$€£".contains(next) || !next.isLetter
+    }
+}
+

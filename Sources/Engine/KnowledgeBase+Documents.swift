@@ -1,0 +1,204 @@
+public import ChatAPI
+import Crypto
+public import Foundation
+
+extension KnowledgeBase {
+    /// Accepts an upload: checks it (http-api.md section 5, checks 2 and 4-10), stores nothing for a rejected one,
+    /// and queues processing. Returns the upload response and whether a new document was created.
+    ///
+    /// - Throws: `EngineError` for every rejected upload.
+    public func upload(
+        filename rawName: String,
+        data: Data,
+        title: String?,
+        shared: Bool,
+        as principal: Principal
+    ) async throws -> (response: UploadResponse, created: Bool) {
+        if shared && !principal.isAdmin { throw EngineError.forbidden("Uploading shared documents requires the admin role.") }
+        let filename = (rawName as NSString).lastPathComponent
+        try UploadValidator.checkSize(filename: filename, size: data.count, max: configuration.maxUploadBytes)
+        let type = try UploadValidator.validate(filename: filename, data: data)
+        let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let scope = shared ? "shared" : "personal"
+        let ownerId = shared ? nil : principal.id
+        if let existing = try store.duplicate(sha256: sha256, ownerId: ownerId, scope: scope) {
+            return (Self.uploadResponse(existing, duplicate: true), false)
+        }
+        let date = configuration.now()
+        let trimmedTitle = title?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let record = DocumentRecord(
+            id: configuration.makeId("doc_"),
+            ownerId: ownerId,
+            scope: scope,
+            filename: filename,
+            title: trimmedTitle?.isEmpty == false ? trimmedTitle! : (filename as NSString).deletingPathExtension,
+            type: type.rawValue,
+            sizeBytes: data.count,
+            sha256: sha256,
+            pageCount: nil,
+            chunkCount: 0,
+            status: "processing",
+            stage: "queued",
+            progress: 0,
+            message: "Waiting to be processed",
+            error: nil,
+            errorCode: nil,
+            extractedText: nil,
+            createdAt: date,
+            updatedAt: date
+        )
+        try store.insertDocument(record)
+        await ingestion.enqueue(
+            IngestionJob(
+                documentId: record.id,
+                filename: filename,
+                type: type,
+                data: data,
+                title: trimmedTitle?.isEmpty == false ? trimmedTitle : nil
+            )
+        )
+        return (Self.uploadResponse(record, duplicate: false), true)
+    }
+
+    /// Uploads a local file, refusing one over the limit before reading it whole.
+    public func upload(
+        file: URL,
+        title: String?,
+        shared: Bool,
+        as principal: Principal
+    ) async throws -> (response: UploadResponse, created: Bool) {
+        let filename = file.lastPathComponent
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        try UploadValidator.checkSize(filename: filename, size: size, max: configuration.maxUploadBytes)
+        guard DocumentType(filename: filename) != nil else { throw EngineError.unsupportedFileType(filename: filename) }
+        let data = try Data(contentsOf: file)
+        return try await upload(filename: filename, data: data, title: title, shared: shared, as: principal)
+    }
+
+    /// The processing state of a visible document.
+    public func documentStatus(id: String, as principal: Principal) throws -> DocumentStatus {
+        guard let record = try store.visibleDocument(id: id, for: principal) else {
+            throw EngineError.documentNotFound(id)
+        }
+        return DocumentStatus(
+            documentId: record.id,
+            status: record.status,
+            stage: record.stage,
+            progress: record.progress,
+            message: record.message,
+            error: record.error,
+            errorCode: record.errorCode,
+            createdAt: Timestamp.string(record.createdAt),
+            updatedAt: Timestamp.string(record.updatedAt)
+        )
+    }
+
+    /// Waits until a document is completed or failed, polling its row.
+    public func waitUntilProcessed(id: String, as principal: Principal) async throws -> DocumentStatus {
+        while true {
+            let status = try documentStatus(id: id, as: principal)
+            if status.isFinished { return status }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Documents visible to the caller, newest first.
+    public func documents(
+        as principal: Principal,
+        scope: String? = nil,
+        status: String? = nil,
+        limit: Int = 50,
+        offset: Int = 0
+    ) throws -> Page<Document> {
+        let page = try store.documents(for: principal, scope: scope, status: status, limit: limit, offset: offset)
+        return Page(items: page.items.map(Self.document), total: page.total, limit: limit, offset: offset)
+    }
+
+    /// One visible document.
+    public func document(id: String, as principal: Principal) throws -> Document {
+        guard let record = try store.visibleDocument(id: id, for: principal) else {
+            throw EngineError.documentNotFound(id)
+        }
+        return Self.document(record)
+    }
+
+    /// Deletes a document from storage and retrieval before returning. Personal documents are deleted by their
+    /// owner; shared ones only through the admin route (`viaAdmin`).
+    public func deleteDocument(id: String, viaAdmin: Bool, as principal: Principal) throws -> Deleted {
+        guard let record = try store.visibleDocument(id: id, for: principal) else {
+            throw EngineError.documentNotFound(id)
+        }
+        if record.scope == "shared" {
+            guard viaAdmin else {
+                throw EngineError.forbidden("Shared documents are deleted by an admin (/admin docs rm \(id)).")
+            }
+            guard principal.isAdmin else { throw EngineError.forbidden("Deleting shared documents requires the admin role.") }
+        } else if viaAdmin {
+            throw EngineError.documentNotFound(id)
+        }
+        try store.deleteDocument(id: id)
+        return Deleted(id: id)
+    }
+
+    /// One passage of a visible document, in full.
+    public func chunk(documentId: String, chunkId: String, as principal: Principal) throws -> ChunkDetail {
+        guard let document = try store.visibleDocument(id: documentId, for: principal) else {
+            throw EngineError.documentNotFound(documentId)
+        }
+        guard let chunk = try store.chunk(id: chunkId, documentId: documentId) else {
+            throw EngineError.chunkNotFound(chunkId)
+        }
+        return ChunkDetail(
+            id: chunk.id,
+            documentId: document.id,
+            filename: document.filename,
+            position: chunk.ordinal,
+            page: chunk.pageStart,
+            charStart: chunk.charStart,
+            charEnd: chunk.charEnd,
+            heading: chunk.heading,
+            text: chunk.text
+        )
+    }
+
+    /// The first passage of a document, for `/docs show`.
+    public func firstChunk(documentId: String, as principal: Principal) throws -> ChunkDetail? {
+        guard try store.visibleDocument(id: documentId, for: principal) != nil else {
+            throw EngineError.documentNotFound(documentId)
+        }
+        guard let first = try store.chunks(documentId: documentId).first else { return nil }
+        return try chunk(documentId: documentId, chunkId: first.id, as: principal)
+    }
+
+    // MARK: - Mapping
+
+    static func document(_ record: DocumentRecord) -> Document {
+        Document(
+            id: record.id,
+            filename: record.filename,
+            title: record.title,
+            type: record.type,
+            sizeBytes: record.sizeBytes,
+            sha256: record.sha256,
+            pageCount: record.pageCount,
+            chunkCount: record.chunkCount,
+            scope: record.scope == "shared" ? .shared : .personal,
+            status: record.status,
+            errorCode: record.errorCode,
+            createdAt: Timestamp.string(record.createdAt),
+            updatedAt: Timestamp.string(record.updatedAt)
+        )
+    }
+
+    static func uploadResponse(_ record: DocumentRecord, duplicate: Bool) -> UploadResponse {
+        UploadResponse(
+            documentId: record.id,
+            filename: record.filename,
+            status: record.status,
+            stage: record.stage,
+            progress: record.progress,
+            duplicate: duplicate
+        )
+    }
+}

@@ -1,0 +1,52 @@
+public import ChatAPI
+import Foundation
+
+/// The backend without HTTP: documents, retrieval, answers, conversations and memory, scoped by `Principal`.
+///
+/// The server maps HTTP onto it; `EmbeddedBackend` calls it in-process. Both therefore produce the same objects,
+/// errors and event sequences.
+public final class KnowledgeBase: Sendable {
+    public let configuration: EngineConfiguration
+    let store: SQLiteStore
+    let retriever: Retriever
+    let answerer: any Answerer
+    let ingestion: IngestionQueue
+
+    /// Opens the store in `configuration.dataDirectory`; documents left processing by an earlier process fail
+    /// with `interrupted`.
+    ///
+    /// - Throws: when the data directory or database cannot be opened.
+    public init(configuration: EngineConfiguration) throws {
+        self.configuration = configuration
+        do {
+            store = try SQLiteStore(directory: configuration.dataDirectory)
+        } catch {
+            throw EngineError.serviceUnavailable(
+                "Cannot open the store in \(configuration.dataDirectory.path): \(error). "
+                    + "Check that the folder is writable, or choose another with --data-dir."
+            )
+        }
+        retriever = Retriever(store: store, tuning: configuration.tuning)
+        answerer = configuration.answerer ?? ExtractiveAnswerer(tuning: configuration.tuning)
+        ingestion = IngestionQueue(store: store, now: configuration.now, makeId: configuration.makeId)
+        try store.failUnfinishedDocuments(at: configuration.now())
+    }
+
+    /// The name of the generator (`extractive` or a model).
+    public var model: String { answerer.model }
+
+    /// Whether the store answers.
+    public func isHealthy() -> Bool { store.isHealthy() }
+
+    /// What this engine offers, as `/capabilities` reports it.
+    public func capabilities() -> Capabilities {
+        Capabilities(
+            version: ChatShellVersion.current,
+            generator: answerer.model == "extractive" ? "extractive" : "llm",
+            model: answerer.model,
+            maxUploadBytes: configuration.maxUploadBytes
+        )
+    }
+
+    func timestamp() -> String { Timestamp.string(configuration.now()) }
+}

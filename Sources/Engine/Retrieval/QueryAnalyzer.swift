@@ -1,0 +1,115 @@
+import Foundation
+
+/// One meaningful word or identifier of a question.
+struct QueryTerm: Sendable, Hashable {
+    /// Lower-cased, as typed (diacritics kept).
+    var text: String
+    /// Mixes letters and digits (`nr-x400`, `ss-2026-0117`, `a-114`): a distinctive term the sources must contain.
+    var isIdentifier: Bool
+    /// Other spellings searched too (`ß` → `ss`, `ü` → `ue`, and back).
+    var variants: [String]
+}
+
+/// Turns user text into search terms: never FTS5 syntax, stopwords dropped (architecture.md section 6).
+enum QueryAnalyzer {
+    /// Short English and German function words, plus question words that carry no topic.
+    static let stopwords: Set<String> = [
+        // English
+        "a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "to", "in", "on", "at", "by", "for", "with",
+        "about", "as", "into", "from", "up", "down", "over", "under", "is", "are", "was", "were", "be", "been", "being",
+        "am", "do", "does", "did", "doing", "have", "has", "had", "having", "can", "could", "should", "would", "will",
+        "shall", "may", "might", "must", "i", "me", "my", "mine", "we", "our", "ours", "you", "your", "yours", "he",
+        "she", "it", "its", "they", "them", "their", "this", "that", "these", "those", "there", "here", "what", "which",
+        "who", "whom", "whose", "when", "where", "why", "how", "much", "many", "any", "some", "all", "each", "so",
+        "than", "too", "very", "just", "also", "not", "no", "yes", "please", "tell", "there's", "what's", "it's",
+        "get", "got", "let", "s", "t", "one", "ones", "other", "such", "via", "per", "within", "still", "and/or",
+        "anything", "something", "give", "say", "says", "said", "know", "need", "needs", "want",
+        // German
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "und", "oder",
+        "aber", "ist", "sind", "war", "waren", "wird", "werden", "wie", "was", "wer", "wo", "wann", "warum", "welche",
+        "welcher", "welches", "im", "in", "an", "am", "auf", "aus", "bei", "mit", "nach", "von", "vom", "zu", "zum",
+        "zur", "für", "über", "unter", "es", "gibt", "ich", "du", "sie", "er", "wir", "ihr", "mein", "meine", "dein",
+        "nicht", "kein", "keine", "viele", "wieviele", "auch", "noch", "nur", "hat", "haben", "kann", "können", "man",
+        "sich", "dass", "als", "so", "da",
+    ]
+
+    /// The first-person words that make a question about the user ("my site", "am I").
+    static let firstPerson: Set<String> = ["i", "me", "my", "mine", "i'm", "ich", "mein", "meine", "mir", "mich"]
+
+    /// Words and identifiers of `text`, lower-cased, in order, with joiners (`-`, `.`, `,`, `/`, `:`, `'`) kept
+    /// only between letters or digits.
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        let characters = Array(text.lowercased())
+        for (index, character) in characters.enumerated() {
+            if character.isLetter || character.isNumber {
+                current.append(character)
+            } else if "-.,/:'’".contains(character), !current.isEmpty, index + 1 < characters.count,
+                characters[index + 1].isLetter || characters[index + 1].isNumber
+            {
+                current.append(character == "’" ? "'" : character)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// The distinct search terms of `text`.
+    static func terms(_ text: String) -> [QueryTerm] {
+        var seen: Set<String> = []
+        var terms: [QueryTerm] = []
+        for word in words(text) {
+            let word = word.hasSuffix("'s") ? String(word.dropLast(2)) : word
+            guard !word.isEmpty, !stopwords.contains(word), !seen.contains(word) else { continue }
+            // Plain punctuation-joined numbers ("1,300") stay terms but are not identifiers.
+            let hasLetter = word.contains(where: \.isLetter)
+            let hasDigit = word.contains(where: \.isNumber)
+            if !hasDigit && word.count < 2 { continue }
+            seen.insert(word)
+            terms.append(QueryTerm(text: word, isIdentifier: hasLetter && hasDigit, variants: variants(of: word)))
+        }
+        return terms
+    }
+
+    /// Whether the text speaks about the user.
+    static func isFirstPerson(_ text: String) -> Bool {
+        words(text).contains(where: firstPerson.contains)
+    }
+
+    /// Alternative German spellings, both ways, since the index folds diacritics but not `ß` or `ue`.
+    static func variants(of word: String) -> [String] {
+        var result: [String] = []
+        let transliterated = word.replacingOccurrences(of: "ß", with: "ss").replacingOccurrences(of: "ä", with: "ae")
+            .replacingOccurrences(of: "ö", with: "oe").replacingOccurrences(of: "ü", with: "ue")
+        if transliterated != word { result.append(transliterated) }
+        if word.contains(where: \.isLetter), !word.contains(where: { "äöüß".contains($0) }) {
+            let umlauted = word.replacingOccurrences(of: "ae", with: "ä").replacingOccurrences(of: "oe", with: "ö")
+                .replacingOccurrences(of: "ue", with: "ü").replacingOccurrences(of: "ss", with: "ß")
+            if umlauted != word { result.append(umlauted) }
+        }
+        return result
+    }
+
+    /// An FTS5 expression matching any of the terms: each quoted (inner quotes doubled), OR-joined; longer plain
+    /// words also match as prefixes so "weigh" finds "weight". Nil when there is nothing to search for.
+    static func ftsExpression(_ terms: [QueryTerm]) -> String? {
+        var parts: [String] = []
+        for term in terms {
+            for spelling in [term.text] + term.variants {
+                parts.append(ftsTerm(spelling))
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " OR ")
+    }
+
+    /// One term as FTS5 syntax.
+    static func ftsTerm(_ spelling: String) -> String {
+        let quoted = "\"" + spelling.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let isPlainWord = spelling.allSatisfy(\.isLetter)
+        return isPlainWord && spelling.count >= 4 ? quoted + "*" : quoted
+    }
+}

@@ -1,0 +1,29 @@
+/// The constants of retrieval and extractive answering, in one place (architecture.md section 6).
+///
+/// Change them only together with a `chatshell eval` run over the Northwind questions.
+public struct RetrievalTuning: Sendable {
+    /// Column weights of `bm25(chunk_fts, title, headingPath, text)`.
+    public var titleWeight = 4.0
+    public var headingWeight = 2.0
+    public var bodyWeight = 1.0
+    /// Candidates fetched from FTS5 before per-document capping.
+    public var candidates = 50
+    /// At most this many chunks of one document among the sources.
+    public var maxChunksPerDocument = 3
+    /// Default number of document chunks returned.
+    public var defaultTopK = 5
+    /// Weight of the previous question's score in a follow-up.
+    public var previousQuestionWeight = 0.35
+    /// Weight of matching memories' terms in the document query.
+    public var memoryTermsWeight = 0.5
+    /// Added to chunks of documents the previous answer cited, relative to the best score.
+    public var citedDocumentBoost = 0.3
+    /// At most this many memories become sources.
+    public var maxMemories = 3
+    /// Below this share of the question's weighted terms, the extractive answerer abstains.
+    public var minimumCoverage = 0.5
+    /// At most this many sentences in an extractive answer.
+    public var maxAnswerSentences = 3
+
+    public init() {}
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Decides whether a query term occurs in a piece of text, tolerating inflection without a stemmer:
+/// "weigh" matches "weight", "arm" matches "arms", "older" matches "old".
+struct TermMatcher: Sendable {
+    /// The folded words of the text, and the text folded as a whole for multi-part terms.
+    private let words: Set<String>
+    private let folded: String
+
+    init(_ text: String) {
+        let folded = Self.fold(text)
+        self.folded = " " + QueryAnalyzer.words(folded).joined(separator: " ") + " "
+        var words = Set(QueryAnalyzer.words(folded))
+        // Joined words also count by their parts, so "wi-fi" in a text matches the query term "fi"… and
+        // "nr-x200" matches "x200".
+        for word in words where word.contains(where: { !$0.isLetter && !$0.isNumber }) {
+            for part in word.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) { words.insert(String(part)) }
+        }
+        self.words = words
+    }
+
+    /// Lower-cases and removes diacritics; `ß` becomes `ss`.
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .replacingOccurrences(of: "ß", with: "ss")
+    }
+
+    /// Whether `term` (or one of its spellings) occurs.
+    func contains(_ term: QueryTerm) -> Bool {
+        ([term.text] + term.variants).contains { spelling in
+            let spelling = Self.fold(spelling)
+            if spelling.contains(where: { !$0.isLetter && !$0.isNumber }) {
+                return folded.contains(" " + spelling + " ")
+            }
+            if words.contains(spelling) { return true }
+            guard spelling.count >= 3, spelling.allSatisfy(\.isLetter) else { return false }
+            return words.contains { word in
+                Self.isInflection(of: spelling, word) || Self.isInflection(of: word, spelling)
+            }
+        }
+    }
+
+    /// `longer` is `shorter` plus at most three letters ("arm"/"arms", "weigh"/"weight"), or both share a stem
+    /// of five or more letters ("decide"/"decision" does not; "released"/"release" does).
+    private static func isInflection(of shorter: String, _ longer: String) -> Bool {
+        guard shorter.count >= 3, longer.count > shorter.count, longer.count - shorter.count <= 3 else {
+            return shorter.count >= 5 && longer.count >= 5 && commonPrefix(shorter, longer) >= max(5, shorter.count - 1)
+        }
+        return longer.hasPrefix(shorter)
+    }
+
+    private static func commonPrefix(_ a: String, _ b: String) -> Int {
+        zip(a, b).prefix(while: { $0 == $1 }).count
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+
+// One struct per table (architecture.md section 5); `SQLiteStore` holds the intent-named access methods.
+
+/// An account or an anonymous session.
+struct UserRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "user"
+    var id: String
+    var email: String?
+    var passwordHash: String?
+    var role: String
+    var isAnonymous: Bool
+    var createdAt: Date
+    var lastSeenAt: Date
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let email = Column(CodingKeys.email)
+        static let role = Column(CodingKeys.role)
+        static let isAnonymous = Column(CodingKeys.isAnonymous)
+        static let lastSeenAt = Column(CodingKeys.lastSeenAt)
+    }
+}
+
+/// A login family: revoking it revokes its refresh tokens and, through `sid`, its access tokens.
+struct TokenFamilyRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "token_family"
+    var id: String
+    var userId: String
+    var revoked: Bool
+    var createdAt: Date
+}
+
+/// One refresh token, stored only as its SHA-256 hash.
+struct RefreshTokenRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "refresh_token"
+    var tokenHash: String
+    var familyId: String
+    var userId: String
+    var expiresAt: Date
+    var rotatedAt: Date?
+    var createdAt: Date
+}
+
+/// An uploaded document, its processing state and its extracted text.
+struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "document"
+    var id: String
+    /// The owning account or anonymous session; nil for shared documents.
+    var ownerId: String?
+    var scope: String
+    var filename: String
+    var title: String
+    var type: String
+    var sizeBytes: Int
+    var sha256: String
+    var pageCount: Int?
+    var chunkCount: Int
+    var status: String
+    var stage: String
+    var progress: Int
+    var message: String?
+    var error: String?
+    var errorCode: String?
+    var extractedText: String?
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let ownerId = Column(CodingKeys.ownerId)
+        static let scope = Column(CodingKeys.scope)
+        static let sha256 = Column(CodingKeys.sha256)
+        static let status = Column(CodingKeys.status)
+        static let createdAt = Column(CodingKeys.createdAt)
+    }
+}
+
+/// One passage of a document; `seq` is the integer rowid the FTS5 index refers to.
+struct ChunkRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    static let databaseTableName = "chunk"
+    var seq: Int64?
+    var id: String
+    var documentId: String
+    var ordinal: Int
+    var title: String
+    var headingPath: String
+    var heading: String?
+    var pageStart: Int?
+    var pageEnd: Int?
+    var charStart: Int
+    var charEnd: Int
+    var text: String
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        seq = inserted.rowID
+    }
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let documentId = Column(CodingKeys.documentId)
+        static let ordinal = Column(CodingKeys.ordinal)
+    }
+}
+
+/// A conversation of one owner.
+struct ConversationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "conversation"
+    var id: String
+    var ownerId: String
+    var title: String
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let ownerId = Column(CodingKeys.ownerId)
+        static let updatedAt = Column(CodingKeys.updatedAt)
+    }
+}
+
+/// One message, with snapshots of its sources and citations as JSON.
+struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    static let databaseTableName = "message"
+    var seq: Int64?
+    var id: String
+    var conversationId: String
+    var role: String
+    var content: String
+    var finishReason: String?
+    var sourcesJson: String
+    var citationsJson: String
+    var createdAt: Date
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        seq = inserted.rowID
+    }
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let seq = Column(CodingKeys.seq)
+        static let conversationId = Column(CodingKeys.conversationId)
+    }
+}
+
+/// A personal or shared memory; `seq` is the rowid of its FTS5 row.
+struct MemoryRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    static let databaseTableName = "memory"
+    var seq: Int64?
+    var id: String
+    /// The owning account or anonymous session; nil for shared memories.
+    var ownerId: String?
+    var scope: String
+    var content: String
+    var source: String
+    var createdBy: String?
+    var createdAt: Date
+    var updatedAt: Date
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        seq = inserted.rowID
+    }
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let ownerId = Column(CodingKeys.ownerId)
+        static let scope = Column(CodingKeys.scope)
+        static let createdAt = Column(CodingKeys.createdAt)
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    // MARK: - Visibility
+
+    /// SQL deciding whether `document` is visible to a principal: its own, plus shared ones for accounts.
+    static func visibility(_ principal: Principal) -> SQLExpression {
+        if principal.isAccount {
+            return DocumentRecord.Columns.ownerId == principal.id || DocumentRecord.Columns.scope == "shared"
+        }
+        return DocumentRecord.Columns.ownerId == principal.id
+    }
+
+    // MARK: - Documents
+
+    func insertDocument(_ record: DocumentRecord) throws {
+        try pool.write { db in try record.insert(db) }
+    }
+
+    /// A non-failed document with the same content in the same owner's scope, if any.
+    func duplicate(sha256: String, ownerId: String?, scope: String) throws -> DocumentRecord? {
+        try pool.read { db in
+            var request = DocumentRecord.filter(DocumentRecord.Columns.sha256 == sha256)
+                .filter(DocumentRecord.Columns.status != "failed")
+                .filter(DocumentRecord.Columns.scope == scope)
+            if let ownerId { request = request.filter(DocumentRecord.Columns.ownerId == ownerId) }
+            return try request.fetchOne(db)
+        }
+    }
+
+    func document(id: String) throws -> DocumentRecord? {
+        try pool.read { db in try DocumentRecord.fetchOne(db, key: id) }
+    }
+
+    func visibleDocument(id: String, for principal: Principal) throws -> DocumentRecord? {
+        try pool.read { db in
+            try DocumentRecord.filter(key: id).filter(Self.visibility(principal)).fetchOne(db)
+        }
+    }
+
+    func documents(
+        for principal: Principal,
+        scope: String?,
+        status: String?,
+        limit: Int,
+        offset: Int
+    ) throws -> (items: [DocumentRecord], total: Int) {
+        try pool.read { db in
+            var request = DocumentRecord.filter(Self.visibility(principal))
+            if let scope { request = request.filter(DocumentRecord.Columns.scope == scope) }
+            if let status { request = request.filter(DocumentRecord.Columns.status == status) }
+            let total = try request.fetchCount(db)
+            let items = try request.order(DocumentRecord.Columns.createdAt.desc, DocumentRecord.Columns.id.desc)
+                .limit(limit, offset: offset).fetchAll(db)
+            return (items, total)
+        }
+    }
+
+    /// Moves a document to a later stage; progress never decreases.
+    func updateProgress(id: String, stage: String, progress: Int, message: String?, at date: Date) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE document SET stage = ?, progress = MAX(progress, ?), message = ?, updatedAt = ?
+                    WHERE id = ? AND status = 'processing'
+                    """,
+                arguments: [stage, progress, message, date, id]
+            )
+        }
+    }
+
+    /// Stores the chunks, their index rows and the final status in one transaction; false if the document was
+    /// deleted meanwhile.
+    func completeDocument(
+        id: String,
+        title: String,
+        pageCount: Int?,
+        extractedText: String,
+        chunks: [ChunkRecord],
+        at date: Date
+    ) throws -> Bool {
+        try pool.write { db in
+            guard try DocumentRecord.fetchOne(db, key: id) != nil else { return false }
+            for var chunk in chunks { try chunk.insert(db) }
+            try db.execute(
+                sql: """
+                    UPDATE document SET title = ?, pageCount = ?, extractedText = ?, chunkCount = ?,
+                        status = 'completed', stage = 'done', progress = 100, message = NULL, updatedAt = ?
+                    WHERE id = ?
+                    """,
+                arguments: [title, pageCount, extractedText, chunks.count, date, id]
+            )
+            return true
+        }
+    }
+
+    func failDocument(id: String, code: String, error: String, at date: Date) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE document SET status = 'failed', stage = 'failed', errorCode = ?, error = ?, updatedAt = ?
+                    WHERE id = ? AND status = 'processing'
+                    """,
+                arguments: [code, error, date, id]
+            )
+        }
+    }
+
+    /// Documents left processing by a stopped process fail with `interrupted` (http-api.md section 10).
+    func failUnfinishedDocuments(at date: Date) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE document SET status = 'failed', stage = 'failed', errorCode = 'interrupted',
+                        error = 'Processing was interrupted by a restart. Upload the file again.', updatedAt = ?
+                    WHERE status = 'processing'
+                    """,
+                arguments: [date]
+            )
+        }
+    }
+
+    func deleteDocument(id: String) throws {
+        _ = try pool.write { db in try DocumentRecord.deleteOne(db, key: id) }
+    }
+
+    // MARK: - Chunks
+
+    func chunk(id: String, documentId: String) throws -> ChunkRecord? {
+        try pool.read { db in
+            try ChunkRecord.filter(ChunkRecord.Columns.id == id).filter(ChunkRecord.Columns.documentId == documentId)
+                .fetchOne(db)
+        }
+    }
+
+    func chunks(documentId: String) throws -> [ChunkRecord] {
+        try pool.read { db in
+            try ChunkRecord.filter(ChunkRecord.Columns.documentId == documentId)
+                .order(ChunkRecord.Columns.ordinal).fetchAll(db)
+        }
+    }
+
+    /// Full-text search over the chunks of completed documents visible to `principal`, best first.
+    func searchChunks(
+        match: String,
+        for principal: Principal,
+        documentIds: [String]?,
+        weights: (Double, Double, Double),
+        limit: Int
+    ) throws -> [ChunkHit] {
+        try pool.read { db in
+            var arguments: StatementArguments = [weights.0, weights.1, weights.2, match, principal.id]
+            var sql = """
+                SELECT chunk.id, chunk.seq, chunk.documentId, document.filename, document.title AS documentTitle,
+                    document.type, chunk.headingPath, chunk.heading, chunk.pageStart, chunk.charStart, chunk.charEnd,
+                    chunk.text, -bm25(chunk_fts, ?, ?, ?) AS score
+                FROM chunk_fts
+                JOIN chunk ON chunk.seq = chunk_fts.rowid
+                JOIN document ON document.id = chunk.documentId
+                WHERE chunk_fts MATCH ? AND document.status = 'completed'
+                    AND (document.ownerId = ?
+                """
+            sql += principal.isAccount ? " OR document.scope = 'shared')" : ")"
+            if let documentIds, !documentIds.isEmpty {
+                sql += " AND document.id IN (\(documentIds.map { _ in "?" }.joined(separator: ",")))"
+                for id in documentIds { _ = arguments.append(contentsOf: [id]) }
+            }
+            sql += " ORDER BY score DESC, chunk.seq ASC LIMIT ?"
+            _ = arguments.append(contentsOf: [limit])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                ChunkHit(
+                    chunkId: row["id"],
+                    seq: row["seq"],
+                    documentId: row["documentId"],
+                    filename: row["filename"],
+                    documentTitle: row["documentTitle"],
+                    documentType: row["type"],
+                    headingPath: row["headingPath"],
+                    heading: row["heading"],
+                    pageStart: row["pageStart"],
+                    charStart: row["charStart"],
+                    charEnd: row["charEnd"],
+                    text: row["text"],
+                    score: row["score"]
+                )
+            }
+        }
+    }
+
+    /// How many chunks contain a term (an FTS5 expression), and how many chunks exist: the IDF inputs.
+    func documentFrequency(of expression: String) throws -> (matching: Int, total: Int) {
+        try pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk") ?? 0
+            let matching =
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH ?", arguments: [expression])
+                ?? 0
+            return (matching, total)
+        }
+    }
+}

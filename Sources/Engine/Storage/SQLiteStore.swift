@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+/// The engine's storage: one SQLite database in WAL mode through a GRDB `DatabasePool`, foreign keys on.
+///
+/// Intent-named methods live in `SQLiteStore+<Concern>.swift`; nothing outside this folder writes SQL.
+final class SQLiteStore: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) `chatshell.sqlite` in `directory` and migrates it.
+    init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: directory.appendingPathComponent("chatshell.sqlite").path, configuration: configuration)
+        try SchemaMigrator.make().migrate(pool)
+    }
+
+    /// Whether the database answers (for `/health`).
+    func isHealthy() -> Bool {
+        (try? pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+}
+
+/// A chunk found by full-text search, with what a Source needs of its document.
+struct ChunkHit: Sendable, Hashable {
+    var chunkId: String
+    var seq: Int64
+    var documentId: String
+    var filename: String
+    var documentTitle: String
+    var documentType: String
+    var headingPath: String
+    var heading: String?
+    var pageStart: Int?
+    var charStart: Int
+    var charEnd: Int
+    var text: String
+    /// Higher is better (negated BM25).
+    var score: Double
+}

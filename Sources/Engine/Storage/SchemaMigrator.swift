@@ -1,0 +1,133 @@
+import GRDB
+
+/// The schema, as named migrations; a shipped migration is never edited, only followed by new ones.
+enum SchemaMigrator {
+    static func make() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core") { db in
+            try db.create(table: "user") { t in
+                t.primaryKey("id", .text)
+                t.column("email", .text).unique().collate(.nocase)
+                t.column("passwordHash", .text)
+                t.column("role", .text).notNull()
+                t.column("isAnonymous", .boolean).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("lastSeenAt", .datetime).notNull()
+            }
+            try db.create(table: "token_family") { t in
+                t.primaryKey("id", .text)
+                t.column("userId", .text).notNull().references("user", onDelete: .cascade)
+                t.column("revoked", .boolean).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "refresh_token") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("familyId", .text).notNull().indexed().references("token_family", onDelete: .cascade)
+                t.column("userId", .text).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.column("rotatedAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "document") { t in
+                t.primaryKey("id", .text)
+                t.column("ownerId", .text).indexed()
+                t.column("scope", .text).notNull()
+                t.column("filename", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("sizeBytes", .integer).notNull()
+                t.column("sha256", .text).notNull().indexed()
+                t.column("pageCount", .integer)
+                t.column("chunkCount", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("stage", .text).notNull()
+                t.column("progress", .integer).notNull()
+                t.column("message", .text)
+                t.column("error", .text)
+                t.column("errorCode", .text)
+                t.column("extractedText", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "chunk") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("id", .text).notNull().unique()
+                t.column("documentId", .text).notNull().indexed().references("document", onDelete: .cascade)
+                t.column("ordinal", .integer).notNull()
+                t.column("title", .text).notNull()
+                t.column("headingPath", .text).notNull()
+                t.column("heading", .text)
+                t.column("pageStart", .integer)
+                t.column("pageEnd", .integer)
+                t.column("charStart", .integer).notNull()
+                t.column("charEnd", .integer).notNull()
+                t.column("text", .text).notNull()
+            }
+            // External-content FTS5 over chunk(title, headingPath, text), kept in sync by triggers.
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE chunk_fts USING fts5(
+                        title, headingPath, text,
+                        content='chunk', content_rowid='seq',
+                        tokenize='porter unicode61 remove_diacritics 2');
+                    CREATE TRIGGER chunk_ai AFTER INSERT ON chunk BEGIN
+                        INSERT INTO chunk_fts(rowid, title, headingPath, text)
+                        VALUES (new.seq, new.title, new.headingPath, new.text);
+                    END;
+                    CREATE TRIGGER chunk_ad AFTER DELETE ON chunk BEGIN
+                        INSERT INTO chunk_fts(chunk_fts, rowid, title, headingPath, text)
+                        VALUES ('delete', old.seq, old.title, old.headingPath, old.text);
+                    END;
+                    """
+            )
+            try db.create(table: "conversation") { t in
+                t.primaryKey("id", .text)
+                t.column("ownerId", .text).notNull().indexed()
+                t.column("title", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "message") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("id", .text).notNull().unique()
+                t.column("conversationId", .text).notNull().indexed()
+                    .references("conversation", onDelete: .cascade)
+                t.column("role", .text).notNull()
+                t.column("content", .text).notNull()
+                t.column("finishReason", .text)
+                t.column("sourcesJson", .text).notNull()
+                t.column("citationsJson", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "memory") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.column("id", .text).notNull().unique()
+                t.column("ownerId", .text).indexed()
+                t.column("scope", .text).notNull()
+                t.column("content", .text).notNull()
+                t.column("source", .text).notNull()
+                t.column("createdBy", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE memory_fts USING fts5(
+                        content, content='memory', content_rowid='seq',
+                        tokenize='porter unicode61 remove_diacritics 2');
+                    CREATE TRIGGER memory_ai AFTER INSERT ON memory BEGIN
+                        INSERT INTO memory_fts(rowid, content) VALUES (new.seq, new.content);
+                    END;
+                    CREATE TRIGGER memory_ad AFTER DELETE ON memory BEGIN
+                        INSERT INTO memory_fts(memory_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+                    END;
+                    CREATE TRIGGER memory_au AFTER UPDATE OF content ON memory BEGIN
+                        INSERT INTO memory_fts(memory_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+                        INSERT INTO memory_fts(rowid, content) VALUES (new.seq, new.content);
+                    END;
+                    """
+            )
+        }
+        return migrator
+    }
+}
