@@ -62,6 +62,8 @@ public protocol Backend: Sendable {
     func deleteDocument(id: String, shared: Bool) async throws -> Deleted
     /// One passage in full.
     func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail
+    /// The first passage of a document, where the backend can tell it cheaply (for `/docs show`).
+    func firstPassage(documentId: String) async throws -> String?
 
     // MARK: - Conversations
     /// The caller's conversations, most recently updated first.
@@ -97,6 +99,9 @@ public protocol Backend: Sendable {
 }
 
 extension Backend {
+    /// Remote backends have no chunk listing: no first passage.
+    public func firstPassage(documentId: String) async throws -> String? { nil }
+
     /// Runs a question to its end and folds the stream into the `POST /query` body.
     public func query(_ request: QueryRequest) async throws -> QueryResponse {
         var sources: [Source] = []

@@ -8,7 +8,8 @@ public import Foundation
 /// backends apart but by `kind`.
 public final class EmbeddedBackend: Backend {
     public let knowledgeBase: KnowledgeBase
-    private let principal: Principal
+    /// Who the local user is.
+    public let principal: Principal
 
     /// - Parameters:
     ///   - knowledgeBase: the engine to use.
@@ -62,6 +63,10 @@ public final class EmbeddedBackend: Backend {
 
     public func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail {
         try map { try knowledgeBase.chunk(documentId: documentId, chunkId: chunkId, as: principal) }
+    }
+
+    public func firstPassage(documentId: String) async throws -> String? {
+        try map { try knowledgeBase.firstChunk(documentId: documentId, as: principal)?.text }
     }
 
     // MARK: - Conversations

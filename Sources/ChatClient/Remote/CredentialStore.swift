@@ -254,9 +254,7 @@ public final class CredentialStore: Sendable {
     // MARK: - Messages
 
     private static func failure(_ message: String, path: String) -> BackendError {
-        // A local problem, not a server answer: reported as a client-side request error (status 400), the way
-        // BackendError presents errors that never reached a backend.
-        .api(ErrorBody.Detail(code: .badRequest, message: message, status: 400, details: ["path": .string(path)]))
+        .local(message, details: ["path": .string(path)])
     }
 
     private static func systemError() -> String {
@@ -270,7 +268,8 @@ public final class CredentialStore: Sendable {
 
     /// The path as a shell word, so the suggested command works when pasted.
     static func shellQuoted(_ path: String) -> String {
-        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-~+@%=:,")
+        // No `~`: at the start of a word the shell would expand it.
+        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+@%=:,")
         if !path.isEmpty, path.unicodeScalars.allSatisfy({ safe.contains($0) }) { return path }
         return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

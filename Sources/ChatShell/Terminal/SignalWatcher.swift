@@ -179,7 +179,7 @@ final class SignalWatcher: Sendable {
 
 // MARK: - C glue
 
-/// The bytes the handler writes into the self-pipe (literals, so the handler touches no lazily built value).
+/// The bytes the handler writes into the self-pipe.
 private enum SignalByte {
     static let interrupt: UInt8 = 0x49
     static let resize: UInt8 = 0x57
@@ -188,16 +188,17 @@ private enum SignalByte {
 /// The self-pipe: `(read, write)`. An immutable global, created on first use (from `install()`, before any
 /// handler exists), so the handler reads an already-initialised value.
 private let signalPipe: (read: Int32, write: Int32) = {
-    var fds: [Int32] = [-1, -1]
-    guard pipe2(&fds, O_CLOEXEC) == 0 else { return (-1, -1) }
-    // A full pipe (thousands of unread presses) must drop a byte, never block inside the handler.
-    _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
-    return (fds[0], fds[1])
+    guard let fds = WakePipe.openPipe(nonBlocking: false) else { return (-1, -1) }
+    // A full pipe (thousands of unread presses) must drop a byte, never block inside the handler; the read end
+    // stays blocking for the dispatcher thread.
+    _ = fcntl(fds.write, F_SETFL, fcntl(fds.write, F_GETFL) | O_NONBLOCK)
+    return fds
 }()
 
 /// Runs in signal context: only `write(2)` and `errno`, both async-signal-safe.
 private let signalHandler: @convention(c) (Int32) -> Void = { signo in
     let savedErrno = errno
+    // Literals rather than `SignalByte`'s statics: no lazily initialised value is touched in signal context.
     var byte: UInt8 = signo == SIGWINCH ? 0x57 : 0x49
     _ = write(signalPipe.write, &byte, 1)
     errno = savedErrno

@@ -16,7 +16,7 @@ public struct DOCXExtractor: TextExtractor {
     ///   Heading 1 paragraph.
     /// - Throws: `EngineError.invalidFile` with reason `notDOCX` when the container or its main part is unreadable.
     public func extract(_ data: Data, filename: String) throws(EngineError) -> ExtractedDocument {
-        guard let archive = try? Archive(data: data, accessMode: .read),
+        guard let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil),
             let main = Self.read("word/document.xml", from: archive)
         else {
             throw .invalidFile(filename: filename, reason: .notDOCX)
@@ -34,7 +34,7 @@ public struct DOCXExtractor: TextExtractor {
 
     /// Whether the bytes are a readable ZIP holding `word/document.xml` (check 9 of the upload rules).
     static func hasMainDocument(_ data: Data) -> Bool {
-        guard let archive = try? Archive(data: data, accessMode: .read) else { return false }
+        guard let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil) else { return false }
         return read("word/document.xml", from: archive) != nil
     }
 

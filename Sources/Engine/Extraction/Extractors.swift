@@ -39,7 +39,8 @@ public enum Extractors {
     }
 
     /// Renders one table row so it reads on its own in a passage: `Header: value; Header2: value2` when the table
-    /// has a header row, else the cells joined with ` | ` (a two-cell `Label: value` row keeps its own colon).
+    /// has a header row, `Label: value` for a two-cell row without one (spec sheets, key-value lists), else the
+    /// cells joined with ` | `.
     ///
     /// Empty cells are left out, so merged or blank cells do not leave dangling labels.
     static func tableRowText(cells: [String], header: [String]?) -> String {
@@ -59,8 +60,8 @@ public enum Extractors {
             return parts.joined(separator: "; ")
         }
         let nonEmpty = cells.filter { !$0.isEmpty }
-        if nonEmpty.count == 2, nonEmpty[0].hasSuffix(":") {
-            return nonEmpty[0] + " " + nonEmpty[1]
+        if nonEmpty.count == 2 {
+            return nonEmpty[0] + (nonEmpty[0].hasSuffix(":") ? " " : ": ") + nonEmpty[1]
         }
         return nonEmpty.joined(separator: " | ")
     }

@@ -61,6 +61,7 @@ public struct MarkdownExtractor: TextExtractor {
     }
 
     private static let escapeBase: UInt32 = 0xF0000
+    private static let asciiPunctuation = ##"!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"##
 
     private static func stripMarkup(_ text: String) -> String {
         // Escaped punctuation is parked in a private-use plane so the markup rules below cannot see it.
@@ -69,9 +70,7 @@ public struct MarkdownExtractor: TextExtractor {
         for scalar in text.unicodeScalars {
             if escaping {
                 escaping = false
-                if scalar.isASCII, scalar.properties.isPunctuation || scalar.properties.isMath || "`^$|~<>".unicodeScalars.contains(scalar),
-                    let mapped = Unicode.Scalar(escapeBase + scalar.value)
-                {
+                if asciiPunctuation.unicodeScalars.contains(scalar), let mapped = Unicode.Scalar(escapeBase + scalar.value) {
                     parked.append(mapped)
                     continue
                 }

@@ -209,8 +209,10 @@ private struct Parser {
                 let level: Int
                 if Line.isSectionTitle(line.text) {
                     level = min(line.sectionDepth + 1, 6)
+                } else if line.isAllCapsTitle {
+                    level = blocks.isEmpty ? 1 : 2
                 } else {
-                    level = blocks.isEmpty ? 1 : (isLabel(line, next: next) ? 3 : 2)
+                    level = 3
                 }
                 emit(.heading(level: level), line.trimmed)
                 index += 1

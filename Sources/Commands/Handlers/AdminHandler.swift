@@ -1,0 +1,56 @@
+import ChatAPI
+import ChatClient
+import Foundation
+import Session
+
+extension Interpreter {
+    /// `/admin memory`.
+    func listSharedMemories() async throws -> CommandOutcome {
+        let page = try await backend.sharedMemories(limit: 200, offset: 0)
+        let text = Self.memoryList(page.items, total: page.total).replacingFirst("memor", with: "shared memor")
+        return .output(StyledText(text), result: Self.result(page))
+    }
+
+    /// `/admin memory add TEXT`.
+    func addSharedMemory(_ text: String) async throws -> CommandOutcome {
+        let memory = try await backend.addSharedMemory(text)
+        return .output(StyledText("Remembered \(memory.id) for everyone: \(memory.content)"), result: Self.result(memory))
+    }
+
+    /// `/admin memory rm ID`.
+    func removeSharedMemory(_ id: String) async throws -> CommandOutcome {
+        let deleted = try await backend.deleteSharedMemory(id: id)
+        return .output(StyledText("Forgot shared memory \(deleted.id)"), result: Self.result(deleted))
+    }
+
+    /// `/admin users`.
+    func listUsers() async throws -> CommandOutcome {
+        let page = try await backend.users(limit: 200, offset: 0)
+        var lines = [page.total == 1 ? "1 user" : "\(page.total) users"]
+        let width = page.items.map { DisplayText.width($0.email) }.max() ?? 0
+        for user in page.items {
+            lines.append(
+                "  \(user.id)  \(DisplayText.pad(user.email, toColumns: width))  \(user.role.rawValue)  "
+                    + "\(user.documentCount) documents, \(user.memoryCount) memories"
+            )
+        }
+        return .output(StyledText(lines.joined(separator: "\n")), result: Self.result(page))
+    }
+
+    /// `/admin users role EMAIL ROLE`.
+    func setRole(email: String, role: Role) async throws -> CommandOutcome {
+        let users = try await backend.users(limit: 200, offset: 0).items
+        guard let user = users.first(where: { $0.email.lowercased() == email.lowercased() || $0.id == email }) else {
+            throw CommandError.invalidArgument(command: "admin", message: "No user with email '\(email)'.")
+        }
+        let updated = try await backend.setRole(userId: user.id, role: role)
+        return .output(StyledText("\(updated.email) is now \(updated.role.rawValue)"), result: Self.result(updated))
+    }
+}
+
+extension String {
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target) else { return self }
+        return replacingCharacters(in: range, with: replacement)
+    }
+}

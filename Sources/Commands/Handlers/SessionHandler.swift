@@ -1,0 +1,96 @@
+import ChatAPI
+import ChatClient
+import Foundation
+import Session
+
+extension Interpreter {
+    /// `/sources [N]`: every source of the last answer with snippets, or source N in full.
+    func sources(_ n: Int?) async -> CommandOutcome {
+        guard let turn = await conversation.lastAnswered, !turn.sources.isEmpty else {
+            return .failure(code: .badRequest, message: "No sources yet: ask a question first.")
+        }
+        if let n {
+            guard let source = turn.sources.first(where: { $0.n == n }) else {
+                return .failure(
+                    code: .badRequest,
+                    message: "No source [\(n)]: the last answer has sources 1 to \(turn.sources.count)."
+                )
+            }
+            var text = StyledText(SourceFormatter.label(source), style: .emphasis)
+            text.append("\n" + source.text)
+            return .output(text, result: Self.result(source))
+        }
+        var lines: [String] = []
+        let cited = Set(turn.citations.map(\.n))
+        for source in turn.sources {
+            lines.append("  " + SourceFormatter.label(source) + (cited.contains(source.n) ? "" : "  (not cited)"))
+            lines.append("      " + source.snippet)
+        }
+        return .output(StyledText(lines.joined(separator: "\n")), result: Self.result(turn.sources))
+    }
+
+    /// `/history`: the turns of this conversation.
+    func history() async -> CommandOutcome {
+        let turns = await conversation.turns
+        guard !turns.isEmpty else { return .output(StyledText("No turns yet."), result: nil) }
+        return .output(StyledText(Self.transcriptText(turns)), result: nil)
+    }
+
+    /// `/new`.
+    func newConversation() async -> CommandOutcome {
+        await saveSession()
+        await conversation.reset()
+        return .output(StyledText("Started a new conversation."), result: nil)
+    }
+
+    /// `/sessions`.
+    func listSessions() throws -> CommandOutcome {
+        let list = try sessions.list()
+        guard !list.isEmpty else { return .output(StyledText("No saved sessions."), result: nil) }
+        var lines = [list.count == 1 ? "1 session" : "\(list.count) sessions"]
+        let width = list.map { DisplayText.width($0.name) }.max() ?? 0
+        for session in list {
+            lines.append("  \(DisplayText.pad(session.name, toColumns: width))  \(session.turnCount) turns")
+        }
+        return .output(StyledText(lines.joined(separator: "\n")), result: nil)
+    }
+
+    /// `/resume NAME`: continues a saved session and reprints its last three turns.
+    func resume(_ name: String) async throws -> CommandOutcome {
+        guard let saved = try sessions.load(name: name) else {
+            let names = try sessions.list().map(\.name)
+            throw CommandError.noSession(name, suggestion: CommandCatalog.nearest(name, in: names))
+        }
+        await saveSession()
+        await conversation.load(saved)
+        var text = "Resumed \(saved.name) (\(saved.turns.count) turns)."
+        if !saved.turns.isEmpty { text += "\n" + Self.transcriptText(Array(saved.turns.suffix(3))) }
+        return .output(StyledText(text), result: nil)
+    }
+
+    /// `/save [--force] NAME`: a replayable transcript.
+    func save(_ name: String, force: Bool) async throws -> CommandOutcome {
+        guard let saveTranscript else {
+            throw CommandError.forbidden("/save is not available here.")
+        }
+        let turns = await conversation.turns
+        guard !turns.isEmpty else { throw CommandError.invalidArgument(command: "save", message: "Nothing to save yet.") }
+        let path = try await saveTranscript(turns, name, force)
+        return .output(StyledText("Saved \(turns.count) turns to \(path)"), result: nil)
+    }
+
+    /// Stores the active session, if it has turns.
+    public func saveSession() async {
+        guard let snapshot = await conversation.snapshot() else { return }
+        try? sessions.save(snapshot)
+    }
+
+    static func transcriptText(_ turns: [Turn]) -> String {
+        turns.map { turn in
+            var text = "> " + turn.input + "\n" + turn.answer
+            if turn.interrupted { text += "\n[interrupted]" }
+            if let message = turn.errorMessage { text += "\nerror: " + message }
+            return text
+        }.joined(separator: "\n\n")
+    }
+}

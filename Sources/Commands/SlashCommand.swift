@@ -1,0 +1,67 @@
+public import ChatAPI
+
+/// A parsed slash-command (repl.md section 1).
+public enum SlashCommand: Sendable, Equatable {
+    case help(String?)
+    case login(String?)
+    case register(String?)
+    case logout
+    case whoami
+    case upload(paths: [String], title: String?)
+    case docs
+    case docsShow(String)
+    case docsRemove(String)
+    case compare(documents: [String], question: String?)
+    case remember(String)
+    case memories
+    case forget(String)
+    case adminMemory
+    case adminMemoryAdd(String)
+    case adminMemoryRemove(String)
+    case adminDocs
+    case adminDocsUpload(paths: [String], title: String?)
+    case adminDocsRemove(String)
+    case adminUsers
+    case adminUsersRole(email: String, role: Role)
+    case sources(Int?)
+    case history
+    case new
+    case sessions
+    case resume(String)
+    case save(name: String, force: Bool)
+    case quit
+
+    /// The command's name as typed, without the slash (`docs`, `admin`).
+    public var name: String {
+        switch self {
+        case .help: "help"
+        case .login: "login"
+        case .register: "register"
+        case .logout: "logout"
+        case .whoami: "whoami"
+        case .upload: "upload"
+        case .docs, .docsShow, .docsRemove: "docs"
+        case .compare: "compare"
+        case .remember: "remember"
+        case .memories: "memories"
+        case .forget: "forget"
+        case .adminMemory, .adminMemoryAdd, .adminMemoryRemove, .adminDocs, .adminDocsUpload, .adminDocsRemove,
+            .adminUsers, .adminUsersRole:
+            "admin"
+        case .sources: "sources"
+        case .history: "history"
+        case .new: "new"
+        case .sessions: "sessions"
+        case .resume: "resume"
+        case .save: "save"
+        case .quit: "quit"
+        }
+    }
+}
+
+/// What a line of input is.
+public enum ParsedInput: Sendable, Equatable {
+    /// Free text: a question (`//text` asks `/text`).
+    case question(String)
+    case command(SlashCommand)
+}

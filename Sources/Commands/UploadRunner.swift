@@ -1,0 +1,134 @@
+public import ChatAPI
+public import ChatClient
+public import Foundation
+
+/// Uploads files one by one, waits for each to be indexed, and reports progress and a result per file
+/// (repl.md section 3): the shared logic of `/upload`, `/admin docs upload` and `chatshell ingest`.
+public struct UploadRunner: Sendable {
+    /// How one file ended.
+    public struct FileResult: Sendable, Equatable {
+        /// The outcome kinds of `ingest`'s summary.
+        public enum Outcome: Sendable, Equatable {
+            case ingested(Document)
+            case duplicate(Document)
+            case failed(code: ErrorCode, message: String)
+        }
+
+        public var path: String
+        public var outcome: Outcome
+
+        public init(path: String, outcome: Outcome) {
+            self.path = path
+            self.outcome = outcome
+        }
+
+        /// The summary line of repl.md section 3.
+        public var line: StyledText {
+            switch outcome {
+            case .ingested(let document):
+                var text = "Indexed \(document.filename) as \(document.id): \(document.chunkCount) chunks"
+                if let pages = document.pageCount { text += ", \(pages) pages" }
+                return StyledText(text)
+            case .duplicate(let document):
+                return StyledText("Already indexed \(document.filename) as \(document.id)")
+            case .failed(_, let message):
+                return StyledText("error: " + message, style: .error)
+            }
+        }
+    }
+
+    /// Progress of the file being processed: name, fraction 0...1, stage.
+    public typealias Progress = @Sendable (_ file: String, _ fraction: Double, _ stage: String) -> Void
+
+    let backend: any Backend
+    let pollInterval: Duration
+
+    public init(backend: any Backend, pollInterval: Duration = .milliseconds(50)) {
+        self.backend = backend
+        self.pollInterval = pollInterval
+    }
+
+    /// Expands folders (their supported files, sorted, not recursive into hidden entries) and checks the paths.
+    public static func plan(paths: [String], title: String?, shared: Bool, relativeTo base: URL) -> UploadPlan {
+        var files: [URL] = []
+        var problems: [FileResult] = []
+        let fileManager = FileManager.default
+        for path in paths {
+            let expanded = (path as NSString).expandingTildeInPath
+            let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : base.appendingPathComponent(expanded)
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                problems.append(
+                    FileResult(
+                        path: path,
+                        outcome: .failed(code: .badRequest, message: "Cannot read '\(path)': no such file or folder.")
+                    )
+                )
+                continue
+            }
+            if isDirectory.boolValue {
+                let entries = (try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []
+                let supported = entries.filter { !$0.hasPrefix(".") && Self.isSupported($0) }.sorted()
+                if supported.isEmpty {
+                    problems.append(
+                        FileResult(
+                            path: path,
+                            outcome: .failed(
+                                code: .badRequest,
+                                message: "No supported files in '\(path)' (.txt, .md, .html, .pdf, .docx)."
+                            )
+                        )
+                    )
+                }
+                files.append(contentsOf: supported.map { url.appendingPathComponent($0) })
+            } else if !fileManager.isReadableFile(atPath: url.path) {
+                problems.append(
+                    FileResult(
+                        path: path,
+                        outcome: .failed(code: .badRequest, message: "Cannot read '\(path)': permission denied.")
+                    )
+                )
+            } else {
+                files.append(url)
+            }
+        }
+        return UploadPlan(files: files, title: title, shared: shared, problems: problems)
+    }
+
+    static func isSupported(_ name: String) -> Bool {
+        [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"].contains { name.lowercased().hasSuffix($0) }
+    }
+
+    /// Uploads one file and waits until it is indexed or failed.
+    public func run(_ file: URL, title: String?, shared: Bool, progress: Progress) async -> FileResult {
+        let name = file.lastPathComponent
+        do {
+            progress(name, 0, "uploading")
+            let response = try await backend.upload(file: file, title: title, shared: shared)
+            if response.duplicate {
+                return FileResult(path: file.path, outcome: .duplicate(try await backend.document(id: response.documentId)))
+            }
+            var status = try await backend.documentStatus(id: response.documentId)
+            while !status.isFinished {
+                progress(name, Double(status.progress) / 100, status.stage)
+                try await Task.sleep(for: pollInterval)
+                status = try await backend.documentStatus(id: response.documentId)
+            }
+            progress(name, 1, status.stage)
+            if status.status == "failed" {
+                let reason = status.error ?? "processing failed (\(status.errorCode ?? "unknown"))"
+                return FileResult(
+                    path: file.path,
+                    outcome: .failed(code: ErrorCode(status.errorCode ?? "internal_error"), message: reason)
+                )
+            }
+            return FileResult(path: file.path, outcome: .ingested(try await backend.document(id: response.documentId)))
+        } catch {
+            let outcome = CommandOutcome.failure(error)
+            if case .failure(let code, let message) = outcome {
+                return FileResult(path: file.path, outcome: .failed(code: code, message: message))
+            }
+            return FileResult(path: file.path, outcome: .failed(code: .internalError, message: "\(error)"))
+        }
+    }
+}
