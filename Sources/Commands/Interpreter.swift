@@ -1,4 +1,4 @@
-import ChatAPI
+public import ChatAPI
 public import ChatClient
 public import Foundation
 public import Session
@@ -135,5 +135,12 @@ public final class Interpreter: Sendable {
     static func result<T: Encodable>(_ value: T) -> JSONValue? {
         guard let data = try? APIJSON.encode(value) else { return nil }
         return try? APIJSON.decode(JSONValue.self, from: data)
+    }
+}
+
+extension Interpreter {
+    /// A wire value as a `JSONValue`, for results built outside a handler.
+    public static func jsonValue<T: Encodable>(_ value: T) -> JSONValue {
+        result(value) ?? .null
     }
 }

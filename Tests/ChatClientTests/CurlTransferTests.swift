@@ -1,5 +1,6 @@
 import ChatAPI
 import Foundation
+import Synchronization
 import Testing
 
 @testable import ChatClient
@@ -42,8 +43,14 @@ import Testing
         defer { server.stop() }
 
         _ = try await CurlTransfer.perform(HTTPRequest(method: "GET", url: server.origin + "/a"), options: Self.options)
-        _ = try await CurlTransfer.perform(HTTPRequest(method: "DELETE", url: server.origin + "/b"), options: Self.options)
-        _ = try await CurlTransfer.perform(HTTPRequest(method: "POST", url: server.origin + "/c"), options: Self.options)
+        _ = try await CurlTransfer.perform(
+            HTTPRequest(method: "DELETE", url: server.origin + "/b"),
+            options: Self.options
+        )
+        _ = try await CurlTransfer.perform(
+            HTTPRequest(method: "POST", url: server.origin + "/c"),
+            options: Self.options
+        )
 
         let requests = server.requests
         #expect(requests.map(\.method) == ["GET", "DELETE", "POST"])
@@ -53,13 +60,17 @@ import Testing
     }
 
     @Test func deliversEventsAsTheServerSendsThem() async throws {
-        // Given a server that writes three events 200 ms apart
+        // Given a server that writes three events 200 ms apart, and sends the next only once the client has
+        // parsed the previous one: a client that buffered the body would never see the second event
+        let received = Atomic<Int>(0)
         let server = try LoopbackHTTPServer { _ in
             [
                 .send(LoopbackHTTPServer.eventStreamHead()),
                 .send(LoopbackHTTPServer.event("token", #"{"type":"token","chunk":"a"}"#)),
+                .waitUntil { received.load(ordering: .relaxed) >= 1 },
                 .pause(milliseconds: 200),
                 .send(LoopbackHTTPServer.event("token", #"{"type":"token","chunk":"b"}"#)),
+                .waitUntil { received.load(ordering: .relaxed) >= 2 },
                 .pause(milliseconds: 200),
                 .send(LoopbackHTTPServer.event("token", #"{"type":"token","chunk":"c"}"#)),
             ]
@@ -72,15 +83,18 @@ import Testing
         var parser = SSEParser()
         var arrivals: [(String, ContinuousClock.Instant)] = []
         for try await chunk in transfer.body {
-            for event in parser.feed(chunk) { arrivals.append((event.data, .now)) }
+            for event in parser.feed(chunk) {
+                arrivals.append((event.data, .now))
+                received.add(1, ordering: .relaxed)
+            }
         }
 
-        // Then each event arrived on its own, not all at the end
+        // Then each event arrived on its own, as it was sent
         #expect(transfer.head.header("Content-Type") == "text/event-stream; charset=utf-8")
-        #expect(arrivals.count == 3)
+        #expect(arrivals.map(\.0).count == 3)
         let first = try #require(arrivals.first).1
         let last = try #require(arrivals.last).1
-        #expect(Self.seconds(last - first) >= 0.3)
+        #expect(Self.seconds(last - first) >= 0.35)
     }
 
     @Test func cancellingTheConsumerAbortsAnIdleStreamWithinASecond() async throws {
@@ -129,7 +143,10 @@ import Testing
         defer { server.stop() }
         let started = ContinuousClock.now
         let task = Task {
-            try await CurlTransfer.start(HTTPRequest(method: "GET", url: server.origin + "/never"), options: Self.options)
+            try await CurlTransfer.start(
+                HTTPRequest(method: "GET", url: server.origin + "/never"),
+                options: Self.options
+            )
         }
         try await Task.sleep(for: .milliseconds(200))
 
@@ -218,7 +235,9 @@ import Testing
         let content = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 % 26 + 97) })
         try content.write(to: file)
         let body = MultipartBody.upload(file: file, fileSize: Int64(content.count), title: "Notes", boundary: "b0")
-        let server = try LoopbackHTTPServer { _ in [.send(LoopbackHTTPServer.json(status: 202, reason: "Accepted", "{}"))] }
+        let server = try LoopbackHTTPServer { _ in
+            [.send(LoopbackHTTPServer.json(status: 202, reason: "Accepted", "{}"))]
+        }
         defer { server.stop() }
         let progress = UploadProgressLog()
 

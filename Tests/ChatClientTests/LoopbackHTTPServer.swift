@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A scripted HTTP/1.1 server on 127.0.0.1 and an ephemeral port, for testing the libcurl client against real
@@ -30,6 +30,9 @@ final class LoopbackHTTPServer: Sendable {
         case pause(milliseconds: Int)
         /// Waits, sending nothing, until the client disconnects (recorded in `disconnects`) or the server stops.
         case hang
+        /// Waits until the condition holds (checked every 10 ms, for at most 5 s), then goes on; for scripts that
+        /// must not send more before the client has seen what came before.
+        case waitUntil(@Sendable () -> Bool)
     }
 
     typealias Responder = @Sendable (Request) -> [Step]
@@ -52,8 +55,11 @@ final class LoopbackHTTPServer: Sendable {
 
     /// Starts listening; every connection is answered by `responder`.
     ///
-    /// - Parameter readsRequest: Whether to read an HTTP request before answering; without it the script starts
-    ///   as soon as a client connects (to answer a TLS handshake with plain HTTP, for instance).
+    /// - Parameters:
+    ///   - readsRequest: Whether to read an HTTP request before answering; without it the script starts as soon
+    ///     as a client connects (to answer a TLS handshake with plain HTTP, for instance).
+    ///   - responder: The script for each connection's request.
+    /// - Throws: `POSIXError` when no loopback port can be bound.
     init(readsRequest: Bool = true, responder: @escaping Responder) throws {
         let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketDescriptor >= 0 else { throw POSIXError(.EIO) }
@@ -123,7 +129,8 @@ final class LoopbackHTTPServer: Sendable {
     }
 
     /// A JSON response.
-    static func json(status: Int = 200, reason: String = "OK", _ body: String, headers: [(String, String)] = []) -> Data {
+    static func json(status: Int = 200, reason: String = "OK", _ body: String, headers: [(String, String)] = []) -> Data
+    {
         response(status: status, reason: reason, headers: [("Content-Type", "application/json")] + headers, body: body)
     }
 
@@ -167,6 +174,11 @@ final class LoopbackHTTPServer: Sendable {
             case .hang:
                 waitForDisconnect(connection)
                 return
+            case .waitUntil(let condition):
+                let deadline = ContinuousClock.now + .seconds(5)
+                while !condition() && ContinuousClock.now < deadline && !stopped.load(ordering: .relaxed) {
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
             }
         }
     }
@@ -195,7 +207,9 @@ final class LoopbackHTTPServer: Sendable {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces
+            )
         }
         var body = Array(buffer[(headEnd + 4)...])
         let expected = Int(headers["content-length"] ?? "") ?? 0

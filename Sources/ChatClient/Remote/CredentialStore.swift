@@ -3,9 +3,9 @@ public import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What the client keeps for one server: its tokens and its anonymous session.
@@ -95,6 +95,7 @@ public final class CredentialStore: Sendable {
     /// The stored credentials for a server origin; empty when there are none.
     ///
     /// - Parameter server: The origin, as `RemoteBackend` normalises it (`http://127.0.0.1:8000`).
+    /// - Returns: The server's credentials, or empty ones.
     /// - Throws: `BackendError` when the file is unsafe or unreadable.
     public func credentials(for server: String) throws -> ServerCredentials {
         try lock.withLock { _ in
@@ -269,7 +270,9 @@ public final class CredentialStore: Sendable {
     /// The path as a shell word, so the suggested command works when pasted.
     static func shellQuoted(_ path: String) -> String {
         // No `~`: at the start of a word the shell would expand it.
-        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+@%=:,")
+        let safe = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+@%=:,"
+        )
         if !path.isEmpty, path.unicodeScalars.allSatisfy({ safe.contains($0) }) { return path }
         return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

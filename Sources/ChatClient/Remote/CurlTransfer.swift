@@ -67,7 +67,8 @@ struct CurlTransfer: Sendable {
             if case .cancelled = termination { context.cancel() }
         }
         let head = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (headContinuation: CheckedContinuation<HTTPResponseHead, any Error>) in
+            try await withCheckedThrowingContinuation {
+                (headContinuation: CheckedContinuation<HTTPResponseHead, any Error>) in
                 context.setHeadContinuation(headContinuation)
                 // curl_easy_perform blocks for the whole exchange: a dedicated thread keeps it off the cooperative
                 // pool, which may have only two threads.
@@ -197,7 +198,11 @@ private final class TransferContext: @unchecked Sendable {
         set(CURLOPT_PROXY, proxy?.url ?? "")
         // Keeps a proxy's "200 Connection established" out of the response head.
         set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
-        if let caFile = options.caFile { set(CURLOPT_CAINFO, caFile) }
+        if let caFile = options.caFile {
+            set(CURLOPT_CAINFO, caFile)
+            // An HTTPS proxy that inspects TLS is signed by the same organisation CA as the servers behind it.
+            set(CURLOPT_PROXY_CAINFO, caFile)
+        }
         _ = cs_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
 
         configureMethodAndBody(handle, set: set, set: set)
@@ -253,7 +258,11 @@ private final class TransferContext: @unchecked Sendable {
                 setString(CURLOPT_COPYPOSTFIELDS, "")
             } else {
                 data.withUnsafeBytes { raw in
-                    _ = cs_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
+                    _ = cs_curl_setopt_pointer(
+                        handle,
+                        CURLOPT_COPYPOSTFIELDS,
+                        UnsafeMutableRawPointer(mutating: raw.baseAddress)
+                    )
                 }
             }
             if method != "POST" { setString(CURLOPT_CUSTOMREQUEST, method) }
@@ -365,7 +374,7 @@ private final class TransferContext: @unchecked Sendable {
         var connectTime = 0.0
         _ = cs_curl_getinfo_double(handle, CURLINFO_CONNECT_TIME, &connectTime)
         return TransportFailure(
-            code: result,
+            code: result.rawValue,
             url: URL(string: request.url) ?? URL(fileURLWithPath: "/"),
             proxy: proxy,
             detail: String(cString: errorBuffer),

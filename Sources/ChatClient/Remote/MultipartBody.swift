@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A `multipart/form-data` body (RFC 7578) made of in-memory pieces and at most a few files, sent by streaming the
@@ -45,6 +45,7 @@ struct MultipartBody: Sendable, Equatable {
     ///   - fileSize: The file's size in bytes, as checked by the caller.
     ///   - title: The optional `title` part.
     ///   - boundary: The part boundary (tests pass a fixed one).
+    /// - Returns: The body, streaming the file when sent.
     static func upload(file: URL, fileSize: Int64, title: String?, boundary: String = randomBoundary()) -> Self {
         var head = Data()
         if let title {

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The proxy a request goes through, and the variable it came from, so failures can name both.
@@ -42,7 +42,8 @@ struct ProxyRoute: Sendable, Equatable {
             (scheme == "https" ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy", "HTTP_PROXY"])
             + ["all_proxy", "ALL_PROXY"]
         guard
-            let variable = names.first(where: { !(environment[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }),
+            let variable = names.first(where: { !(environment[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+            ),
             let value = environment[variable]?.trimmingCharacters(in: .whitespaces)
         else { return nil }
         let noProxy = environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""

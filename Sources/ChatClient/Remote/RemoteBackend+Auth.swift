@@ -35,7 +35,9 @@ extension RemoteBackend {
     /// the account.
     public func login(email: String, password: String) async throws -> TokenResponse {
         let credentials = try currentCredentials()
-        let tokens: TokenResponse = try await call(Self.loginEndpoint(email: email, password: password, credentials: credentials))
+        let tokens: TokenResponse = try await call(
+            Self.loginEndpoint(email: email, password: password, credentials: credentials)
+        )
         try storeTokens(tokens, strict: true, dropAnonymousSession: credentials.anonSessionId != nil)
         return tokens
     }

@@ -2,9 +2,9 @@ public import ChatAPI
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension RemoteBackend {
@@ -46,7 +46,10 @@ extension RemoteBackend {
             throw BackendError.local("Cannot read '\(name)': \(reason).", details: ["path": .string(file.path)])
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw BackendError.local("Cannot upload '\(name)': not a regular file.", details: ["path": .string(file.path)])
+            throw BackendError.local(
+                "Cannot upload '\(name)': not a regular file.",
+                details: ["path": .string(file.path)]
+            )
         }
         guard access(file.path, R_OK) == 0 else {
             throw BackendError.local("Cannot read '\(name)': permission denied.", details: ["path": .string(file.path)])

@@ -50,7 +50,8 @@ struct Endpoint: Sendable, Equatable {
     }
 
     /// The path of a list endpoint with its paging parameters.
-    static func page(_ path: String, limit: Int, offset: Int, _ extra: [(name: String, value: String?)] = []) -> String {
+    static func page(_ path: String, limit: Int, offset: Int, _ extra: [(name: String, value: String?)] = []) -> String
+    {
         path + URLPath.query(extra + [("limit", String(limit)), ("offset", String(offset))])
     }
 }
@@ -115,6 +116,9 @@ extension RemoteBackend {
                 retried = true
                 credentials = try await refreshedCredentials(replacing: credentials.accessToken)
                 continue
+            }
+            if sentBearer, case .api(let detail) = error, detail.code == .invalidToken {
+                throw endLogin(detail)
             }
             throw error
         }
@@ -205,18 +209,23 @@ extension RemoteBackend {
             let tokens = try await call(endpoint, as: TokenResponse.self)
             return try storeTokens(tokens, strict: false, dropAnonymousSession: false)
         } catch BackendError.api(let detail) where detail.status == 401 {
-            // The login is over (expired, revoked or reused): forget it so later requests are not refused forever.
-            _ = try? updateCredentials { $0.clearTokens() }
-            throw BackendError.api(
-                ErrorBody.Detail(
-                    code: detail.code,
-                    message: "Your login on \(server) has ended (\(detail.message)). Log in again with /login.",
-                    status: detail.status,
-                    requestId: detail.requestId,
-                    details: detail.details
-                )
-            )
+            throw endLogin(detail)
         }
+    }
+
+    /// Forgets a login the server no longer accepts (expired, revoked, reused or its account gone), so later
+    /// requests are not refused forever, and says so.
+    func endLogin(_ detail: ErrorBody.Detail) -> BackendError {
+        _ = try? updateCredentials { $0.clearTokens() }
+        return .api(
+            ErrorBody.Detail(
+                code: detail.code,
+                message: "Your login on \(server) has ended (\(detail.message)). Log in again with /login.",
+                status: detail.status,
+                requestId: detail.requestId,
+                details: detail.details
+            )
+        )
     }
 
     // MARK: - Errors
@@ -232,7 +241,9 @@ extension RemoteBackend {
         // A `{"detail": "..."}` body is still a readable message, from a server or proxy of another make.
         struct DetailOnly: Decodable { var detail: String }
         if let detailOnly = try? decoder.decode(DetailOnly.self, from: body) {
-            return .api(ErrorBody.Detail(code: code, message: detailOnly.detail, status: head.status, requestId: requestId))
+            return .api(
+                ErrorBody.Detail(code: code, message: detailOnly.detail, status: head.status, requestId: requestId)
+            )
         }
         let what = "\(endpoint.method) /api/v1\(Self.pathWithoutQuery(endpoint))"
         var message = "\(target) answered \(what) with HTTP \(head.statusText)"
@@ -245,7 +256,8 @@ extension RemoteBackend {
             let excerpt = text.count > 120 ? String(text.prefix(120)) + "…" : text
             message += " and a body that is not a chatshell error (\(media): \"\(excerpt)\")."
         }
-        message += head.status >= 500 || head.status == 404
+        message +=
+            head.status >= 500 || head.status == 404
             ? " Is the address a chatshell server, and is any proxy in between working?"
             : ""
         return .api(ErrorBody.Detail(code: code, message: message, status: head.status, requestId: requestId))

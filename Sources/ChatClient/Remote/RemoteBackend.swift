@@ -111,7 +111,11 @@ public final class RemoteBackend: Backend {
 
     /// Changes the credentials in memory and in the store.
     ///
-    /// - Parameter strict: Throw when they cannot be saved (login, logout); otherwise only tell the user.
+    /// - Parameters:
+    ///   - strict: Throw when they cannot be saved (login, logout); otherwise only tell the user.
+    ///   - change: The change to apply.
+    /// - Returns: The changed credentials.
+    /// - Throws: `BackendError` when `strict` and the credentials file cannot be written.
     @discardableResult
     func updateCredentials(
         strict: Bool = false,

@@ -2,9 +2,9 @@ import CCurl
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Everything known about a failed transfer, turned into one sentence that names the layer (DNS, TCP, proxy, TLS,
@@ -13,8 +13,8 @@ import Darwin
 /// A plain value, filled from `curl_easy_getinfo` after the transfer, so every message can be tested without a
 /// network.
 struct TransportFailure: Sendable, Equatable {
-    /// libcurl's result.
-    var code: CURLcode
+    /// libcurl's result (`CURLcode`'s raw value, so tests need not import the C module).
+    var code: UInt32
     /// The request URL.
     var url: URL
     /// The proxy the request went through, if any.
@@ -68,48 +68,48 @@ struct TransportFailure: Sendable, Equatable {
     var message: String {
         if let proxy, let proxyMessage = proxyMessage(proxy) { return proxyMessage }
         switch code {
-        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+        case CURLE_UNSUPPORTED_PROTOCOL.rawValue, CURLE_URL_MALFORMAT.rawValue:
             return "Invalid server address '\(url.absoluteString)'. Use a URL like http://127.0.0.1:8000."
-        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_HOST.rawValue:
             return "Cannot resolve host \(host): DNS lookup failed. Check the server address and your network."
-        case CURLE_COULDNT_CONNECT:
+        case CURLE_COULDNT_CONNECT.rawValue:
             return "Cannot connect to \(target): \(connectReason). \(serverHint)"
-        case CURLE_OPERATION_TIMEDOUT:
+        case CURLE_OPERATION_TIMEDOUT.rawValue:
             if !connected {
                 return "Cannot connect to \(target): no answer within \(connectTimeout.wholeSecondsRoundedUp) s. "
                     + "Check the address, your network and any firewall."
             }
             return "\(target) sent nothing for \(idleTimeout.wholeSecondsRoundedUp) s, so the request was abandoned. "
                 + "The server may be overloaded; try again."
-        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_PEER_FAILED_VERIFICATION.rawValue:
             return certificateMessage
-        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_CACERT_BADFILE.rawValue:
             return "TLS: cannot read the CA bundle '\(caFile ?? "")'\(detailSuffix). "
                 + "Point CHATSHELL_CA_FILE (or --ca-file) at a readable PEM file."
-        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CONNECT_ERROR.rawValue:
             if detail.lowercased().contains("wrong version number") {
                 return "TLS: \(target) does not speak HTTPS (handshake failed\(detailSuffix)). "
                     + "If it is a plain HTTP server, use an http:// address."
             }
             return "TLS: the handshake with \(target) failed\(detailSuffix). "
                 + "Check that the address is an HTTPS server and that the system's TLS setup is current."
-        case CURLE_GOT_NOTHING:
+        case CURLE_GOT_NOTHING.rawValue:
             return "\(target) closed the connection without answering. "
                 + "Check that it is a chatshell server and whether it expects http:// or https://."
-        case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR:
+        case CURLE_PARTIAL_FILE.rawValue, CURLE_RECV_ERROR.rawValue:
             if responseStarted {
                 return "The connection to \(target) broke in the middle of the response\(detailSuffix). Try again."
             }
             return "The connection to \(target) broke before the response arrived\(detailSuffix). \(serverHint)"
-        case CURLE_SEND_ERROR:
+        case CURLE_SEND_ERROR.rawValue:
             return "The connection to \(target) broke while sending the request\(detailSuffix). Try again."
-        case CURLE_READ_ERROR:
+        case CURLE_READ_ERROR.rawValue:
             return uploadFailure ?? "Cannot read the file being uploaded\(detailSuffix)."
-        case CURLE_ABORTED_BY_CALLBACK where uploadFailure != nil:
+        case CURLE_ABORTED_BY_CALLBACK.rawValue where uploadFailure != nil:
             return uploadFailure ?? ""
         default:
-            let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            return "The request to \(target) failed: \(text) (curl error \(code.rawValue))."
+            let text = detail.isEmpty ? String(cString: curl_easy_strerror(CURLcode(rawValue: code))) : detail
+            return "The request to \(target) failed: \(text) (curl error \(code))."
         }
     }
 
@@ -130,13 +130,13 @@ struct TransportFailure: Sendable, Equatable {
         let name = "Proxy \(proxy.display) (from \(proxy.variable))"
         let bypass = "or add \(host) to NO_PROXY to bypass it"
         switch code {
-        case CURLE_COULDNT_RESOLVE_PROXY:
+        case CURLE_COULDNT_RESOLVE_PROXY.rawValue:
             return "Cannot resolve the proxy host of \(proxy.variable) (\(proxy.display)): DNS lookup failed. "
                 + "Check \(proxy.variable), \(bypass)."
-        case CURLE_COULDNT_CONNECT:
+        case CURLE_COULDNT_CONNECT.rawValue:
             let reason = osErrno == ECONNREFUSED ? "refused the connection" : "cannot be reached: \(connectReason)"
             return "\(name) \(reason). Check \(proxy.variable) or unset it, \(bypass)."
-        case CURLE_OPERATION_TIMEDOUT where !connected:
+        case CURLE_OPERATION_TIMEDOUT.rawValue where !connected:
             return "\(name) did not answer within \(connectTimeout.wholeSecondsRoundedUp) s. "
                 + "Check \(proxy.variable) or unset it, \(bypass)."
         default:
@@ -146,7 +146,7 @@ struct TransportFailure: Sendable, Equatable {
             return "\(name) requires authentication (HTTP 407). "
                 + "Put the user and password in \(proxy.variable) (http://USER:PASSWORD@HOST:PORT)."
         }
-        if proxyConnectStatus >= 300 || (code == CURLE_RECV_ERROR && detail.contains("CONNECT")) {
+        if proxyConnectStatus >= 300 || (code == CURLE_RECV_ERROR.rawValue && detail.contains("CONNECT")) {
             let status = proxyConnectStatus > 0 ? "HTTP \(proxyConnectStatus)" : detail
             return "\(name) refused the tunnel to \(target) (\(status)). "
                 + "Check that the proxy allows this host, \(bypass)."
@@ -159,7 +159,8 @@ struct TransportFailure: Sendable, Equatable {
         let lowered = detail.lowercased()
         let caHint: String
         if let caFile {
-            caHint = "The CA bundle '\(caFile)' does not vouch for it; set CHATSHELL_CA_FILE to your organisation's "
+            caHint =
+                "The CA bundle '\(caFile)' does not vouch for it; set CHATSHELL_CA_FILE to your organisation's "
                 + "CA bundle."
         } else {
             caHint = "Set CHATSHELL_CA_FILE to your organisation's CA bundle."

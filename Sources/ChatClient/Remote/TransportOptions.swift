@@ -6,8 +6,10 @@ public struct TransportOptions: Sendable, Equatable {
     public var caFile: String?
     /// How long establishing a connection (TCP and TLS) may take.
     public var connectTimeout: Duration
-    /// How long a response may send nothing before it is abandoned. Streams get no total timeout, only this,
-    /// so it stays above the server's 15 s heartbeat with room to spare (http-api.md section 6 asks for 45 s or more).
+    /// How long a response may send nothing before it is abandoned.
+    ///
+    /// Streams get no total timeout, only this, so it stays above the server's 15 s heartbeat with room to spare
+    /// (http-api.md section 6 asks for 45 s or more).
     public var idleTimeout: Duration
     /// Where `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case) are looked up.
     public var environment: [String: String]

@@ -108,6 +108,11 @@ extension PlainLineReader {
                     continuation.resume(returning: .endOfInput)
                     continue
                 }
+                // A Ctrl-C posted just after the previous line was complete must not end this read.
+                if wake.drain().contains(Self.quit) {
+                    continuation.resume(returning: .endOfInput)
+                    return wake.close()
+                }
                 signals?.attachPrompt { signal in
                     if signal == .interrupt { wake.post(Self.interrupt) }
                 }

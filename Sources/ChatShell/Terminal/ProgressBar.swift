@@ -51,7 +51,9 @@ final class ProgressBar: Sendable {
         }
     }
 
-    /// Erases the bar's line. Idempotent.
+    /// Erases the bar's line.
+    ///
+    /// Idempotent.
     func finish() {
         guard enabled else { return }
         state.withLock { state in
@@ -80,8 +82,10 @@ final class ProgressBar: Sendable {
         // The two brackets and the two spaces before the percentage.
         let barInner = width - DisplayWidth.of(prefix) - fixed - 2 - 2
         guard barInner >= 10 else {
-            let short = labelText.isEmpty ? percentText : labelText + "  " + percentText
-            return DisplayWidth.truncate(short, toColumns: width)
+            // Too narrow for a bar: the label and the number, or the number alone.
+            let number = "\(percent)%"
+            let short = prefix + number
+            return DisplayWidth.of(short) <= width ? short : DisplayWidth.truncate(number, toColumns: width)
         }
         let filled = Int((Double(barInner) * clamped).rounded(.down))
         var bar = String(repeating: "=", count: filled)

@@ -91,8 +91,10 @@ final class ReadlineLineReader: LineReader {
         }
     }
 
-    /// Records an entry for Up-arrow recall and for the file; entries starting with a space, blank ones and a
-    /// repeat of the previous entry are skipped. Never pass a password.
+    /// Records an entry for Up-arrow recall and for the file.
+    ///
+    /// Entries starting with a space, blank ones and a repeat of the previous entry are skipped. Never pass a
+    /// password.
     ///
     /// - Parameter entry: the whole entry, a `"""` block as one string.
     func addHistory(_ entry: String) async {
@@ -200,8 +202,10 @@ private final class ReaderThread {
             }
             if poll(&fds, nfds_t(fds.count), -1) < 0 {
                 if errno == EINTR { continue }
-                // poll only fails for reasons that will not pass (EINVAL, ENOMEM): end the input.
+                // poll only fails for reasons that will not pass soon (ENOMEM): end the input, and pause so a
+                // persistent failure cannot spin this thread.
                 if pending != nil { finishPrompt(.endOfInput, removeHandler: true) }
+                usleep(50_000)
                 continue
             }
             // Signals first: a Ctrl-C pressed together with Enter belongs to the line being edited.

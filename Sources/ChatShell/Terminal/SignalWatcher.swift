@@ -185,8 +185,10 @@ private enum SignalByte {
     static let resize: UInt8 = 0x57
 }
 
-/// The self-pipe: `(read, write)`. An immutable global, created on first use (from `install()`, before any
-/// handler exists), so the handler reads an already-initialised value.
+/// The self-pipe, as its read and write ends.
+///
+/// An immutable global, created on first use (from `install()`, before any handler exists), so the handler
+/// reads an already-initialised value.
 private let signalPipe: (read: Int32, write: Int32) = {
     guard let fds = WakePipe.openPipe(nonBlocking: false) else { return (-1, -1) }
     // A full pipe (thousands of unread presses) must drop a byte, never block inside the handler; the read end

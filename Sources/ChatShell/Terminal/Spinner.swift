@@ -82,7 +82,9 @@ final class Spinner: Sendable {
         }
     }
 
-    /// Changes the label; the next frame shows it. Ignored when stopped.
+    /// Changes the label; the next frame shows it.
+    ///
+    /// Ignored when stopped.
     ///
     /// - Parameter label: the new label, from a `status` event.
     func update(label: String) {
@@ -90,7 +92,9 @@ final class Spinner: Sendable {
         state.withLock { $0.label = label }
     }
 
-    /// Stops and erases the spinner line. Idempotent; safe to call when never started.
+    /// Stops and erases the spinner line.
+    ///
+    /// Idempotent; safe to call when never started.
     func stop() {
         guard enabled else { return }
         state.withLock { state in

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// The one decision about what the terminal can show (style.md section 5, repl.md "Pipes and colour").
@@ -79,7 +80,10 @@ struct TerminalCapabilities: Sendable {
     ///   - colorMode: the `--color` option.
     ///   - environment: the process environment.
     /// - Returns: the capabilities of this process's terminal.
-    static func detect(colorMode: ColorMode = .auto, environment: [String: String]) -> TerminalCapabilities {
+    static func detect(
+        colorMode: ColorMode = .auto,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> TerminalCapabilities {
         TerminalCapabilities(
             colorMode: colorMode,
             environment: environment,
@@ -108,7 +112,9 @@ struct TerminalCapabilities: Sendable {
     /// - Returns: the first positive value of the window size and `COLUMNS`, else 80.
     static func resolveColumns(window: Int?, environment: [String: String]) -> Int {
         if let window, window > 0 { return window }
-        if let text = environment["COLUMNS"], let value = Int(text.filter { !$0.isWhitespace }), value > 0 { return value }
+        if let text = environment["COLUMNS"], let value = Int(text.filter { !$0.isWhitespace }), value > 0 {
+            return value
+        }
         return 80
     }
 

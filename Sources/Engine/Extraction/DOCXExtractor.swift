@@ -163,7 +163,9 @@ private final class CoreTitleReader: NSObject, XMLParserDelegate {
 
 // MARK: - Document body
 
-/// Turns `w:p` and `w:tbl` events into blocks. Names carry the `w:` prefix because namespace processing is off.
+/// Turns `w:p` and `w:tbl` events into blocks.
+///
+/// Names carry the `w:` prefix because namespace processing is off.
 private final class DocumentBodyReader: NSObject, XMLParserDelegate {
     private let styles: StyleTable
     private(set) var blocks: [TextBlock] = []
@@ -185,8 +187,11 @@ private final class DocumentBodyReader: NSObject, XMLParserDelegate {
         var firstRowBold = true
     }
 
-    private var paragraph: Paragraph?
+    /// Open paragraphs; text boxes nest whole paragraphs inside a run of another.
+    private var paragraphs: [Paragraph] = []
     private var tables: [Table] = []
+    /// Depth inside `mc:Fallback`, which repeats the `mc:Choice` content for old readers.
+    private var skippedDepth = 0
     private var inText = false
     private var inRunProperties = false
     private var inParagraphProperties = false
@@ -197,6 +202,13 @@ private final class DocumentBodyReader: NSObject, XMLParserDelegate {
         self.styles = styles
     }
 
+    private var paragraph: Paragraph? {
+        get { paragraphs.last }
+        set {
+            if let newValue, !paragraphs.isEmpty { paragraphs[paragraphs.count - 1] = newValue }
+        }
+    }
+
     func parser(
         _ parser: XMLParser,
         didStartElement elementName: String,
@@ -204,9 +216,13 @@ private final class DocumentBodyReader: NSObject, XMLParserDelegate {
         qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
+        if skippedDepth > 0 || elementName == "mc:Fallback" {
+            skippedDepth += 1
+            return
+        }
         switch elementName {
         case "w:p":
-            paragraph = Paragraph()
+            paragraphs.append(Paragraph())
         case "w:pStyle":
             paragraph?.style = attributes["w:val"]
         case "w:outlineLvl" where paragraph != nil && !inRunProperties:
@@ -255,12 +271,16 @@ private final class DocumentBodyReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard inText, paragraph != nil else { return }
+        guard inText, skippedDepth == 0, paragraph != nil else { return }
         paragraph?.text += string
         if !runBold, !string.allSatisfy(\.isWhitespace) { paragraph?.allBold = false }
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        if skippedDepth > 0 {
+            skippedDepth -= 1
+            return
+        }
         switch elementName {
         case "w:t":
             inText = false
@@ -271,8 +291,7 @@ private final class DocumentBodyReader: NSObject, XMLParserDelegate {
         case "w:del", "w:moveFrom":
             inDeleted = max(0, inDeleted - 1)
         case "w:p":
-            if let finished = paragraph { endParagraph(finished) }
-            paragraph = nil
+            if let finished = paragraphs.popLast() { endParagraph(finished) }
         case "w:tc":
             guard var table = tables.popLast() else { return }
             if let cell = table.cell { table.row?.append(cell) }

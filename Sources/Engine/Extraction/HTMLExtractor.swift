@@ -87,15 +87,17 @@ private struct HTMLWalker {
     private var inline = ""
     private var kinds: [TextBlock.Kind] = []
     private var preformatted = 0
+    /// Open `main`, `article` and `section` elements.
+    private var sectioning = 0
 
     /// Subtrees that hold no document content, or content repeated on every page of a site.
     static let skipped: Set<String> = [
-        "head", "script", "style", "noscript", "template", "nav", "header", "footer", "aside",
+        "head", "script", "style", "noscript", "template", "nav", "footer", "aside",
         "svg", "canvas", "iframe", "object", "embed", "button", "select", "textarea", "input", "math",
     ]
 
     static let blockElements: Set<String> = [
-        "html", "body", "main", "article", "section", "div", "p", "blockquote", "figure", "figcaption", "pre",
+        "html", "body", "div", "p", "blockquote", "figure", "figcaption", "pre",
         "address", "ul", "ol", "dl", "dt", "dd", "form", "fieldset", "legend", "details", "summary", "center",
         "hr", "caption", "hgroup", "menu", "dialog", "search",
     ]
@@ -170,6 +172,8 @@ private struct HTMLWalker {
     private mutating func element(_ node: xmlNodePtr) {
         let name = Self.name(of: node)
         if Self.skipped.contains(name) || Self.isHidden(node) { return }
+        // A page's `header` is site chrome; an article's `header` holds its own title and byline.
+        if name == "header", sectioning == 0 { return }
         let children = node.pointee.children
         switch name {
         case "br":
@@ -183,6 +187,12 @@ private struct HTMLWalker {
             flush()
             kinds.removeLast()
             if level == 1, firstH1 == nil, blocks.count > before { firstH1 = blocks[before].text }
+        case "main", "article", "section":
+            flush()
+            sectioning += 1
+            walk(children: children)
+            flush()
+            sectioning -= 1
         case "li":
             flush()
             kinds.append(.listItem)
@@ -219,7 +229,9 @@ private struct HTMLWalker {
         let text = inline
         inline = ""
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-            .map { preformatted > 0 ? String($0).trimmingCharacters(in: .whitespaces) : Extractors.collapseWhitespace($0) }
+            .map {
+                preformatted > 0 ? String($0).trimmingCharacters(in: .whitespaces) : Extractors.collapseWhitespace($0)
+            }
             .filter { !$0.isEmpty }
         guard !lines.isEmpty else { return }
         blocks.append(TextBlock(kind: kinds.last ?? .paragraph, text: lines.joined(separator: "\n")))

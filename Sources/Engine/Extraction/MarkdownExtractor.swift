@@ -17,7 +17,9 @@ public struct MarkdownExtractor: TextExtractor {
 
     /// Extracts the blocks of already decoded and normalised Markdown.
     func extract(text: String) -> ExtractedDocument {
-        var parser = MarkdownParser(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        var parser = MarkdownParser(
+            lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        )
         parser.run()
         let title = parser.blocks.first { $0.kind == .heading(level: 1) }?.text
         return ExtractedDocument(title: title, blocks: parser.blocks)
@@ -70,7 +72,9 @@ public struct MarkdownExtractor: TextExtractor {
         for scalar in text.unicodeScalars {
             if escaping {
                 escaping = false
-                if asciiPunctuation.unicodeScalars.contains(scalar), let mapped = Unicode.Scalar(escapeBase + scalar.value) {
+                if asciiPunctuation.unicodeScalars.contains(scalar),
+                    let mapped = Unicode.Scalar(escapeBase + scalar.value)
+                {
                     parked.append(mapped)
                     continue
                 }
@@ -226,10 +230,11 @@ private struct MarkdownParser {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         guard trimmed.contains("-"), trimmed.contains("|") else { return false }
         let cells = splitRow(trimmed)
-        return !cells.isEmpty && cells.allSatisfy { cell in
-            let core = cell.trimmingCharacters(in: CharacterSet(charactersIn: ":"))
-            return !core.isEmpty && core.allSatisfy { $0 == "-" }
-        }
+        return !cells.isEmpty
+            && cells.allSatisfy { cell in
+                let core = cell.trimmingCharacters(in: CharacterSet(charactersIn: ":"))
+                return !core.isEmpty && core.allSatisfy { $0 == "-" }
+            }
     }
 
     /// The text of a list item and the column its content starts at (for continuation lines).

@@ -53,6 +53,7 @@ public struct PDFExtractor: TextExtractor {
             guard count > 0 else { return nil }
             guard withText else { return LoadedPDF(title: nil, pages: []) }
             let title = takeString(poppler_document_get_title(document)).map { Extractors.collapseWhitespace($0) }
+                .flatMap { isUsefulTitle($0) ? $0 : nil }
             var pages: [RawPage] = []
             for index in 0..<count {
                 guard let page = poppler_document_get_page(document, Int32(index)) else {
@@ -62,7 +63,7 @@ public struct PDFExtractor: TextExtractor {
                 defer { g_object_unref(UnsafeMutableRawPointer(page)) }
                 pages.append(readPage(page))
             }
-            return LoadedPDF(title: title?.isEmpty == false ? title : nil, pages: pages)
+            return LoadedPDF(title: title, pages: pages)
         }
     }
 
@@ -99,6 +100,14 @@ public struct PDFExtractor: TextExtractor {
         }
         poppler_page_free_text_attributes(attributes)
         return RawPage(text: text, rects: rects, fonts: fonts)
+    }
+
+    /// Producers often store the source file's name ("Microsoft Word - report.docx") or a placeholder as the title.
+    private static func isUsefulTitle(_ title: String) -> Bool {
+        let lowered = title.lowercased()
+        guard !title.isEmpty, lowered != "untitled", !lowered.hasPrefix("microsoft word - ") else { return false }
+        let fileExtensions = [".doc", ".docx", ".pdf", ".odt", ".rtf", ".txt", ".indd", ".tex", ".html"]
+        return !fileExtensions.contains { lowered.hasSuffix($0) }
     }
 
     /// Copies and frees a string that glib hands over.
@@ -199,8 +208,13 @@ private struct PDFLayout {
                 syntheticY += 12
                 lines.append(
                     Line(
-                        cells: [(0, text)], x0: 0, x1: 0, y: syntheticY, bottom: syntheticY + 10,
-                        size: size > 0 ? size : 10, bold: range.allSatisfy { bolds[$0] || scalars[$0] == " " }
+                        cells: [(0, text)],
+                        x0: 0,
+                        x1: 0,
+                        y: syntheticY,
+                        bottom: syntheticY + 10,
+                        size: size > 0 ? size : 10,
+                        bold: range.allSatisfy { bolds[$0] || scalars[$0] == " " }
                     )
                 )
             }

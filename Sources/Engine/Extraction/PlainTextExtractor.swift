@@ -20,10 +20,10 @@ public struct PlainTextExtractor: TextExtractor {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Line(String($0)) }
         var parser = Parser(lines: lines)
         parser.run()
-        return ExtractedDocument(title: Self.title(of: lines, blocks: parser.blocks), blocks: parser.blocks)
+        return ExtractedDocument(title: Self.title(of: lines), blocks: parser.blocks)
     }
 
-    private static func title(of lines: [Line], blocks: [TextBlock]) -> String? {
+    private static func title(of lines: [Line]) -> String? {
         guard let first = lines.first(where: { !$0.isBlank }) else { return nil }
         let text = Extractors.collapseWhitespace(first.text)
         guard text.count <= 100, !Line.isRule(text) else { return nil }

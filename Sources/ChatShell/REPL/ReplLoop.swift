@@ -1,0 +1,182 @@
+import ChatAPI
+import ChatClient
+import Commands
+import Foundation
+import Session
+
+/// The interactive loop: reads input, lets the interpreter decide, and acts on the outcome with the terminal
+/// adapters (spinner and progress bar on stderr, answers appended to stdout, Ctrl-C cancelling work).
+struct ReplLoop {
+    let interpreter: Interpreter
+    let reader: any LineReader
+    let console: Console
+    let signals: SignalWatcher?
+    let spinner: Spinner?
+    let progress: ProgressBar
+    let completer: CommandCompleter
+    /// Whether stdin is a terminal (prompts shown).
+    let interactive: Bool
+
+    /// Runs until Ctrl-D, end of input or `/quit`.
+    func run() async {
+        await refreshNames()
+        while true {
+            let input: LineInput = await reader.readLine(prompt: interactive ? "> " : "")
+            switch input {
+            case .endOfInput:
+                await finish()
+                return
+            case .interrupt:
+                continue
+            case .line(let line):
+                guard var text = Optional(line), !text.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                if text.trimmingCharacters(in: .whitespaces).hasPrefix("\"\"\"") {
+                    guard let block = await readBlock(first: text) else { continue }
+                    text = block
+                }
+                if !text.hasPrefix(" ") { await reader.addHistory(text) }
+                if await handle(text) == .quit {
+                    await finish()
+                    return
+                }
+            }
+        }
+    }
+
+    enum Step: Equatable { case next, quit }
+
+    /// Runs one message.
+    func handle(_ text: String) async -> Step {
+        let outcome = await interpreter.handle(text)
+        switch outcome {
+        case .output(let styled, _):
+            console.output(styled)
+        case .failure(_, let message):
+            console.error(message)
+        case .quit:
+            return .quit
+        case .upload(let plan):
+            await upload(plan)
+        case .answer(let stream, let input):
+            await answer(stream, input: input)
+        }
+        await refreshNames()
+        return .next
+    }
+
+    /// A `"""` block: lines until one ends in `"""`, with the continuation prompt.
+    private func readBlock(first: String) async -> String? {
+        var lines: [String] = []
+        var opening = first.trimmingCharacters(in: .whitespaces).dropFirst(3)
+        if opening.hasSuffix("\"\"\""), !opening.isEmpty {
+            opening = opening.dropLast(3)
+            return String(opening)
+        }
+        if !opening.isEmpty { lines.append(String(opening)) }
+        while true {
+            switch await reader.readLine(prompt: interactive ? "... " : "") {
+            case .endOfInput, .interrupt:
+                return nil
+            case .line(let line):
+                if line.hasSuffix("\"\"\"") {
+                    let last = String(line.dropLast(3))
+                    if !last.isEmpty { lines.append(last) }
+                    return lines.joined(separator: "\n")
+                }
+                lines.append(line)
+            }
+        }
+    }
+
+    private func answer(_ stream: AnswerStream, input: String) async {
+        spinner?.start(label: "thinking")
+        let console = self.console
+        let spinner = self.spinner
+        let work: @Sendable () async throws -> Turn = {
+            var renderer = AnswerRenderer()
+            var recorder = TurnRecorder(input: input)
+            var started = false
+            do {
+                for try await event in stream {
+                    recorder.observe(event)
+                    let pieces = renderer.render(event)
+                    for piece in pieces {
+                        if case .status(let stage) = piece { spinner?.update(label: stage); continue }
+                        if !started { spinner?.stop(); started = true }
+                        console.write([piece])
+                    }
+                }
+                if !renderer.finished {
+                    throw BackendError.transport("The answer stream ended early. Ask again.")
+                }
+            } catch is CancellationError {
+                spinner?.stop()
+                recorder.interrupt()
+                console.write(renderer.interrupt())
+            } catch {
+                spinner?.stop()
+                if Task.isCancelled {
+                    recorder.interrupt()
+                    console.write(renderer.interrupt())
+                } else {
+                    let message = (error as? BackendError)?.errorDescription ?? error.localizedDescription
+                    recorder.fail(code: (error as? BackendError)?.code ?? .internalError, message: message)
+                    console.write(renderer.render(.error(StreamErrorEvent(code: recorder.turn.errorCode ?? .internalError, message: message))))
+                }
+            }
+            spinner?.stop()
+            return recorder.turn
+        }
+        let turn: Turn?
+        if let signals {
+            turn = try? await signals.cancellingOnInterrupt(work)
+        } else {
+            turn = try? await work()
+        }
+        if let turn {
+            await interpreter.conversation.record(turn)
+            await interpreter.saveSession()
+        }
+    }
+
+    private func upload(_ plan: UploadPlan) async {
+        for problem in plan.problems {
+            if case .failed(_, let message) = problem.outcome { console.error(message) }
+        }
+        let runner = UploadRunner(backend: interpreter.backend)
+        let progress = self.progress
+        for file in plan.files {
+            let work: @Sendable () async throws -> UploadRunner.FileResult = {
+                await runner.run(file, title: plan.title, shared: plan.shared) { name, fraction, stage in
+                    progress.update(fraction: fraction, label: "\(name) \(stage)")
+                }
+            }
+            let result = signals != nil ? try? await signals?.cancellingOnInterrupt(work) : try? await work()
+            progress.finish()
+            guard let result else {
+                console.notice("Stopped waiting; indexing goes on in the background. See /docs.")
+                return
+            }
+            if case .failed(_, let message) = result.outcome { console.error(message) } else { console.output(result.line) }
+        }
+    }
+
+    private func refreshNames() async {
+        let backend = interpreter.backend
+        let documents = (try? await backend.documents(scope: nil, limit: 200, offset: 0).items) ?? []
+        let sessions = (try? interpreter.sessions.list().map(\.name)) ?? []
+        completer.update { names in
+            names.documents = documents.flatMap { [$0.id, $0.filename] }
+            names.sessions = sessions
+        }
+    }
+
+    private func finish() async {
+        await interpreter.saveSession()
+        await reader.saveHistory()
+        if let snapshot = await interpreter.conversation.snapshot() {
+            let count = snapshot.turns.count
+            console.output(StyledText("Saved session \(snapshot.name) (\(count) turn\(count == 1 ? "" : "s")).", style: .dim))
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import ChatAPI
+import ChatClient
+import Commands
+import Foundation
+import Session
+
+extension ChatShellCommand {
+    /// `chatshell ask LINE`: runs one REPL line and exits.
+    struct Ask: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask one question (or run one command) and exit.",
+            discussion: """
+                Exit codes: 0 ok (an abstention included), 1 the request failed, 2 usage.
+                With --json a question prints the body of POST /api/v1/query; a command prints its result.
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "A question, or a slash-command such as /docs.")
+        var line: String
+
+        @Option(help: ArgumentHelp("Continue this backend conversation.", valueName: "id"))
+        var conversation: String?
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        /// `ask` allows what a bridge JSONL `command` allows, with `/upload` and `/admin` always on.
+        static let allowed: Set<String> = ["help", "docs", "compare", "remember", "memories", "forget", "upload", "admin"]
+
+        func run() async throws {
+            let settings = Settings()
+            let console = Console(useColor: false)
+            let backend: any Backend
+            do {
+                backend = try BackendFactory.make(global, settings: settings)
+            } catch {
+                try fail(error, console: console, exitCode: 1)
+            }
+            let saved = conversation.map {
+                SavedSession(name: "ask", createdAt: Date(), updatedAt: Date(), backendConversationId: $0, turns: [])
+            }
+            let interpreter = Interpreter(
+                backend: backend,
+                conversation: Conversation(saved: saved),
+                sessions: InMemorySessionStore(),
+                policy: .init(allowed: Self.allowed) { name in "/\(name) is not available in chatshell ask; use the REPL." }
+            )
+            switch await interpreter.handle(line) {
+            case .answer(let stream, let input):
+                let collected = await AnswerCollector().collect(stream, input: input)
+                if json {
+                    if let response = collected.response {
+                        printJSON(response)
+                    } else if let code = collected.turn.errorCode {
+                        printJSON(ErrorBody(.init(code: code, message: collected.turn.errorMessage ?? "", status: code.streamStatus)))
+                        throw ExitCode(1)
+                    }
+                } else {
+                    console.write(collected.pieces.filter { if case .error = $0 { false } else { true } })
+                    if let message = collected.turn.errorMessage { console.error(message) }
+                }
+                if collected.turn.errorCode != nil { throw ExitCode(1) }
+            case .output(let text, let result):
+                if json { printJSON(result ?? .null) } else { console.output(text) }
+            case .upload(let plan):
+                try await upload(plan, backend: backend, console: console)
+            case .failure(let code, let message):
+                let usage = [ErrorCode.unknownCommand, .badRequest, .forbiddenCommand].contains(code)
+                if json {
+                    printJSON(ErrorBody(.init(code: code, message: message, status: usage ? 400 : 500)))
+                } else {
+                    console.error(message)
+                }
+                throw ExitCode(usage ? 2 : 1)
+            case .quit:
+                return
+            }
+        }
+
+        private func upload(_ plan: UploadPlan, backend: any Backend, console: Console) async throws {
+            let runner = UploadRunner(backend: backend)
+            var results = plan.problems
+            for file in plan.files {
+                results.append(await runner.run(file, title: plan.title, shared: plan.shared) { _, _, _ in })
+            }
+            if json {
+                let documents: [JSONValue] = results.compactMap { result in
+                    switch result.outcome {
+                    case .ingested(let document), .duplicate(let document): Interpreter.jsonValue(document)
+                    case .failed: nil
+                    }
+                }
+                printJSON(JSONValue.array(documents))
+            } else {
+                for result in results {
+                    if case .failed(_, let message) = result.outcome { console.error(message) } else { console.output(result.line) }
+                }
+            }
+            if results.contains(where: { if case .failed = $0.outcome { true } else { false } }) { throw ExitCode(1) }
+        }
+
+        private func fail(_ error: any Error, console: Console, exitCode: Int32) throws -> Never {
+            if json {
+                printJSON((error as? BackendError)?.body ?? ErrorBody(.init(code: .internalError, message: "\(error)", status: 500)))
+            } else {
+                console.error(error.localizedDescription)
+            }
+            throw ExitCode(exitCode)
+        }
+
+        private func printJSON<T: Encodable>(_ value: T) {
+            TerminalWriter.standard.writeLine(APIJSON.string(value))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import ChatAPI
+import ChatClient
+import Commands
+import Engine
+import Foundation
+
+extension ChatShellCommand {
+    /// `chatshell eval QUESTIONS.jsonl`: answer quality and latency over a question file.
+    struct Eval: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a question file and report retrieval, key-phrase, citation and abstention rates.",
+            discussion: "With --corpus, the documents are ingested into a temporary data directory first."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "Questions in the format of samples/northwind/questions.jsonl.")
+        var questions: String
+
+        @Option(help: ArgumentHelp("Ingest this folder into a fresh temporary store first.", valueName: "dir"))
+        var corpus: String?
+
+        @Flag(help: "Print per-question outcomes and summaries as JSON.")
+        var json = false
+
+        func run() async throws {
+            let settings = Settings()
+            let console = Console(useColor: false)
+            let list = try EvalRunner.load(URL(fileURLWithPath: questions))
+            var temporary: URL?
+            let backend: any Backend
+            if let corpus {
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatshell-eval-\(UUID().uuidString)")
+                temporary = directory
+                let knowledgeBase = try BackendFactory.makeKnowledgeBase(global, settings: settings, dataDirectory: directory)
+                backend = EmbeddedBackend(knowledgeBase: knowledgeBase)
+                let plan = UploadRunner.plan(
+                    paths: [corpus],
+                    title: nil,
+                    shared: false,
+                    relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                )
+                let started = ContinuousClock.now
+                for file in plan.files {
+                    let result = await UploadRunner(backend: backend, pollInterval: .milliseconds(5))
+                        .run(file, title: nil, shared: false) { _, _, _ in }
+                    if case .failed(_, let message) = result.outcome { console.error(message) }
+                }
+                if !json { console.notice("Ingested \(plan.files.count) files in \(ContinuousClock.now - started).") }
+            } else {
+                backend = try BackendFactory.make(global, settings: settings)
+            }
+            defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+
+            let outcomes = await EvalRunner(backend: backend).run(list)
+            let summaries = EvalRunner.summarize(outcomes)
+            if json {
+                struct Report: Encodable {
+                    var summaries: [EvalRunner.Summary]
+                    var questions: [EvalRunner.Outcome]
+                }
+                let encoder = JSONEncoder()
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                let data = try encoder.encode(Report(summaries: summaries, questions: outcomes))
+                TerminalWriter.standard.writeLine(String(decoding: data, as: UTF8.self))
+            } else {
+                for outcome in outcomes {
+                    let mark = outcome.keyPhraseHit.map { $0 ? "ok  " : "MISS" } ?? (outcome.abstained ? "abst" : "-   ")
+                    let cited = outcome.citedDocs.joined(separator: ",")
+                    console.output(StyledText("\(outcome.id) \(mark) [\(cited)] \(outcome.answer.prefix(110))"))
+                }
+                console.output(StyledText(EvalRunner.table(summaries)))
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import ChatAPI
+import ChatClient
+import Commands
+import Foundation
+
+extension ChatShellCommand {
+    /// `chatshell ingest PATH...`: bulk upload with a summary.
+    struct Ingest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Upload files and folders, then print what was ingested, skipped and failed."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "Files or folders (a folder means its supported files).")
+        var paths: [String]
+
+        @Option(help: "A title for the uploaded document(s).")
+        var title: String?
+
+        @Flag(help: "Print the summary as JSON.")
+        var json = false
+
+        func run() async throws {
+            let settings = Settings()
+            let capabilities = TerminalCapabilities.detect(environment: settings.environment)
+            let console = Console(useColor: capabilities.useColor && !json)
+            let backend = try BackendFactory.make(global, settings: settings)
+            let plan = UploadRunner.plan(
+                paths: paths,
+                title: title,
+                shared: false,
+                relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            )
+            let bar = ProgressBar(enabled: capabilities.spinnerEnabled && !json) { capabilities.columns() }
+            let runner = UploadRunner(backend: backend)
+            var results = plan.problems
+            for file in plan.files {
+                let result = await runner.run(file, title: title, shared: false) { name, fraction, stage in
+                    bar.update(fraction: fraction, label: "\(name) \(stage)")
+                }
+                bar.finish()
+                if !json {
+                    if case .failed(_, let message) = result.outcome { console.error(message) } else { console.output(result.line) }
+                }
+                results.append(result)
+            }
+            let summary = IngestSummary(results)
+            if json {
+                TerminalWriter.standard.writeLine(APIJSON.string(summary))
+            } else {
+                for problem in plan.problems {
+                    if case .failed(_, let message) = problem.outcome { console.error(message) }
+                }
+                console.output(
+                    StyledText(
+                        "Ingested \(summary.ingested.count), skipped \(summary.skipped.count) (already indexed), "
+                            + "failed \(summary.failed.count)."
+                    )
+                )
+            }
+            if !summary.failed.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `ingest --json`.
+struct IngestSummary: Encodable {
+    /// A file that could not be ingested.
+    struct Failure: Encodable {
+        var path: String
+        var code: ErrorCode
+        var message: String
+    }
+
+    var ingested: [Document] = []
+    var skipped: [Document] = []
+    var failed: [Failure] = []
+
+    init(_ results: [UploadRunner.FileResult]) {
+        for result in results {
+            switch result.outcome {
+            case .ingested(let document): ingested.append(document)
+            case .duplicate(let document): skipped.append(document)
+            case .failed(let code, let message): failed.append(Failure(path: result.path, code: code, message: message))
+            }
+        }
+    }
+}

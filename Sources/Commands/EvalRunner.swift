@@ -1,0 +1,184 @@
+import ChatAPI
+public import ChatClient
+public import Foundation
+import Session
+
+/// Runs a question file in the format of `samples/northwind/questions.jsonl` and measures retrieval, key
+/// phrases, citations, abstention and latency per kind of question.
+public struct EvalRunner: Sendable {
+    /// One line of the question file.
+    public struct Question: Codable, Sendable {
+        public var id: String
+        public var question: String
+        public var expectedDoc: String?
+        public var keyPhrases: [String]
+        public var kind: String
+        public var follows: String?
+        public var setup: [String]?
+    }
+
+    /// The measurements of one question.
+    public struct Outcome: Codable, Sendable {
+        public var id: String
+        public var kind: String
+        public var answer: String
+        public var finishReason: String?
+        public var retrievedDocs: [String]
+        public var citedDocs: [String]
+        public var hitAt1: Bool?
+        public var hitAt5: Bool?
+        public var keyPhraseHit: Bool?
+        public var expectedCited: Bool?
+        public var abstained: Bool
+        public var latencyMs: Double
+        public var skipped: Bool
+        public var error: String?
+    }
+
+    /// Aggregates per kind (and `all`).
+    public struct Summary: Codable, Sendable {
+        public var kind: String
+        public var questions: Int
+        public var hitAt1: Double?
+        public var hitAt5: Double?
+        public var keyPhraseHit: Double?
+        public var expectedCited: Double?
+        public var abstained: Double?
+        public var latencyP50Ms: Double
+        public var latencyP95Ms: Double
+    }
+
+    let backend: any Backend
+
+    public init(backend: any Backend) {
+        self.backend = backend
+    }
+
+    /// Reads a question file.
+    public static func load(_ url: URL) throws -> [Question] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return try text.split(whereSeparator: \.isNewline).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            .map { try APIJSON.decode(Question.self, from: Data($0.utf8)) }
+    }
+
+    /// Asks every question in file order; a follow-up continues the conversation of the question it follows,
+    /// memory questions first send their `setup` messages as `/remember`.
+    public func run(_ questions: [Question]) async -> [Outcome] {
+        var conversations: [String: String] = [:]
+        var outcomes: [Outcome] = []
+        for question in questions {
+            for message in question.setup ?? [] {
+                _ = try? await backend.remember(message)
+            }
+            let conversationId = question.follows.flatMap { conversations[$0] }
+            let started = ContinuousClock.now
+            do {
+                let stream = try await backend.ask(QueryRequest(query: question.question, conversationId: conversationId))
+                let collected = await AnswerCollector().collect(stream, input: question.question)
+                let elapsed = ContinuousClock.now - started
+                conversations[question.id] = collected.turn.conversationId
+                outcomes.append(Self.measure(question, turn: collected.turn, latency: elapsed))
+            } catch {
+                outcomes.append(
+                    Outcome(
+                        id: question.id,
+                        kind: question.kind,
+                        answer: "",
+                        finishReason: nil,
+                        retrievedDocs: [],
+                        citedDocs: [],
+                        abstained: false,
+                        latencyMs: 0,
+                        skipped: false,
+                        error: "\(error.localizedDescription)"
+                    )
+                )
+            }
+        }
+        return outcomes
+    }
+
+    static func measure(_ question: Question, turn: Turn, latency: Duration) -> Outcome {
+        let retrieved = turn.sources.compactMap { $0.kind == .document ? $0.filename : nil }
+        let citedSources = turn.citedSources
+        let cited = citedSources.compactMap { $0.kind == .document ? $0.filename : nil }
+        let abstained = turn.finishReason == .noContext
+        let haystack = normalize(([turn.answer] + citedSources.map(\.text)).joined(separator: "\n"))
+        let phrasesHit = question.keyPhrases.isEmpty ? nil : question.keyPhrases.allSatisfy { haystack.contains(normalize($0)) }
+        let expected = question.expectedDoc
+        let milliseconds = Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15
+        return Outcome(
+            id: question.id,
+            kind: question.kind,
+            answer: turn.answer,
+            finishReason: turn.finishReason?.rawValue,
+            retrievedDocs: retrieved,
+            citedDocs: Array(Set(cited)).sorted(),
+            hitAt1: expected.map { retrieved.first == $0 },
+            hitAt5: expected.map { retrieved.prefix(5).contains($0) },
+            keyPhraseHit: phrasesHit,
+            expectedCited: expected.map { cited.contains($0) },
+            abstained: abstained,
+            latencyMs: milliseconds,
+            skipped: false,
+            error: turn.errorMessage
+        )
+    }
+
+    /// The corpus README's matching rule: NFC, lower case, whitespace runs collapsed to one space.
+    static func normalize(_ text: String) -> String {
+        text.precomposedStringWithCanonicalMapping.lowercased()
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Per-kind aggregates, in a fixed kind order, then `all`.
+    public static func summarize(_ outcomes: [Outcome]) -> [Summary] {
+        let order = ["lookup", "multi-hop", "follow-up", "unanswerable", "memory"]
+        let kinds = order.filter { kind in outcomes.contains { $0.kind == kind } }
+            + Set(outcomes.map(\.kind)).subtracting(order).sorted()
+        return (kinds + ["all"]).map { kind in
+            let group = outcomes.filter { (kind == "all" || $0.kind == kind) && !$0.skipped }
+            func rate(_ values: [Bool?]) -> Double? {
+                let known = values.compactMap { $0 }
+                return known.isEmpty ? nil : Double(known.filter { $0 }.count) / Double(known.count)
+            }
+            let unanswerable = group.filter { $0.kind == "unanswerable" }
+            let latencies = group.map(\.latencyMs).sorted()
+            return Summary(
+                kind: kind,
+                questions: group.count,
+                hitAt1: rate(group.map(\.hitAt1)),
+                hitAt5: rate(group.map(\.hitAt5)),
+                keyPhraseHit: rate(group.map(\.keyPhraseHit)),
+                expectedCited: rate(group.map(\.expectedCited)),
+                abstained: unanswerable.isEmpty ? nil : rate(unanswerable.map { $0.abstained }),
+                latencyP50Ms: percentile(latencies, 0.5),
+                latencyP95Ms: percentile(latencies, 0.95)
+            )
+        }
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let index = min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))
+        return sorted[index]
+    }
+
+    /// The human-readable table.
+    public static func table(_ summaries: [Summary]) -> String {
+        func pct(_ value: Double?) -> String {
+            value.map { String(format: "%5.1f%%", $0 * 100) } ?? "     -"
+        }
+        var lines = ["kind          n   hit@1   hit@5  phrases   cited  abstain   p50 ms   p95 ms"]
+        for summary in summaries {
+            lines.append(
+                summary.kind.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + String(format: "%3d", summary.questions)
+                    + "  " + pct(summary.hitAt1) + "  " + pct(summary.hitAt5) + "   " + pct(summary.keyPhraseHit)
+                    + "  " + pct(summary.expectedCited) + "   " + pct(summary.abstained)
+                    + String(format: " %8.1f %8.1f", summary.latencyP50Ms, summary.latencyP95Ms)
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+}
