@@ -112,7 +112,7 @@ extension KnowledgeBase {
     private func produce(_ turn: AnswerTurn, into continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation)
         async
     {
-        var recorder = AnswerRecording()
+        let recorder = AnswerRecording()
         func send(_ event: StreamEvent) {
             recorder.observe(event)
             continuation.yield(event)
@@ -133,9 +133,9 @@ extension KnowledgeBase {
                 let acknowledgement = "Noted. I will remember: \(memory.content)"
                 send(.sources([]))
                 send(.token(acknowledgement))
-                send(.done(doneEvent(turn, &recorder, reason: .stop, memory: memory, retrievalMs: 0, usage: nil)))
+                send(.done(doneEvent(turn, recorder, reason: .stop, memory: memory, retrievalMs: 0, usage: nil)))
             } else {
-                try await answer(turn, send: send, recorder: &recorder)
+                try await answer(turn, send: send, recorder: recorder)
             }
         } catch is CancellationError {
             recorder.finishReason = .cancelled
@@ -148,7 +148,7 @@ extension KnowledgeBase {
         continuation.finish()
     }
 
-    private func answer(_ turn: AnswerTurn, send: (StreamEvent) -> Void, recorder: inout AnswerRecording) async throws {
+    private func answer(_ turn: AnswerTurn, send: (StreamEvent) -> Void, recorder: AnswerRecording) async throws {
         send(.status(stage: "retrieving"))
         let previousQuestion = turn.earlier.last(where: { $0.role == "user" })?.content
         let citedDocuments = Self.citedDocumentIds(of: turn.earlier.last(where: { $0.role == "assistant" }))
@@ -186,7 +186,7 @@ extension KnowledgeBase {
         case .abstain:
             send(.sources([]))
             send(.token(Self.noContextAnswer))
-            send(.done(doneEvent(turn, &recorder, reason: .noContext, memory: nil, retrievalMs: retrievalMs, usage: nil)))
+            send(.done(doneEvent(turn, recorder, reason: .noContext, memory: nil, retrievalMs: retrievalMs, usage: nil)))
         case .stream(let fragments):
             send(.sources(sources))
             var normalizer = CitationNormalizer(sources: sources)
@@ -203,13 +203,13 @@ extension KnowledgeBase {
             normalizer.finish().forEach(send)
             try Task.checkCancellation()
             recorder.citations = normalizer.citations
-            send(.done(doneEvent(turn, &recorder, reason: reason, memory: nil, retrievalMs: retrievalMs, usage: usage)))
+            send(.done(doneEvent(turn, recorder, reason: reason, memory: nil, retrievalMs: retrievalMs, usage: usage)))
         }
     }
 
     private func doneEvent(
         _ turn: AnswerTurn,
-        _ recorder: inout AnswerRecording,
+        _ recorder: AnswerRecording,
         reason: FinishReason,
         memory: Memory?,
         retrievalMs: Int,
@@ -306,14 +306,14 @@ extension KnowledgeBase {
 }
 
 /// What went out on a stream, so the assistant message can be stored however the stream ends.
-struct AnswerRecording: Sendable {
+final class AnswerRecording {
     var answer = ""
     var sources: [Source] = []
     var citations: [Citation] = []
     var finishReason: FinishReason?
     var firstToken: Date?
 
-    mutating func observe(_ event: StreamEvent) {
+    func observe(_ event: StreamEvent) {
         switch event {
         case .sources(let list): sources = list
         case .token(let chunk):

@@ -11,10 +11,9 @@ import Testing
 #endif
 
 @Suite struct CredentialStoreTests {
-    static func mode(_ path: String) -> mode_t {
-        var info = stat()
-        stat(path, &info)
-        return info.st_mode & 0o777
+    static func mode(_ path: String) -> Int {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? -1
     }
 
     /// Writes a file with an exact mode, whatever the umask.

@@ -106,7 +106,7 @@ extension RemoteBackend {
             let transfer = try await CurlTransfer.start(request, options: options, uploadProgress: uploadProgress)
             let sentBearer = request.header("Authorization") != nil
             if endpoint.identity == .caller && !sentBearer {
-                adoptAnonymousSession(from: transfer.head)
+                adoptAnonymousSession(from: transfer.head, sent: request.header("X-Anon-Session-Id"))
             }
             if transfer.head.isSuccess { return transfer }
             let error = apiError(transfer.head, body: try await transfer.collect(), endpoint: endpoint)

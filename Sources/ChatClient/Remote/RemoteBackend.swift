@@ -157,14 +157,18 @@ public final class RemoteBackend: Backend {
     }
 
     /// Adopts the anonymous session id a response names (http-api.md section 1: clients MUST adopt it).
-    func adoptAnonymousSession(from head: HTTPResponseHead) {
+    ///
+    /// - Parameters:
+    ///   - head: The response.
+    ///   - sent: The id the request carried; when the server answers with another one, the old session is gone
+    ///     and the user is told.
+    func adoptAnonymousSession(from head: HTTPResponseHead, sent: String?) {
         guard let id = head.header("X-Anon-Session-Id")?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
             return
         }
-        let previous = state.withLock { $0.credentials.anonSessionId }
-        guard previous != id else { return }
-        _ = try? updateCredentials { $0.anonSessionId = id }
-        if previous != nil {
+        let current = state.withLock { $0.credentials.anonSessionId }
+        if current != id { _ = try? updateCredentials { $0.anonSessionId = id } }
+        if let sent, sent != id {
             notice(
                 "\(target) started a new anonymous session: the previous one had expired, "
                     + "with the documents and memories uploaded in it."

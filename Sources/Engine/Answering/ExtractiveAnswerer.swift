@@ -17,6 +17,8 @@ public struct ExtractiveAnswerer: Answerer {
         var position: Int
         var text: String
         var matched: Set<QueryTerm>
+        /// Terms found in the sentence or in its document's title and heading.
+        var covered: Set<QueryTerm>
         var coverage: Double
         var score: Double
     }
@@ -39,7 +41,8 @@ public struct ExtractiveAnswerer: Answerer {
 
         var weights: [QueryTerm: Double] = [:]
         for term in terms {
-            weights[term] = context.inverseDocumentFrequency(term.text) * (term.isIdentifier ? 2 : 1)
+            let factor = term.isIdentifier ? 2 : (QueryAnalyzer.isFrame(term) ? 0.25 : 1)
+            weights[term] = context.inverseDocumentFrequency(term.text) * factor
         }
         let totalWeight = weights.values.reduce(0, +)
         guard totalWeight > 0 else { return nil }
@@ -62,7 +65,9 @@ public struct ExtractiveAnswerer: Answerer {
                 let indirect = fromContext.reduce(0) { $0 + weights[$1, default: 0] }
                 let previous = previousTerms.filter { matcher.contains($0) || contextMatcher.contains($0) }
                     .reduce(0) { $0 + context.inverseDocumentFrequency($1.text) }
-                var score = direct + 0.5 * indirect + 0.3 * previous
+                // The title and heading name the entity a table row or spec line is about ("Reach: 1,300 mm" in
+                // the NR-X300 sheet), so they count nearly as much as the sentence itself.
+                var score = direct + 0.8 * indirect + 0.3 * previous
                 // Facts are mostly figures; among equals prefer the sentence that states one, then the better
                 // ranked source.
                 if sentence.contains(where: \.isNumber) { score += 0.05 * totalWeight }
@@ -73,6 +78,7 @@ public struct ExtractiveAnswerer: Answerer {
                         position: position,
                         text: sentence,
                         matched: matched,
+                        covered: matched.union(fromContext),
                         coverage: (direct + indirect) / totalWeight,
                         score: score
                     )
@@ -83,15 +89,28 @@ public struct ExtractiveAnswerer: Answerer {
         let ranked = candidates.sorted {
             $0.score != $1.score ? $0.score > $1.score : ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position)
         }
+        if ProcessInfo.processInfo.environment["CHATSHELL_DEBUG_ANSWER"] != nil {
+            for c in ranked.prefix(8) {
+                FileHandle.standardError.write(Data("  \(String(format: "%.2f cov %.2f", c.score, c.coverage)) [\(c.sourceNumber)] \(c.matched.map(\.text).sorted()) \(c.text.prefix(90))\n".utf8))
+            }
+            FileHandle.standardError.write(Data("  weights \(weights.map { "\($0.key.text)=\(String(format: "%.2f", $0.value))" }.sorted())\n".utf8))
+        }
         guard let best = ranked.first, best.coverage >= tuning.minimumCoverage else { return nil }
 
+        // Further sentences must answer a part of the question the earlier picks leave open (multi-part and
+        // multi-hop questions), not repeat the same terms.
         var picks = [best]
-        var covered = best.matched
+        var covered = best.covered
         for candidate in ranked.dropFirst() where picks.count < tuning.maxAnswerSentences {
-            guard candidate.score >= 0.5 * best.score, !candidate.matched.isSubset(of: covered) else { continue }
-            guard !picks.contains(where: { $0.text == candidate.text }) else { continue }
+            guard candidate.score >= 0.5 * best.score, !picks.contains(where: { $0.text == candidate.text }) else {
+                continue
+            }
+            let gain = candidate.covered.subtracting(covered).reduce(0) { $0 + weights[$1, default: 0] }
+            guard gain >= 0.15 * totalWeight, candidate.matched.contains(where: { !covered.contains($0) }) else {
+                continue
+            }
             picks.append(candidate)
-            covered.formUnion(candidate.matched)
+            covered.formUnion(candidate.covered)
         }
         picks.sort { ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position) }
         return picks.map { Self.cite($0.text, n: $0.sourceNumber) }.joined(separator: " ")

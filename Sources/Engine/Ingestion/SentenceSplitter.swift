@@ -42,6 +42,8 @@ enum SentenceSplitter {
 
     private static func endsWithAbbreviation(_ text: String) -> Bool {
         guard text.hasSuffix(".") else { return false }
+        // Section numbers ("2.", "5.2.") at the start of a line are labels, not sentences.
+        if text.trimmingCharacters(in: .whitespaces).allSatisfy({ $0.isNumber || $0 == "." }) { return true }
         let word = text.dropLast().split(whereSeparator: { $0.isWhitespace || $0 == "(" }).last.map(String.init) ?? ""
         if word.count == 1, word.first?.isLetter == true { return true }
         return abbreviations.contains(word.lowercased())

@@ -33,6 +33,26 @@ enum QueryAnalyzer {
         "sich", "dass", "als", "so", "da",
     ]
 
+    /// Words that say what kind of answer is wanted rather than what it is about ("the difference between",
+    /// "the minimum length", "what does X mean"). They rarely occur in the sentence that answers, so they count
+    /// little towards coverage and ranking.
+    static let frameWords: Set<String> = [
+        "difference", "differences", "different", "differ", "between", "compare", "compared", "comparison",
+        "minimum", "maximum", "min", "max", "least", "most", "length", "long", "far", "big", "large", "small", "size",
+        "amount", "number", "total", "mean", "means", "meaning", "define", "definition", "documentation", "document",
+        "documents", "kind", "type", "happen", "happens", "exactly", "approximately", "currently", "current", "stand",
+        "unterschied", "mindestens", "maximal",
+    ]
+
+    /// Derived forms that name the same quantity ("how long" / "length", "weigh" / "weight"); both spellings are
+    /// searched and matched.
+    static let derivations: [String: [String]] = [
+        "long": ["length"], "length": ["long"], "wide": ["width"], "width": ["wide"], "high": ["height"],
+        "height": ["high", "tall"], "tall": ["height"], "deep": ["depth"], "depth": ["deep"], "heavy": ["weight"],
+        "weigh": ["weight"], "weight": ["weigh", "heavy"], "far": ["distance"], "distance": ["far"],
+        "cost": ["price"], "price": ["cost"], "costs": ["price"],
+    ]
+
     /// The first-person words that make a question about the user ("my site", "am I").
     static let firstPerson: Set<String> = ["i", "me", "my", "mine", "i'm", "ich", "mein", "meine", "mir", "mich"]
 
@@ -70,10 +90,19 @@ enum QueryAnalyzer {
             let hasDigit = word.contains(where: \.isNumber)
             if !hasDigit && word.count < 2 { continue }
             seen.insert(word)
-            terms.append(QueryTerm(text: word, isIdentifier: hasLetter && hasDigit, variants: variants(of: word)))
+            terms.append(
+                QueryTerm(
+                    text: word,
+                    isIdentifier: hasLetter && hasDigit,
+                    variants: variants(of: word) + (derivations[word] ?? [])
+                )
+            )
         }
         return terms
     }
+
+    /// Whether a term only frames the question.
+    static func isFrame(_ term: QueryTerm) -> Bool { frameWords.contains(term.text) }
 
     /// Whether the text speaks about the user.
     static func isFirstPerson(_ text: String) -> Bool {

@@ -21,7 +21,7 @@ public struct RetrievalTuning: Sendable {
     /// At most this many memories become sources.
     public var maxMemories = 3
     /// Below this share of the question's weighted terms, the extractive answerer abstains.
-    public var minimumCoverage = 0.5
+    public var minimumCoverage = 0.55
     /// At most this many sentences in an extractive answer.
     public var maxAnswerSentences = 3
 
