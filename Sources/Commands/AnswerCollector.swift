@@ -36,7 +36,9 @@ public struct AnswerCollector: Sendable {
             }
             if !renderer.finished {
                 recorder.fail(code: .backendUnavailable, message: "The answer stream ended early.")
-                pieces += renderer.render(.error(StreamErrorEvent(code: .backendUnavailable, message: "The answer stream ended early.")))
+                pieces += renderer.render(
+                    .error(StreamErrorEvent(code: .backendUnavailable, message: "The answer stream ended early."))
+                )
             }
         } catch is CancellationError {
             recorder.interrupt()

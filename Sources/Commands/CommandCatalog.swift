@@ -10,7 +10,12 @@ public enum CommandCatalog {
 
     public static let entries: [Entry] = [
         Entry(name: "help", usage: "/help [<command>]", summary: "list commands, or show one command's usage"),
-        Entry(name: "upload", usage: "/upload <path>... [--title <text>]", summary: "index files or folders", options: ["--title"]),
+        Entry(
+            name: "upload",
+            usage: "/upload <path>... [--title <text>]",
+            summary: "index files or folders",
+            options: ["--title"]
+        ),
         Entry(name: "docs", usage: "/docs [show <id> | rm <id>]", summary: "list documents; show or delete one"),
         Entry(
             name: "compare",
@@ -25,14 +30,20 @@ public enum CommandCatalog {
         Entry(name: "new", usage: "/new", summary: "start a fresh conversation"),
         Entry(name: "sessions", usage: "/sessions", summary: "list saved sessions"),
         Entry(name: "resume", usage: "/resume <name>", summary: "continue a saved session"),
-        Entry(name: "save", usage: "/save [--force] <name>", summary: "write this conversation to <name>.chat", options: ["--force"]),
+        Entry(
+            name: "save",
+            usage: "/save [--force] <name>",
+            summary: "write this conversation to <name>.chat",
+            options: ["--force"]
+        ),
         Entry(name: "login", usage: "/login <email>", summary: "sign in to the server (password asked without echo)"),
         Entry(name: "register", usage: "/register <email>", summary: "create an account on the server"),
         Entry(name: "logout", usage: "/logout", summary: "sign out of the server"),
         Entry(name: "whoami", usage: "/whoami", summary: "show user, role and backend"),
         Entry(
             name: "admin",
-            usage: "/admin memory [add <text> | rm <id>] | docs [upload <path>... | rm <id>] | users [role <email> admin|user]",
+            usage:
+                "/admin memory [add <text> | rm <id>] | docs [upload <path>... | rm <id>] | users [role <email> admin|user]",
             summary: "shared memory, shared documents, users and roles (admins only)"
         ),
         Entry(name: "quit", usage: "/quit", summary: "save and exit (like Ctrl-D)"),

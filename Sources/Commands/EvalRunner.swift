@@ -73,7 +73,9 @@ public struct EvalRunner: Sendable {
             let conversationId = question.follows.flatMap { conversations[$0] }
             let started = ContinuousClock.now
             do {
-                let stream = try await backend.ask(QueryRequest(query: question.question, conversationId: conversationId))
+                let stream = try await backend.ask(
+                    QueryRequest(query: question.question, conversationId: conversationId)
+                )
                 let collected = await AnswerCollector().collect(stream, input: question.question)
                 let elapsed = ContinuousClock.now - started
                 conversations[question.id] = collected.turn.conversationId
@@ -104,7 +106,8 @@ public struct EvalRunner: Sendable {
         let cited = citedSources.compactMap { $0.kind == .document ? $0.filename : nil }
         let abstained = turn.finishReason == .noContext
         let haystack = normalize(([turn.answer] + citedSources.map(\.text)).joined(separator: "\n"))
-        let phrasesHit = question.keyPhrases.isEmpty ? nil : question.keyPhrases.allSatisfy { haystack.contains(normalize($0)) }
+        let phrasesHit =
+            question.keyPhrases.isEmpty ? nil : question.keyPhrases.allSatisfy { haystack.contains(normalize($0)) }
         let expected = question.expectedDoc
         let milliseconds = Double(latency.components.seconds) * 1000 + Double(latency.components.attoseconds) / 1e15
         return Outcome(
@@ -134,7 +137,8 @@ public struct EvalRunner: Sendable {
     /// Per-kind aggregates, in a fixed kind order, then `all`.
     public static func summarize(_ outcomes: [Outcome]) -> [Summary] {
         let order = ["lookup", "multi-hop", "follow-up", "unanswerable", "memory"]
-        let kinds = order.filter { kind in outcomes.contains { $0.kind == kind } }
+        let kinds =
+            order.filter { kind in outcomes.contains { $0.kind == kind } }
             + Set(outcomes.map(\.kind)).subtracting(order).sorted()
         return (kinds + ["all"]).map { kind in
             let group = outcomes.filter { (kind == "all" || $0.kind == kind) && !$0.skipped }

@@ -109,7 +109,8 @@ public final class Interpreter: Sendable {
         case .docs: return try await listDocuments(scope: nil)
         case .docsShow(let id): return try await showDocument(id)
         case .docsRemove(let id): return try await removeDocument(id, shared: false)
-        case .compare(let documents, let question): return try await compare(documents, question: question, input: input)
+        case .compare(let documents, let question):
+            return try await compare(documents, question: question, input: input)
         case .remember(let text): return try await remember(text)
         case .memories: return try await listMemories()
         case .forget(let id): return try await forget(id)

@@ -1,5 +1,5 @@
-import Foundation
 import ChatAPI
+import Foundation
 
 /// Tells commands from questions and parses commands against their grammar; never touches the backend.
 public enum SlashCommandParser {
@@ -56,7 +56,11 @@ public enum SlashCommandParser {
                 if word == "--force" || word == "-f" {
                     force = true
                 } else if word.hasPrefix("--") {
-                    throw .unknownOption(command: "save", option: word, suggestion: CommandCatalog.nearest(word, in: ["--force"]))
+                    throw .unknownOption(
+                        command: "save",
+                        option: word,
+                        suggestion: CommandCatalog.nearest(word, in: ["--force"])
+                    )
                 } else {
                     names.append(word)
                 }
@@ -102,7 +106,10 @@ public enum SlashCommandParser {
             throw .invalidArgument(command: "compare", message: "Compare needs at least 2 documents.")
         }
         guard documents.count <= 5 else {
-            throw .invalidArgument(command: "compare", message: "Compare takes at most 5 documents, not \(documents.count).")
+            throw .invalidArgument(
+                command: "compare",
+                message: "Compare takes at most 5 documents, not \(documents.count)."
+            )
         }
         return .compare(documents: documents, question: question)
     }
@@ -117,7 +124,8 @@ public enum SlashCommandParser {
             guard let verb = args.first else { return .adminMemory }
             switch verb {
             case "add":
-                let text = rest.trimmingSpaces().dropFirst("memory".count).trimmingSpaces().dropFirst(3).trimmingSpaces()
+                let text = rest.trimmingSpaces().dropFirst("memory".count).trimmingSpaces().dropFirst(3)
+                    .trimmingSpaces()
                 guard !text.isEmpty else { throw .missingArgument(command: "admin", argument: "text") }
                 return .adminMemoryAdd(text)
             case "rm", "delete", "remove": return .adminMemoryRemove(try single("admin", "id", Array(args.dropFirst())))
@@ -135,7 +143,9 @@ public enum SlashCommandParser {
         case "users":
             guard let verb = args.first else { return .adminUsers }
             guard verb == "role" else { throw unknownVerb(verb, ["role"]) }
-            guard args.count == 3 else { throw .missingArgument(command: "admin", argument: args.count < 2 ? "email" : "role") }
+            guard args.count == 3 else {
+                throw .missingArgument(command: "admin", argument: args.count < 2 ? "email" : "role")
+            }
             guard let role = Role(rawValue: args[2]), role != .anonymous else {
                 throw .invalidArgument(command: "admin", message: "Role must be 'admin' or 'user', not '\(args[2])'.")
             }
@@ -147,7 +157,8 @@ public enum SlashCommandParser {
 
     // MARK: - Helpers
 
-    private static func pathsAndTitle(_ command: String, _ words: [String]) throws(CommandError) -> ([String], String?) {
+    private static func pathsAndTitle(_ command: String, _ words: [String]) throws(CommandError) -> ([String], String?)
+    {
         var paths: [String] = []
         var title: String?
         var index = 0
@@ -160,7 +171,11 @@ public enum SlashCommandParser {
                 continue
             }
             if word.hasPrefix("--") {
-                throw .unknownOption(command: command, option: word, suggestion: CommandCatalog.nearest(word, in: ["--title"]))
+                throw .unknownOption(
+                    command: command,
+                    option: word,
+                    suggestion: CommandCatalog.nearest(word, in: ["--title"])
+                )
             }
             paths.append(word)
             index += 1
@@ -169,7 +184,8 @@ public enum SlashCommandParser {
         return (paths, title)
     }
 
-    private static func single(_ command: String, _ argument: String, _ words: [String]) throws(CommandError) -> String {
+    private static func single(_ command: String, _ argument: String, _ words: [String]) throws(CommandError) -> String
+    {
         guard let first = words.first else { throw .missingArgument(command: command, argument: argument) }
         guard words.count == 1 else { throw tooMany(command) }
         return first

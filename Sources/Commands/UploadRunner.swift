@@ -106,7 +106,10 @@ public struct UploadRunner: Sendable {
             progress(name, 0, "uploading")
             let response = try await backend.upload(file: file, title: title, shared: shared)
             if response.duplicate {
-                return FileResult(path: file.path, outcome: .duplicate(try await backend.document(id: response.documentId)))
+                return FileResult(
+                    path: file.path,
+                    outcome: .duplicate(try await backend.document(id: response.documentId))
+                )
             }
             var status = try await backend.documentStatus(id: response.documentId)
             while !status.isFinished {

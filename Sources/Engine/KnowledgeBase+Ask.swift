@@ -109,7 +109,10 @@ extension KnowledgeBase {
     }
 
     /// Runs retrieval and generation, yields the events in contract order and stores the assistant message.
-    private func produce(_ turn: AnswerTurn, into continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation)
+    private func produce(
+        _ turn: AnswerTurn,
+        into continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
+    )
         async
     {
         let recorder = AnswerRecording()
@@ -141,7 +144,11 @@ extension KnowledgeBase {
             recorder.finishReason = .cancelled
         } catch {
             let engineError = error as? EngineError ?? .internalError(String(describing: error))
-            send(.error(StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: turn.requestId)))
+            send(
+                .error(
+                    StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: turn.requestId)
+                )
+            )
         }
         if Task.isCancelled && recorder.finishReason == nil { recorder.finishReason = .cancelled }
         storeAssistantMessage(turn, recorder)
@@ -152,7 +159,8 @@ extension KnowledgeBase {
         send(.status(stage: "retrieving"))
         let previousQuestion = turn.earlier.last(where: { $0.role == "user" })?.content
         let citedDocuments = Self.citedDocumentIds(of: turn.earlier.last(where: { $0.role == "assistant" }))
-        let memories = (turn.request.includeMemory ?? true) ? try relevantMemories(for: turn.query, as: turn.principal) : []
+        let memories =
+            (turn.request.includeMemory ?? true) ? try relevantMemories(for: turn.query, as: turn.principal) : []
         let hits = try retriever.retrieve(
             RetrievalRequest(
                 question: turn.query,
@@ -178,7 +186,9 @@ extension KnowledgeBase {
             sources: sources,
             history: turn.earlier.suffix(6).map { HistoryMessage(role: $0.role, content: $0.content) },
             inverseDocumentFrequency: { term in
-                retriever.inverseDocumentFrequency(of: QueryAnalyzer.terms(term).first ?? QueryTerm(text: term, isIdentifier: false, variants: []))
+                retriever.inverseDocumentFrequency(
+                    of: QueryAnalyzer.terms(term).first ?? QueryTerm(text: term, isIdentifier: false, variants: [])
+                )
             }
         )
         send(.status(stage: "generating"))
@@ -186,7 +196,9 @@ extension KnowledgeBase {
         case .abstain:
             send(.sources([]))
             send(.token(Self.noContextAnswer))
-            send(.done(doneEvent(turn, recorder, reason: .noContext, memory: nil, retrievalMs: retrievalMs, usage: nil)))
+            send(
+                .done(doneEvent(turn, recorder, reason: .noContext, memory: nil, retrievalMs: retrievalMs, usage: nil))
+            )
         case .stream(let fragments):
             send(.sources(sources))
             var normalizer = CitationNormalizer(sources: sources)
@@ -224,7 +236,11 @@ extension KnowledgeBase {
             citations: recorder.citations,
             memoryAdded: memory,
             usage: usage ?? Usage(promptTokens: turn.query.split(separator: " ").count, completionTokens: words),
-            timingsMs: Timings(retrieval: retrievalMs, firstToken: recorder.firstTokenMs(since: turn.started), total: total),
+            timingsMs: Timings(
+                retrieval: retrievalMs,
+                firstToken: recorder.firstTokenMs(since: turn.started),
+                total: total
+            ),
             conversationId: turn.conversationId,
             messageId: turn.messageId
         )
@@ -254,7 +270,9 @@ extension KnowledgeBase {
     static func capturedMemory(in query: String) -> String? {
         let lowered = query.lowercased()
         for prefix in capturePrefixes where lowered.hasPrefix(prefix) {
-            let content = query.dropFirst(prefix.count).trimmingCharacters(in: .whitespacesAndNewlines.union(.init(charactersIn: ":")))
+            let content = query.dropFirst(prefix.count).trimmingCharacters(
+                in: .whitespacesAndNewlines.union(.init(charactersIn: ":"))
+            )
             return content.isEmpty ? nil : content
         }
         return nil

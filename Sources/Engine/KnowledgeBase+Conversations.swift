@@ -3,7 +3,11 @@ import Foundation
 
 extension KnowledgeBase {
     /// The caller's conversations, most recently updated first.
-    public func conversations(as principal: Principal, limit: Int = 50, offset: Int = 0) throws
+    public func conversations(
+        as principal: Principal,
+        limit: Int = 50,
+        offset: Int = 0
+    ) throws
         -> Page<ConversationSummary>
     {
         let page = try store.conversations(ownerId: principal.id, limit: limit, offset: offset)

@@ -3,8 +3,9 @@ import Crypto
 public import Foundation
 
 extension KnowledgeBase {
-    /// Accepts an upload: checks it (http-api.md section 5, checks 2 and 4-10), stores nothing for a rejected one,
-    /// and queues processing. Returns the upload response and whether a new document was created.
+    /// Accepts an upload and queues its processing.
+    ///
+    /// Checks it (http-api.md section 5, checks 2 and 4-10) and stores nothing for a rejected one. Returns the upload response and whether a new document was created.
     ///
     /// - Throws: `EngineError` for every rejected upload.
     public func upload(
@@ -14,7 +15,9 @@ extension KnowledgeBase {
         shared: Bool,
         as principal: Principal
     ) async throws -> (response: UploadResponse, created: Bool) {
-        if shared && !principal.isAdmin { throw EngineError.forbidden("Uploading shared documents requires the admin role.") }
+        if shared && !principal.isAdmin {
+            throw EngineError.forbidden("Uploading shared documents requires the admin role.")
+        }
         let filename = (rawName as NSString).lastPathComponent
         try UploadValidator.checkSize(filename: filename, size: data.count, max: configuration.maxUploadBytes)
         let type = try UploadValidator.validate(filename: filename, data: data)
@@ -31,7 +34,7 @@ extension KnowledgeBase {
             ownerId: ownerId,
             scope: scope,
             filename: filename,
-            title: trimmedTitle?.isEmpty == false ? trimmedTitle! : (filename as NSString).deletingPathExtension,
+            title: trimmedTitle.flatMap { $0.isEmpty ? nil : $0 } ?? (filename as NSString).deletingPathExtension,
             type: type.rawValue,
             sizeBytes: data.count,
             sha256: sha256,
@@ -123,8 +126,9 @@ extension KnowledgeBase {
         return Self.document(record)
     }
 
-    /// Deletes a document from storage and retrieval before returning. Personal documents are deleted by their
-    /// owner; shared ones only through the admin route (`viaAdmin`).
+    /// Deletes a document from storage and retrieval before returning.
+    ///
+    /// Personal documents are deleted by their owner; shared ones only through the admin route (`viaAdmin`).
     public func deleteDocument(id: String, viaAdmin: Bool, as principal: Principal) throws -> Deleted {
         guard let record = try store.visibleDocument(id: id, for: principal) else {
             throw EngineError.documentNotFound(id)
@@ -133,7 +137,9 @@ extension KnowledgeBase {
             guard viaAdmin else {
                 throw EngineError.forbidden("Shared documents are deleted by an admin (/admin docs rm \(id)).")
             }
-            guard principal.isAdmin else { throw EngineError.forbidden("Deleting shared documents requires the admin role.") }
+            guard principal.isAdmin else {
+                throw EngineError.forbidden("Deleting shared documents requires the admin role.")
+            }
         } else if viaAdmin {
             throw EngineError.documentNotFound(id)
         }

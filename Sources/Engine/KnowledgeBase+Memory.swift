@@ -55,7 +55,9 @@ extension KnowledgeBase {
     /// Deletes a shared memory (admins only).
     public func deleteSharedMemory(id: String, as principal: Principal) throws -> Deleted {
         guard principal.isAdmin else { throw EngineError.forbidden("Shared memory requires the admin role.") }
-        guard try store.memory(id: id, ownerId: nil, scope: "shared") != nil else { throw EngineError.memoryNotFound(id) }
+        guard try store.memory(id: id, ownerId: nil, scope: "shared") != nil else {
+            throw EngineError.memoryNotFound(id)
+        }
         try store.deleteMemory(id: id)
         return Deleted(id: id)
     }
@@ -79,7 +81,12 @@ extension KnowledgeBase {
 
     // MARK: - Helpers
 
-    private func addMemory(_ content: String, scope: Memory.Scope, source: String, as principal: Principal) throws
+    private func addMemory(
+        _ content: String,
+        scope: Memory.Scope,
+        source: String,
+        as principal: Principal
+    ) throws
         -> Memory
     {
         let content = try Self.validatedMemoryContent(content, limit: capabilities().limits.maxMemoryChars)
@@ -88,7 +95,9 @@ extension KnowledgeBase {
         var offset = 0
         while true {
             let page = try store.memories(ownerId: ownerId, scope: scope.rawValue, limit: 200, offset: offset)
-            if let equal = page.items.first(where: { Self.comparisonKey($0.content) == key }) { return Self.memory(equal) }
+            if let equal = page.items.first(where: { Self.comparisonKey($0.content) == key }) {
+                return Self.memory(equal)
+            }
             offset += 200
             if offset >= page.total { break }
         }
@@ -111,7 +120,9 @@ extension KnowledgeBase {
 
     static func validatedMemoryContent(_ content: String, limit: Int) throws -> String {
         let trimmed = content.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw EngineError.validation([.init(field: "content", message: "must not be empty")]) }
+        guard !trimmed.isEmpty else {
+            throw EngineError.validation([.init(field: "content", message: "must not be empty")])
+        }
         guard trimmed.unicodeScalars.count <= limit else {
             throw EngineError.validation([.init(field: "content", message: "must be at most \(limit) characters")])
         }

@@ -1,1 +1,5 @@
-// placeholder
+import ArgumentParser
+import HummingbirdCore
+import NIOCore
+
+let probeTimeout = TimeAmount.seconds(3)

@@ -25,8 +25,12 @@ public final class EmbeddedBackend: Backend {
 
     // MARK: - Identity
 
-    public func register(email: String, password: String) async throws -> TokenResponse { throw Self.needsServer("/register") }
-    public func login(email: String, password: String) async throws -> TokenResponse { throw Self.needsServer("/login") }
+    public func register(email: String, password: String) async throws -> TokenResponse {
+        throw Self.needsServer("/register")
+    }
+    public func login(email: String, password: String) async throws -> TokenResponse {
+        throw Self.needsServer("/login")
+    }
     public func logout() async throws { throw Self.needsServer("/logout") }
 
     public func whoAmI() async throws -> Identity {
@@ -42,7 +46,9 @@ public final class EmbeddedBackend: Backend {
     // MARK: - Documents
 
     public func upload(file: URL, title: String?, shared: Bool) async throws -> UploadResponse {
-        try await mapAsync { try await knowledgeBase.upload(file: file, title: title, shared: shared, as: principal).response }
+        try await mapAsync {
+            try await knowledgeBase.upload(file: file, title: title, shared: shared, as: principal).response
+        }
     }
 
     public func documentStatus(id: String) async throws -> DocumentStatus {

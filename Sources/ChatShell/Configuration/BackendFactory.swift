@@ -18,7 +18,11 @@ enum BackendFactory {
     }
 
     /// The local engine in the configured data directory.
-    static func makeKnowledgeBase(_ options: GlobalOptions, settings: Settings, dataDirectory: URL? = nil) throws
+    static func makeKnowledgeBase(
+        _ options: GlobalOptions,
+        settings: Settings,
+        dataDirectory: URL? = nil
+    ) throws
         -> KnowledgeBase
     {
         let directory =

@@ -2,7 +2,10 @@ import ArgumentParser
 
 /// Options every subcommand takes; each also comes from `CHATSHELL_<KEY>` or the config file.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Talk to `chatshell serve` at this URL instead of the local store.", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Talk to `chatshell serve` at this URL instead of the local store.", valueName: "url")
+    )
     var server: String?
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("The local store's folder.", valueName: "path"))
@@ -16,7 +19,10 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("An OpenAI-compatible endpoint for generated answers (e.g. http://127.0.0.1:11434/v1).", valueName: "url")
+        help: ArgumentHelp(
+            "An OpenAI-compatible endpoint for generated answers (e.g. http://127.0.0.1:11434/v1).",
+            valueName: "url"
+        )
     )
     var llm: String?
 

@@ -121,7 +121,11 @@ struct ReplLoop {
                 } else {
                     let message = (error as? BackendError)?.errorDescription ?? error.localizedDescription
                     recorder.fail(code: (error as? BackendError)?.code ?? .internalError, message: message)
-                    console.write(renderer.render(.error(StreamErrorEvent(code: recorder.turn.errorCode ?? .internalError, message: message))))
+                    console.write(
+                        renderer.render(
+                            .error(StreamErrorEvent(code: recorder.turn.errorCode ?? .internalError, message: message))
+                        )
+                    )
                 }
             }
             spinner?.stop()
@@ -157,7 +161,11 @@ struct ReplLoop {
                 console.notice("Stopped waiting; indexing goes on in the background. See /docs.")
                 return
             }
-            if case .failed(_, let message) = result.outcome { console.error(message) } else { console.output(result.line) }
+            if case .failed(_, let message) = result.outcome {
+                console.error(message)
+            } else {
+                console.output(result.line)
+            }
         }
     }
 
@@ -176,7 +184,9 @@ struct ReplLoop {
         await reader.saveHistory()
         if let snapshot = await interpreter.conversation.snapshot() {
             let count = snapshot.turns.count
-            console.output(StyledText("Saved session \(snapshot.name) (\(count) turn\(count == 1 ? "" : "s")).", style: .dim))
+            console.output(
+                StyledText("Saved session \(snapshot.name) (\(count) turn\(count == 1 ? "" : "s")).", style: .dim)
+            )
         }
     }
 }

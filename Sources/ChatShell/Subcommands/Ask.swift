@@ -28,7 +28,9 @@ extension ChatShellCommand {
         var json = false
 
         /// `ask` allows what a bridge JSONL `command` allows, with `/upload` and `/admin` always on.
-        static let allowed: Set<String> = ["help", "docs", "compare", "remember", "memories", "forget", "upload", "admin"]
+        static let allowed: Set<String> = [
+            "help", "docs", "compare", "remember", "memories", "forget", "upload", "admin",
+        ]
 
         func run() async throws {
             let settings = Settings()
@@ -46,7 +48,9 @@ extension ChatShellCommand {
                 backend: backend,
                 conversation: Conversation(saved: saved),
                 sessions: InMemorySessionStore(),
-                policy: .init(allowed: Self.allowed) { name in "/\(name) is not available in chatshell ask; use the REPL." }
+                policy: .init(allowed: Self.allowed) { name in
+                    "/\(name) is not available in chatshell ask; use the REPL."
+                }
             )
             switch await interpreter.handle(line) {
             case .answer(let stream, let input):
@@ -55,7 +59,11 @@ extension ChatShellCommand {
                     if let response = collected.response {
                         printJSON(response)
                     } else if let code = collected.turn.errorCode {
-                        printJSON(ErrorBody(.init(code: code, message: collected.turn.errorMessage ?? "", status: code.streamStatus)))
+                        printJSON(
+                            ErrorBody(
+                                .init(code: code, message: collected.turn.errorMessage ?? "", status: code.streamStatus)
+                            )
+                        )
                         throw ExitCode(1)
                     }
                 } else {
@@ -96,7 +104,11 @@ extension ChatShellCommand {
                 printJSON(JSONValue.array(documents))
             } else {
                 for result in results {
-                    if case .failed(_, let message) = result.outcome { console.error(message) } else { console.output(result.line) }
+                    if case .failed(_, let message) = result.outcome {
+                        console.error(message)
+                    } else {
+                        console.output(result.line)
+                    }
                 }
             }
             if results.contains(where: { if case .failed = $0.outcome { true } else { false } }) { throw ExitCode(1) }
@@ -104,7 +116,10 @@ extension ChatShellCommand {
 
         private func fail(_ error: any Error, console: Console, exitCode: Int32) throws -> Never {
             if json {
-                printJSON((error as? BackendError)?.body ?? ErrorBody(.init(code: .internalError, message: "\(error)", status: 500)))
+                printJSON(
+                    (error as? BackendError)?.body
+                        ?? ErrorBody(.init(code: .internalError, message: "\(error)", status: 500))
+                )
             } else {
                 console.error(error.localizedDescription)
             }

@@ -31,9 +31,15 @@ extension ChatShellCommand {
             var temporary: URL?
             let backend: any Backend
             if let corpus {
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatshell-eval-\(UUID().uuidString)")
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "chatshell-eval-\(UUID().uuidString)"
+                )
                 temporary = directory
-                let knowledgeBase = try BackendFactory.makeKnowledgeBase(global, settings: settings, dataDirectory: directory)
+                let knowledgeBase = try BackendFactory.makeKnowledgeBase(
+                    global,
+                    settings: settings,
+                    dataDirectory: directory
+                )
                 backend = EmbeddedBackend(knowledgeBase: knowledgeBase)
                 let plan = UploadRunner.plan(
                     paths: [corpus],
@@ -67,7 +73,8 @@ extension ChatShellCommand {
                 TerminalWriter.standard.writeLine(String(decoding: data, as: UTF8.self))
             } else {
                 for outcome in outcomes {
-                    let mark = outcome.keyPhraseHit.map { $0 ? "ok  " : "MISS" } ?? (outcome.abstained ? "abst" : "-   ")
+                    let mark =
+                        outcome.keyPhraseHit.map { $0 ? "ok  " : "MISS" } ?? (outcome.abstained ? "abst" : "-   ")
                     let cited = outcome.citedDocs.joined(separator: ",")
                     console.output(StyledText("\(outcome.id) \(mark) [\(cited)] \(outcome.answer.prefix(110))"))
                 }

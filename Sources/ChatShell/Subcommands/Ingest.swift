@@ -42,7 +42,11 @@ extension ChatShellCommand {
                 }
                 bar.finish()
                 if !json {
-                    if case .failed(_, let message) = result.outcome { console.error(message) } else { console.output(result.line) }
+                    if case .failed(_, let message) = result.outcome {
+                        console.error(message)
+                    } else {
+                        console.output(result.line)
+                    }
                 }
                 results.append(result)
             }

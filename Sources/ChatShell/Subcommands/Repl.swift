@@ -23,7 +23,8 @@ extension ChatShellCommand {
 
         func run() async throws {
             let settings = Settings()
-            let colorMode = TerminalCapabilities.ColorMode(rawValue: settings.value("color", flag: global.color) ?? "auto") ?? .auto
+            let colorMode =
+                TerminalCapabilities.ColorMode(rawValue: settings.value("color", flag: global.color) ?? "auto") ?? .auto
             let terminal = TerminalCapabilities.detect(colorMode: colorMode, environment: settings.environment)
             let console = Console(useColor: terminal.useColor)
             let interactive = isatty(STDIN_FILENO) == 1

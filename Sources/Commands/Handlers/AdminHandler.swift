@@ -14,7 +14,10 @@ extension Interpreter {
     /// `/admin memory add TEXT`.
     func addSharedMemory(_ text: String) async throws -> CommandOutcome {
         let memory = try await backend.addSharedMemory(text)
-        return .output(StyledText("Remembered \(memory.id) for everyone: \(memory.content)"), result: Self.result(memory))
+        return .output(
+            StyledText("Remembered \(memory.id) for everyone: \(memory.content)"),
+            result: Self.result(memory)
+        )
     }
 
     /// `/admin memory rm ID`.

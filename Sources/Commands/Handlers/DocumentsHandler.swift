@@ -47,10 +47,14 @@ extension Interpreter {
         }
         let all = try await backend.documents(scope: nil, limit: 200, offset: 0).items
         let lowered = reference.lowercased()
-        if let exact = all.first(where: { $0.filename == reference }) ?? all.first(where: { $0.filename.lowercased() == lowered }) {
+        if let exact = all.first(where: { $0.filename == reference })
+            ?? all.first(where: { $0.filename.lowercased() == lowered })
+        {
             return exact
         }
-        let prefixed = all.filter { $0.title.lowercased().hasPrefix(lowered) || $0.filename.lowercased().hasPrefix(lowered) }
+        let prefixed = all.filter {
+            $0.title.lowercased().hasPrefix(lowered) || $0.filename.lowercased().hasPrefix(lowered)
+        }
         if prefixed.count == 1 { return prefixed[0] }
         if prefixed.count > 1 {
             let names = prefixed.map(\.filename).sorted().joined(separator: ", ")

@@ -8,7 +8,12 @@ extension Interpreter {
     func help(_ name: String?) -> CommandOutcome {
         if let name {
             guard let entry = CommandCatalog.entry(name.lowercased()) else {
-                return .failure(CommandError.unknownCommand(name, suggestion: CommandCatalog.nearest(name, in: CommandCatalog.names)))
+                return .failure(
+                    CommandError.unknownCommand(
+                        name,
+                        suggestion: CommandCatalog.nearest(name, in: CommandCatalog.names)
+                    )
+                )
             }
             var text = StyledText(entry.usage, style: .emphasis)
             text.append("\n  " + entry.summary)

@@ -21,9 +21,11 @@ extension Interpreter {
             register
             ? try await backend.register(email: email, password: password)
             : try await backend.login(email: email, password: password)
-        var text = "\(register ? "Registered and logged in" : "Logged in") as \(response.user.email) (\(response.role.rawValue))"
+        var text =
+            "\(register ? "Registered and logged in" : "Logged in") as \(response.user.email) (\(response.role.rawValue))"
         if let migration = response.migration {
-            text += ". Moved from the anonymous session: \(migration.documents) documents, "
+            text +=
+                ". Moved from the anonymous session: \(migration.documents) documents, "
                 + "\(migration.memories) memories, \(migration.conversations) conversations"
         }
         return .output(StyledText(text), result: Self.result(response.user))

@@ -74,7 +74,9 @@ extension Interpreter {
             throw CommandError.forbidden("/save is not available here.")
         }
         let turns = await conversation.turns
-        guard !turns.isEmpty else { throw CommandError.invalidArgument(command: "save", message: "Nothing to save yet.") }
+        guard !turns.isEmpty else {
+            throw CommandError.invalidArgument(command: "save", message: "Nothing to save yet.")
+        }
         let path = try await saveTranscript(turns, name, force)
         return .output(StyledText("Saved \(turns.count) turns to \(path)"), result: nil)
     }

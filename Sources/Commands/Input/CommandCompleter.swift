@@ -1,8 +1,10 @@
 public import Foundation
 import Synchronization
 
-/// Tab completion for the REPL: command names, subcommands, document ids and names, session names, memory ids,
-/// and paths for `/upload` (folders end in `/`). The loop refreshes the cached names; completion itself never
+/// Tab completion for the REPL.
+///
+/// Command names, subcommands, document ids and names, session names, memory ids, and paths for `/upload`
+/// (folders end in `/`). The loop refreshes the cached names; completion itself never
 /// waits for the backend.
 public final class CommandCompleter: Completer {
     /// Names the completer offers besides commands and paths.
@@ -43,10 +45,15 @@ public final class CommandCompleter: Completer {
         switch command {
         case "/upload": return paths(matching: current)
         case "/admin":
-            if words.count == 2 { candidates = ["memory", "docs", "users"] }
-            else if words.count == 3 { candidates = ["add", "rm", "upload", "role"] }
-            else if words.count >= 4, words[2] == "upload" { return paths(matching: current) }
-            else { candidates = cached.documents + cached.memories }
+            if words.count == 2 {
+                candidates = ["memory", "docs", "users"]
+            } else if words.count == 3 {
+                candidates = ["add", "rm", "upload", "role"]
+            } else if words.count >= 4, words[2] == "upload" {
+                return paths(matching: current)
+            } else {
+                candidates = cached.documents + cached.memories
+            }
         case "/docs":
             candidates = words.count == 2 ? ["show", "rm"] : cached.documents
         case "/compare": candidates = cached.documents
@@ -63,12 +70,20 @@ public final class CommandCompleter: Completer {
         let expanded = (partial as NSString).expandingTildeInPath
         let directoryPart = expanded.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
         let prefix = expanded.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
-        let base = directoryPart.hasPrefix("/") ? directoryPart : (workingDirectory as NSString).appendingPathComponent(directoryPart)
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: base.isEmpty ? "." : base) else { return [] }
+        let base =
+            directoryPart.hasPrefix("/")
+            ? directoryPart : (workingDirectory as NSString).appendingPathComponent(directoryPart)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: base.isEmpty ? "." : base) else {
+            return []
+        }
         let shownDirectory = partial.hasSuffix("/") ? partial : (partial as NSString).deletingLastPathComponent
-        return entries.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().map { entry in
+        return entries.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().map {
+            entry in
             var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: (base as NSString).appendingPathComponent(entry), isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(
+                atPath: (base as NSString).appendingPathComponent(entry),
+                isDirectory: &isDirectory
+            )
             let shown = shownDirectory.isEmpty ? entry : (shownDirectory as NSString).appendingPathComponent(entry)
             return isDirectory.boolValue ? shown + "/" : shown
         }

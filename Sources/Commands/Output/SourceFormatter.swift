@@ -16,7 +16,8 @@ public enum SourceFormatter {
             return text
         case .personalMemory, .sharedMemory:
             let kind = source.kind == .personalMemory ? "personal memory" : "shared memory"
-            return "[\(source.n)] \(kind) \(source.id) \"\(DisplayText.truncate(flat(source.text), toColumns: quoteColumns))\""
+            return
+                "[\(source.n)] \(kind) \(source.id) \"\(DisplayText.truncate(flat(source.text), toColumns: quoteColumns))\""
         }
     }
 

@@ -91,9 +91,18 @@ public struct ExtractiveAnswerer: Answerer {
         }
         if ProcessInfo.processInfo.environment["CHATSHELL_DEBUG_ANSWER"] != nil {
             for c in ranked.prefix(8) {
-                FileHandle.standardError.write(Data("  \(String(format: "%.2f cov %.2f", c.score, c.coverage)) [\(c.sourceNumber)] \(c.matched.map(\.text).sorted()) \(c.text.prefix(90))\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "  \(String(format: "%.2f cov %.2f", c.score, c.coverage)) [\(c.sourceNumber)] \(c.matched.map(\.text).sorted()) \(c.text.prefix(90))\n"
+                            .utf8
+                    )
+                )
             }
-            FileHandle.standardError.write(Data("  weights \(weights.map { "\($0.key.text)=\(String(format: "%.2f", $0.value))" }.sorted())\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "  weights \(weights.map { "\($0.key.text)=\(String(format: "%.2f", $0.value))" }.sorted())\n".utf8
+                )
+            )
         }
         guard let best = ranked.first, best.coverage >= tuning.minimumCoverage else { return nil }
 

@@ -49,14 +49,18 @@ struct Chunker: Sendable {
                 pending.removeAll()
                 while let last = headings.last, last.level >= level { headings.removeLast() }
                 headings.append((level, block.text))
-                pending.append(Unit(text: block.text, start: offset, page: block.page, isHeading: true, isSentence: false))
+                pending.append(
+                    Unit(text: block.text, start: offset, page: block.page, isHeading: true, isSentence: false)
+                )
             case .paragraph:
                 pending.append(contentsOf: sentenceUnits(of: block.text, start: offset, page: block.page))
             case .listItem, .tableRow:
                 if length > maximum {
                     pending.append(contentsOf: sentenceUnits(of: block.text, start: offset, page: block.page))
                 } else {
-                    pending.append(Unit(text: block.text, start: offset, page: block.page, isHeading: false, isSentence: false))
+                    pending.append(
+                        Unit(text: block.text, start: offset, page: block.page, isHeading: false, isSentence: false)
+                    )
                 }
             }
             offset += length + 2
@@ -88,7 +92,13 @@ struct Chunker: Sendable {
             searchFrom = position + sentenceScalars.count
             for (pieceOffset, piece) in cut(sentence) {
                 units.append(
-                    Unit(text: piece, start: start + position + pieceOffset, page: page, isHeading: false, isSentence: true)
+                    Unit(
+                        text: piece,
+                        start: start + position + pieceOffset,
+                        page: page,
+                        isHeading: false,
+                        isSentence: true
+                    )
                 )
             }
         }

@@ -45,7 +45,13 @@ actor IngestionQueue {
 
     private func process(_ job: IngestionJob) async {
         do {
-            try store.updateProgress(id: job.documentId, stage: "extracting", progress: 10, message: "Extracting text", at: now())
+            try store.updateProgress(
+                id: job.documentId,
+                stage: "extracting",
+                progress: 10,
+                message: "Extracting text",
+                at: now()
+            )
             let extracted = try await BlockingThread.run {
                 try Extractors.extractor(for: job.type).extract(job.data, filename: job.filename)
             }
@@ -60,7 +66,13 @@ actor IngestionQueue {
                 return
             }
             let pages = extracted.pageCount.map { "\($0) pages" } ?? "\(blocks.count) blocks"
-            try store.updateProgress(id: job.documentId, stage: "chunking", progress: 40, message: "Chunking \(pages)", at: now())
+            try store.updateProgress(
+                id: job.documentId,
+                stage: "chunking",
+                progress: 40,
+                message: "Chunking \(pages)",
+                at: now()
+            )
             let title = job.title ?? extracted.title ?? (job.filename as NSString).deletingPathExtension
             let drafts = Chunker().chunks(of: blocks)
             try store.updateProgress(

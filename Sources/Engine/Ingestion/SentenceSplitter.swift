@@ -27,7 +27,8 @@ enum SentenceSplitter {
             current.append(character)
             let isTerminal = character == "." || character == "!" || character == "?" || character == "…"
             let nextIsSpace = index + 1 < characters.count && characters[index + 1].isWhitespace
-            if isTerminal && nextIsSpace && !endsWithAbbreviation(current) && startsSentence(characters, after: index + 1)
+            if isTerminal && nextIsSpace && !endsWithAbbreviation(current)
+                && startsSentence(characters, after: index + 1)
             {
                 let trimmed = current.trimmingCharacters(in: .whitespaces)
                 if !trimmed.isEmpty { result.append(trimmed) }
@@ -57,4 +58,3 @@ enum SentenceSplitter {
         return next.isUppercase || next.isNumber || "\"'“‘([$€£".contains(next) || !next.isLetter
     }
 }
-

@@ -33,8 +33,9 @@ enum QueryAnalyzer {
         "sich", "dass", "als", "so", "da",
     ]
 
-    /// Words that say what kind of answer is wanted rather than what it is about ("the difference between",
-    /// "the minimum length", "what does X mean"). They rarely occur in the sentence that answers, so they count
+    /// Words that say what kind of answer is wanted rather than what it is about.
+    ///
+    /// ("the difference between", "the minimum length", "what does X mean"). They rarely occur in the sentence that answers, so they count
     /// little towards coverage and ranking.
     static let frameWords: Set<String> = [
         "difference", "differences", "different", "differ", "between", "compare", "compared", "comparison",
@@ -123,8 +124,10 @@ enum QueryAnalyzer {
         return result
     }
 
-    /// An FTS5 expression matching any of the terms: each quoted (inner quotes doubled), OR-joined; longer plain
-    /// words also match as prefixes so "weigh" finds "weight". Nil when there is nothing to search for.
+    /// An FTS5 expression matching any of the terms.
+    ///
+    /// Each term is quoted (inner quotes doubled) and OR-joined; longer plain words also match as prefixes so
+    /// "weigh" finds "weight". Nil when there is nothing to search for.
     static func ftsExpression(_ terms: [QueryTerm]) -> String? {
         var parts: [String] = []
         for term in terms {

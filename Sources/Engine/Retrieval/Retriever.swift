@@ -47,7 +47,10 @@ struct Retriever: Sendable {
         try add(terms, weight: 1)
         let own = Set(terms.map(\.text))
         if let previous = request.previousQuestion {
-            try add(QueryAnalyzer.terms(previous).filter { !own.contains($0.text) }, weight: tuning.previousQuestionWeight)
+            try add(
+                QueryAnalyzer.terms(previous).filter { !own.contains($0.text) },
+                weight: tuning.previousQuestionWeight
+            )
         }
         let memoryTerms = request.memoryTexts.flatMap(QueryAnalyzer.terms).filter { !own.contains($0.text) }
         try add(Array(Set(memoryTerms)).sorted { $0.text < $1.text }, weight: tuning.memoryTermsWeight)

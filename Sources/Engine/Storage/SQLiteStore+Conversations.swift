@@ -12,13 +12,19 @@ extension SQLiteStore {
         }
     }
 
-    func conversations(ownerId: String, limit: Int, offset: Int) throws -> (items: [(ConversationRecord, Int)], total: Int)
-    {
+    func conversations(
+        ownerId: String,
+        limit: Int,
+        offset: Int
+    ) throws -> (items: [(ConversationRecord, Int)], total: Int) {
         try pool.read { db in
             let request = ConversationRecord.filter(ConversationRecord.Columns.ownerId == ownerId)
             let total = try request.fetchCount(db)
-            let records = try request.order(ConversationRecord.Columns.updatedAt.desc, ConversationRecord.Columns.id.desc)
-                .limit(limit, offset: offset).fetchAll(db)
+            let records = try request.order(
+                ConversationRecord.Columns.updatedAt.desc,
+                ConversationRecord.Columns.id.desc
+            )
+            .limit(limit, offset: offset).fetchAll(db)
             let items = try records.map { record in
                 (record, try MessageRecord.filter(MessageRecord.Columns.conversationId == record.id).fetchCount(db))
             }

@@ -193,7 +193,11 @@ extension SQLiteStore {
         try pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk") ?? 0
             let matching =
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH ?", arguments: [expression])
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH ?",
+                    arguments: [expression]
+                )
                 ?? 0
             return (matching, total)
         }

@@ -11,7 +11,12 @@ extension SQLiteStore {
         }
     }
 
-    func memories(ownerId: String?, scope: String, limit: Int, offset: Int) throws -> (items: [MemoryRecord], total: Int) {
+    func memories(
+        ownerId: String?,
+        scope: String,
+        limit: Int,
+        offset: Int
+    ) throws -> (items: [MemoryRecord], total: Int) {
         try pool.read { db in
             var request = MemoryRecord.filter(MemoryRecord.Columns.scope == scope)
             if let ownerId { request = request.filter(MemoryRecord.Columns.ownerId == ownerId) }

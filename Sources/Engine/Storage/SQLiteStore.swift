@@ -13,7 +13,10 @@ final class SQLiteStore: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
-        pool = try DatabasePool(path: directory.appendingPathComponent("chatshell.sqlite").path, configuration: configuration)
+        pool = try DatabasePool(
+            path: directory.appendingPathComponent("chatshell.sqlite").path,
+            configuration: configuration
+        )
         try SchemaMigrator.make().migrate(pool)
     }
 

@@ -21,7 +21,12 @@ public final class FileSessionStore: SessionStore {
         let data = try encoder.encode(session)
         let target = url(for: session.name)
         let temporary = directory.appendingPathComponent(".\(session.name).\(UUID().uuidString).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path,
+                contents: data,
+                attributes: [.posixPermissions: 0o600]
+            )
         else {
             throw SessionError.cannotWrite(target.path)
         }

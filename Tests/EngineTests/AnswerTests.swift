@@ -1,0 +1,154 @@
+import ChatAPI
+import ChatTestSupport
+import Foundation
+import Testing
+
+@testable import Engine
+
+@Suite struct AnswerTests {
+    @Test func lookupAnswersWithTheFactAndCitesItsDocument() async throws {
+        let store = try await NorthwindStore.make()
+        let events = try await store.events("What is the rated payload of the NR-X200 robot arm?")
+        let done = try #require(events.done)
+        #expect(done.finishReason == .stop)
+        #expect(done.answer.contains("8 kg"))
+        #expect(events.citedFiles.contains("product-x200-spec.pdf"))
+    }
+
+    @Test func followUpUsesThePreviousQuestion() async throws {
+        let store = try await NorthwindStore.make()
+        let first = try await store.events("What is the rated payload of the NR-X200 robot arm?")
+        let conversation = try #require(first.done?.conversationId)
+        let second = try await store.events("And how much does the arm weigh?", conversationId: conversation)
+        let done = try #require(second.done)
+        #expect(done.answer.contains("24.5 kg"))
+        #expect(!done.answer.contains("38.0 kg"))
+        #expect(second.citedFiles == ["product-x200-spec.pdf"])
+        let stored = try store.knowledgeBase.conversation(id: conversation, as: .local)
+        #expect(stored.messages.count == 4)
+    }
+
+    @Test func unknownIdentifierAbstainsWithoutSources() async throws {
+        let store = try await NorthwindStore.make()
+        let events = try await store.events("What is the maximum payload of the NR-X400?")
+        let done = try #require(events.done)
+        #expect(done.finishReason == .noContext)
+        #expect(done.answer == "I could not find this in the available documents.")
+        #expect(events.sources.isEmpty)
+        #expect(done.citations.isEmpty)
+        #expect(!done.answer.contains("["))
+    }
+
+    @Test func emptyStoreAbstains() async throws {
+        let store = try await NorthwindStore.make(documents: [])
+        let events = try await store.events("How many days of annual leave do I get?")
+        #expect(events.done?.finishReason == .noContext)
+    }
+
+    @Test func eventsFollowTheContractOrder() async throws {
+        let store = try await NorthwindStore.make(documents: ["travel-policy.pdf", "employee-handbook.md"])
+        let events = try await store.events("What is the nightly hotel cap in high-cost cities?")
+        guard case .meta = events.first else {
+            Issue.record("meta is not first")
+            return
+        }
+        let sourcesIndex = try #require(events.firstIndex { if case .sources = $0 { true } else { false } })
+        let firstToken = try #require(events.firstIndex { if case .token = $0 { true } else { false } })
+        #expect(sourcesIndex < firstToken)
+        #expect(events.filter { if case .sources = $0 { true } else { false } }.count == 1)
+        guard case .done(let done) = events.last else {
+            Issue.record("done is not last")
+            return
+        }
+        let tokens = events.compactMap { if case .token(let chunk) = $0 { chunk } else { nil } }.joined()
+        #expect(tokens == done.answer)
+    }
+
+    @Test func citationSpansSelectExactlyTheirMarkers() async throws {
+        let store = try await NorthwindStore.make(documents: ["support-sla.docx", "warranty-terms.txt"])
+        let events = try await store.events("How much does the Critical support plan cost per robot per year?")
+        let done = try #require(events.done)
+        let scalars = Array(done.answer.unicodeScalars)
+        #expect(!done.citations.isEmpty)
+        for citation in done.citations {
+            for span in citation.spans {
+                let marker = String(String.UnicodeScalarView(scalars[span.start..<span.end]))
+                #expect(marker == "[\(citation.n)]")
+            }
+        }
+        let numbers = events.sources.map(\.n)
+        #expect(numbers == Array(1...numbers.count))
+    }
+
+    @Test func memoryCaptureStoresTheFactAndLaterAnswersFromIt() async throws {
+        let store = try await NorthwindStore.make(documents: ["employee-handbook.md"])
+        let capture = try await store.events("Please remember that my employee ID is NW-58213.")
+        let captured = try #require(capture.done)
+        #expect(captured.memoryAdded?.content == "my employee ID is NW-58213.")
+        #expect(capture.sources.isEmpty)
+        let question = try await store.events("What is my employee ID?")
+        let done = try #require(question.done)
+        #expect(done.answer.contains("NW-58213"))
+        let cited = Set(done.citations.map(\.n))
+        #expect(question.sources.contains { cited.contains($0.n) && $0.kind == .personalMemory })
+    }
+
+    @Test func emptyQuestionIsAValidationError() async throws {
+        let store = try await NorthwindStore.make(documents: [])
+        #expect(throws: EngineError.self) {
+            _ = try store.knowledgeBase.ask(QueryRequest(query: "   "), as: .local)
+        }
+        #expect(throws: EngineError.conversationNotFound("cnv_missing")) {
+            _ = try store.knowledgeBase.ask(QueryRequest(query: "hello", conversationId: "cnv_missing"), as: .local)
+        }
+    }
+
+    @Test func cancellingTheConsumerStoresACancelledMessage() async throws {
+        let store = try await NorthwindStore.make(documents: ["employee-handbook.md"]) { configuration in
+            configuration.answerer = SlowAnswerer()
+        }
+        let stream = try store.knowledgeBase.ask(QueryRequest(query: "annual leave"), as: .local)
+        // The consumer's task is cancelled mid-answer, as a client disconnect or Ctrl-C does.
+        let consumer = Task {
+            var conversation: String?
+            for try await event in stream {
+                if case .meta(let meta) = event { conversation = meta.conversationId }
+            }
+            return conversation
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        consumer.cancel()
+        let conversation = try? await consumer.value
+        let fallback = try store.knowledgeBase.conversations(as: .local).items.first?.id
+        let id = try #require(conversation ?? fallback)
+        var messages: [Message] = []
+        for _ in 0..<100 {
+            messages = try store.knowledgeBase.conversation(id: id, as: .local).messages
+            if messages.count == 2 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(messages.last?.finishReason == .cancelled)
+        #expect(messages.last?.content.isEmpty == false)
+    }
+}
+
+/// Streams a long answer slowly, so a consumer can leave mid-answer.
+struct SlowAnswerer: Answerer {
+    let model = "slow"
+
+    func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
+        .stream(
+            AsyncThrowingStream { continuation in
+                let task = Task {
+                    for index in 0..<200 {
+                        continuation.yield(.text("word\(index) "))
+                        try? await Task.sleep(for: .milliseconds(10))
+                        if Task.isCancelled { break }
+                    }
+                    continuation.finish()
+                }
+                continuation.onTermination = { _ in task.cancel() }
+            }
+        )
+    }
+}

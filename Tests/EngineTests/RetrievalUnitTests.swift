@@ -1,0 +1,80 @@
+import Testing
+
+@testable import Engine
+
+@Suite struct QueryAnalyzerTests {
+    @Test func userTextNeverBecomesFTSSyntax() {
+        let terms = QueryAnalyzer.terms("What about \"NEAR\" OR payload* AND (x)?")
+        let expression = QueryAnalyzer.ftsExpression(terms) ?? ""
+        #expect(expression.contains("\"near\""))
+        #expect(!expression.contains("(x"))
+        #expect(expression.split(separator: " ").allSatisfy { $0 == "OR" || $0.hasPrefix("\"") })
+    }
+
+    @Test func identifiersStayWholeAndAreMarked() {
+        let terms = QueryAnalyzer.terms("What floor load was measured during site survey SS-2026-0117?")
+        let identifier = terms.first { $0.text == "ss-2026-0117" }
+        #expect(identifier?.isIdentifier == true)
+        #expect(QueryAnalyzer.ftsTerm("ss-2026-0117") == "\"ss-2026-0117\"")
+    }
+
+    @Test func stopwordsAreDropped() {
+        #expect(QueryAnalyzer.terms("What is the reach of the arm?").map(\.text) == ["reach", "arm"])
+        #expect(QueryAnalyzer.terms("Wie viele Prüfstände gibt es?").map(\.text) == ["prüfstände"])
+    }
+
+    @Test func germanSpellingsAreSearchedBothWays() {
+        #expect(QueryAnalyzer.variants(of: "weiß") == ["weiss"])
+        #expect(QueryAnalyzer.variants(of: "juergen").contains("jürgen"))
+    }
+}
+
+@Suite struct ChunkerTests {
+    @Test func chunksNeverCrossAHeadingAndKeepItsPath() {
+        let blocks = [
+            TextBlock(kind: .heading(level: 1), text: "Guide"),
+            TextBlock(kind: .heading(level: 2), text: "Leave"),
+            TextBlock(kind: .paragraph, text: "You get 25 days."),
+            TextBlock(kind: .heading(level: 2), text: "Travel"),
+            TextBlock(kind: .paragraph, text: "Book early."),
+        ]
+        let chunks = Chunker().chunks(of: blocks)
+        #expect(chunks.count == 2)
+        #expect(chunks[0].headingPath == ["Guide", "Leave"])
+        #expect(chunks[0].text == "Leave\nYou get 25 days.")
+        #expect(chunks[1].headingPath == ["Guide", "Travel"])
+    }
+
+    @Test func longSectionsSplitNearTheTargetWithOverlap() {
+        let sentence = "This sentence is about forty-five characters. "
+        let text = String(repeating: sentence, count: 60)
+        let chunks = Chunker().chunks(of: [TextBlock(kind: .paragraph, text: text)])
+        #expect(chunks.count > 2)
+        #expect(chunks.allSatisfy { $0.text.count <= 1200 })
+        for pair in zip(chunks, chunks.dropFirst()) {
+            #expect(pair.1.charStart < pair.0.charEnd, "consecutive chunks overlap")
+        }
+    }
+
+    @Test func offsetsPointIntoTheExtractedText() {
+        let blocks = [
+            TextBlock(kind: .heading(level: 1), text: "Größe"),
+            TextBlock(kind: .paragraph, text: "Der Arm wiegt 24,5 kg. Er ist leicht."),
+        ]
+        let text = Array(Chunker.extractedText(of: blocks).unicodeScalars)
+        for chunk in Chunker().chunks(of: blocks) {
+            let slice = String(String.UnicodeScalarView(text[chunk.charStart..<chunk.charEnd]))
+            #expect(chunk.text.hasSuffix(String(slice.suffix(10))))
+        }
+    }
+
+    @Test func tableRowsStayWhole() {
+        let row = "Plan: Critical; Price: USD 7,800 per robot per year; Coverage hours: 24/7"
+        let blocks = [TextBlock(kind: .heading(level: 1), text: "Plans")] + Array(repeating: TextBlock(kind: .tableRow, text: row), count: 30)
+        for chunk in Chunker().chunks(of: blocks) {
+            for line in chunk.text.split(separator: "\n") where line != "Plans" {
+                #expect(String(line) == row)
+            }
+        }
+    }
+}
