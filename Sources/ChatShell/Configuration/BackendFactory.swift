@@ -28,6 +28,11 @@ enum BackendFactory {
         let directory =
             dataDirectory ?? settings.value("data_dir", flag: options.dataDir).map { URL(fileURLWithPath: $0) }
             ?? settings.paths.data
-        return try KnowledgeBase(configuration: EngineConfiguration(dataDirectory: directory))
+        var configuration = EngineConfiguration(dataDirectory: directory)
+        // CHATSHELL_TOKEN_DELAY_MS paces the extractive answer word by word (demos, interruption tests).
+        if let delay = settings.value("token_delay_ms").flatMap(Int.init), delay > 0 {
+            configuration.answerer = ExtractiveAnswerer(tuning: configuration.tuning, pace: .milliseconds(delay))
+        }
+        return try KnowledgeBase(configuration: configuration)
     }
 }

@@ -6,9 +6,12 @@ import Foundation
 public struct ExtractiveAnswerer: Answerer {
     public let model = "extractive"
     let tuning: RetrievalTuning
+    /// A pause between words, so answers stream visibly in demos and interruption can be tried; none by default.
+    let pace: Duration?
 
-    public init(tuning: RetrievalTuning = RetrievalTuning()) {
+    public init(tuning: RetrievalTuning = RetrievalTuning(), pace: Duration? = nil) {
         self.tuning = tuning
+        self.pace = pace
     }
 
     /// A sentence of a source, scored against the question.
@@ -25,7 +28,7 @@ public struct ExtractiveAnswerer: Answerer {
 
     public func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
         guard let text = compose(context) else { return .abstain }
-        return .stream(Self.words(of: text))
+        return .stream(Self.words(of: text, pace: pace))
     }
 
     /// The answer text, or nil to abstain.
@@ -139,7 +142,7 @@ public struct ExtractiveAnswerer: Answerer {
     }
 
     /// Streams text word by word, each word with its following space, so a marker never splits.
-    static func words(of text: String) -> AsyncThrowingStream<AnswerFragment, any Error> {
+    static func words(of text: String, pace: Duration? = nil) -> AsyncThrowingStream<AnswerFragment, any Error> {
         var pieces: [String] = []
         var current = ""
         for character in text {
@@ -152,10 +155,23 @@ public struct ExtractiveAnswerer: Answerer {
         if !current.isEmpty { pieces.append(current) }
         let tokens = pieces
         let words = text.split(separator: " ").count
+        guard let pace else {
+            return AsyncThrowingStream { continuation in
+                for token in tokens { continuation.yield(.text(token)) }
+                continuation.yield(.usage(Usage(promptTokens: 0, completionTokens: words)))
+                continuation.finish()
+            }
+        }
         return AsyncThrowingStream { continuation in
-            for token in tokens { continuation.yield(.text(token)) }
-            continuation.yield(.usage(Usage(promptTokens: 0, completionTokens: words)))
-            continuation.finish()
+            let task = Task {
+                for token in tokens {
+                    continuation.yield(.text(token))
+                    do { try await Task.sleep(for: pace) } catch { break }
+                }
+                continuation.yield(.usage(Usage(promptTokens: 0, completionTokens: words)))
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
         }
     }
 }
