@@ -124,7 +124,24 @@ public final class EmbeddedBackend: Backend {
     }
 
     public func users(limit: Int, offset: Int) async throws -> Page<AdminUser> {
-        try map { try knowledgeBase.users(as: principal, limit: limit, offset: offset) }
+        var page = try map { try knowledgeBase.users(as: principal, limit: limit, offset: offset) }
+        // The local store's built-in account is implicit: it owns the documents but has no row of its own.
+        if page.total == 0, principal == .local, offset == 0 {
+            let documents = try map { try knowledgeBase.documents(as: principal, scope: "personal", limit: 1) }.total
+            let memories = try map { try knowledgeBase.memories(as: principal, limit: 1) }.total
+            page.items = [
+                AdminUser(
+                    id: principal.id,
+                    email: "local",
+                    role: .admin,
+                    createdAt: "",
+                    documentCount: documents,
+                    memoryCount: memories
+                )
+            ]
+            page.total = 1
+        }
+        return page
     }
 
     public func setRole(userId: String, role: Role) async throws -> UserInfo {

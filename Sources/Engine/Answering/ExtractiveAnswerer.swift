@@ -22,6 +22,8 @@ public struct ExtractiveAnswerer: Answerer {
         var matched: Set<QueryTerm>
         /// Terms found in the sentence or in its document's title and heading.
         var covered: Set<QueryTerm>
+        /// The source's title and heading.
+        var context: String
         var coverage: Double
         var score: Double
     }
@@ -52,6 +54,7 @@ public struct ExtractiveAnswerer: Answerer {
         let own = Set(terms.map(\.text))
         let previousTerms = context.previousQuestion.map(QueryAnalyzer.terms)?.filter { !own.contains($0.text) } ?? []
 
+        let topScore = max(context.sources.map(\.score).max() ?? 1, 0.001)
         var candidates: [Candidate] = []
         for source in context.sources {
             let contextMatcher = TermMatcher(source.title + "\n" + (source.heading ?? ""))
@@ -65,7 +68,8 @@ public struct ExtractiveAnswerer: Answerer {
                 guard !matched.isEmpty else { continue }
                 let fromContext = terms.filter { !matched.contains($0) && contextMatcher.contains($0) }
                 let direct = matched.reduce(0) { $0 + weights[$1, default: 0] }
-                let indirect = fromContext.reduce(0) { $0 + weights[$1, default: 0] }
+                // An identifier in the title names the document's subject as surely as one in the sentence.
+                let indirect = fromContext.reduce(0) { $0 + weights[$1, default: 0] * ($1.isIdentifier ? 1.25 : 1) }
                 let previous = previousTerms.filter { matcher.contains($0) || contextMatcher.contains($0) }
                     .reduce(0) { $0 + context.inverseDocumentFrequency($1.text) }
                 // The title and heading name the entity a table row or spec line is about ("Reach: 1,300 mm" in
@@ -74,7 +78,7 @@ public struct ExtractiveAnswerer: Answerer {
                 // Facts are mostly figures; among equals prefer the sentence that states one, then the better
                 // ranked source.
                 if sentence.contains(where: \.isNumber) { score += 0.05 * totalWeight }
-                score += 0.01 * totalWeight / Double(source.n)
+                score += 0.1 * totalWeight * max(0, source.score) / topScore
                 candidates.append(
                     Candidate(
                         sourceNumber: source.n,
@@ -82,7 +86,8 @@ public struct ExtractiveAnswerer: Answerer {
                         text: sentence,
                         matched: matched,
                         covered: matched.union(fromContext),
-                        coverage: (direct + indirect) / totalWeight,
+                        context: source.title + "\n" + (source.heading ?? ""),
+                        coverage: (direct + fromContext.reduce(0) { $0 + weights[$1, default: 0] }) / totalWeight,
                         score: score
                     )
                 )
@@ -107,23 +112,42 @@ public struct ExtractiveAnswerer: Answerer {
                 )
             )
         }
-        guard let best = ranked.first, best.coverage >= tuning.minimumCoverage else { return nil }
+        guard let best = ranked.first else { return nil }
 
         // Further sentences must answer a part of the question the earlier picks leave open (multi-part and
-        // multi-hop questions), not repeat the same terms.
+        // multi-hop questions), not repeat the same terms: a new term in the sentence itself, or a new identifier
+        // that its document's title supplies ("List price: USD 31,500" in the NR-X200 sheet).
         var picks = [best]
         var covered = best.covered
         for candidate in ranked.dropFirst() where picks.count < tuning.maxAnswerSentences {
             guard candidate.score >= 0.5 * best.score, !picks.contains(where: { $0.text == candidate.text }) else {
                 continue
             }
-            let gain = candidate.covered.subtracting(covered).reduce(0) { $0 + weights[$1, default: 0] }
-            guard gain >= 0.15 * totalWeight, candidate.matched.contains(where: { !covered.contains($0) }) else {
-                continue
-            }
+            let added = candidate.covered.subtracting(covered)
+            let gain = added.reduce(0) { $0 + weights[$1, default: 0] }
+            let addsSomething = added.contains { candidate.matched.contains($0) || $0.isIdentifier }
+            guard gain >= 0.15 * totalWeight, addsSomething else { continue }
             picks.append(candidate)
             covered.formUnion(candidate.covered)
         }
+
+        // Abstain unless the chosen sentences, with their titles and headings, cover enough of the question. A
+        // follow-up ("How old does the arm have to be?") also gets credit for staying on the previous question's
+        // topic, at half weight.
+        let coveredWeight = covered.reduce(0) { $0 + weights[$1, default: 0] }
+        var coverage = coveredWeight / totalWeight
+        if !previousTerms.isEmpty {
+            let matchers = picks.map { TermMatcher($0.text + "\n" + $0.context) }
+            var previousTotal = 0.0
+            var previousCovered = 0.0
+            for term in previousTerms {
+                let weight = 0.5 * context.inverseDocumentFrequency(term.text) * (QueryAnalyzer.isFrame(term) ? 0.25 : 1)
+                previousTotal += weight
+                if matchers.contains(where: { $0.contains(term) }) { previousCovered += weight }
+            }
+            coverage = max(coverage, (coveredWeight + previousCovered) / (totalWeight + previousTotal))
+        }
+        guard coverage >= tuning.minimumCoverage else { return nil }
         picks.sort { ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position) }
         return picks.map { Self.cite($0.text, n: $0.sourceNumber) }.joined(separator: " ")
     }

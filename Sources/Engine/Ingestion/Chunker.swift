@@ -151,7 +151,7 @@ struct Chunker: Sendable {
                     pageEnd: pages.max(),
                     charStart: first.start,
                     charEnd: last.end,
-                    text: render(current)
+                    text: render(current, heading: headingPath.last)
                 )
             )
         }
@@ -182,9 +182,11 @@ struct Chunker: Sendable {
         return drafts
     }
 
-    /// Joins units: sentences of one paragraph with a space, everything else on its own line.
-    private func render(_ units: [Unit]) -> String {
+    /// Joins units: sentences of one paragraph with a space, everything else on its own line. A chunk that
+    /// continues a section starts with the section's heading, so a cited passage always says what it is about.
+    private func render(_ units: [Unit], heading: String?) -> String {
         var text = ""
+        if let heading, units.first?.isHeading == false { text = heading + "\n" }
         var previous: Unit?
         for unit in units {
             if let previous {

@@ -43,10 +43,12 @@ struct TermMatcher: Sendable {
     /// `longer` is `shorter` plus at most three letters ("arm"/"arms", "weigh"/"weight"), or both share a stem
     /// of five or more letters ("decide"/"decision" does not; "released"/"release" does).
     private static func isInflection(of shorter: String, _ longer: String) -> Bool {
-        guard shorter.count >= 3, longer.count > shorter.count, longer.count - shorter.count <= 3 else {
-            return shorter.count >= 5 && longer.count >= 5 && commonPrefix(shorter, longer) >= max(5, shorter.count - 1)
-        }
-        return longer.hasPrefix(shorter)
+        guard shorter.count >= 3, longer.count >= shorter.count else { return false }
+        if longer.count - shorter.count <= 3, longer.hasPrefix(shorter) { return true }
+        let shared = commonPrefix(shorter, longer)
+        if shorter.count >= 5, shared >= max(5, shorter.count - 1) { return true }
+        // Derivations share a stem but change its end ("decide" / "decision", "approve" / "approval").
+        return shorter.count >= 6 && shared >= 4 && Double(shared) >= 0.65 * Double(shorter.count)
     }
 
     private static func commonPrefix(_ a: String, _ b: String) -> Int {
