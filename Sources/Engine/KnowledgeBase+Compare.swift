@@ -1,11 +1,252 @@
 public import ChatAPI
+import Foundation
 
 extension KnowledgeBase {
-    /// Compares two to five documents (http-api.md section 8).
+    /// The `meta.model` of a comparison: the comparer is deterministic, whatever generator answers questions.
+    static let comparerModel = "extractive"
+
+    /// Compares two to five documents (http-api.md section 8) and streams the report.
+    ///
+    /// The checks run before the stream starts, so their failures are thrown, never streamed. The stream sends
+    /// `meta` (no conversation or message), `status: comparing`, one `sources` event holding a passage of every
+    /// compared document, the report as `token` and `citation` events, and `done` with `finish_reason: stop` and
+    /// the `comparison`. Nothing is stored.
+    ///
+    /// ```swift
+    /// let stream = try knowledgeBase.compare(CompareRequest(documentIds: [x200, x300]), as: .local)
+    /// for try await event in stream { if case .token(let text) = event { print(text, terminator: "") } }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - request: 2 to 5 distinct document ids and an optional query that focuses the report.
+    ///   - principal: whose documents are visible.
+    ///   - requestId: echoed in `meta` and errors.
+    /// - Returns: the event stream; cancelling its consumer stops the work.
+    /// - Throws: `EngineError.validation` (on `document_ids` or `query`), `.documentNotFound`, `.documentNotReady`.
     public func compare(
         _ request: CompareRequest,
-        as principal: Principal
+        as principal: Principal,
+        requestId: String? = nil
     ) throws -> AsyncThrowingStream<StreamEvent, any Error> {
-        throw EngineError.internalError("compare is not built yet")
+        let job = try comparisonJob(request, as: principal)
+        let (stream, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
+        let task = Task {
+            continuation.yield(
+                .meta(MetaEvent(requestId: requestId, conversationId: nil, messageId: nil, model: Self.comparerModel))
+            )
+            do {
+                let result = try self.runComparison(job) { event in continuation.yield(event) }
+                continuation.yield(.done(Self.doneEvent(result)))
+            } catch is CancellationError {
+                // The consumer left; nothing is stored for a comparison.
+            } catch {
+                let engineError = error as? EngineError ?? .internalError(String(describing: error))
+                continuation.yield(
+                    .error(StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: requestId))
+                )
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// Compares documents without streaming, as `POST /compare` answers.
+    ///
+    /// - Parameters:
+    ///   - request: 2 to 5 distinct document ids and an optional query.
+    ///   - principal: whose documents are visible.
+    /// - Returns: the comparison, equal to the `done.comparison` of the stream.
+    /// - Throws: the errors of `compare(_:as:requestId:)`.
+    public func compareResult(
+        _ request: CompareRequest,
+        as principal: Principal
+    ) async throws -> ChatAPI.ComparisonResult {
+        let job = try comparisonJob(request, as: principal)
+        return try runComparison(job) { _ in }
+    }
+
+    // MARK: - Validation
+
+    /// An accepted comparison request.
+    struct ComparisonJob: Sendable {
+        var query: String
+        var documents: [DocumentRecord]
+        var started: Date
+    }
+
+    private func comparisonJob(_ request: CompareRequest, as principal: Principal) throws -> ComparisonJob {
+        let limits = capabilities().limits
+        let ids = request.documentIds
+        var problems: [EngineError.FieldProblem] = []
+        if !(limits.compareMinDocuments...limits.compareMaxDocuments).contains(ids.count) {
+            problems.append(
+                .init(
+                    field: "document_ids",
+                    message: "must list \(limits.compareMinDocuments) to \(limits.compareMaxDocuments) document ids"
+                )
+            )
+        }
+        for (index, id) in ids.enumerated() {
+            if id.trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append(.init(field: "document_ids[\(index)]", message: "must not be empty"))
+            } else if let first = ids.firstIndex(of: id), first < index {
+                problems.append(
+                    .init(
+                        field: "document_ids[\(index)]",
+                        message: "repeats document_ids[\(first)]; ids must be distinct"
+                    )
+                )
+            }
+        }
+        var query = Comparer.defaultQuery
+        if let raw = request.query {
+            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty {
+                problems.append(.init(field: "query", message: "must not be empty"))
+            } else if trimmed.unicodeScalars.count > 1000 {
+                problems.append(.init(field: "query", message: "must be at most 1000 characters"))
+            } else {
+                query = trimmed
+            }
+        }
+        guard problems.isEmpty else { throw EngineError.validation(problems) }
+
+        var documents: [DocumentRecord] = []
+        for id in ids {
+            guard let document = try store.visibleDocument(id: id, for: principal) else {
+                throw EngineError.documentNotFound(id)
+            }
+            guard document.status == "completed" else { throw EngineError.documentNotReady(id) }
+            documents.append(document)
+        }
+        return ComparisonJob(query: query, documents: documents, started: configuration.now())
+    }
+
+    // MARK: - Producing the comparison
+
+    /// Compares, sends `status`, `sources`, `token` and `citation` events through `emit`, and returns the result
+    /// for `done`.
+    private func runComparison(
+        _ job: ComparisonJob,
+        emit: (StreamEvent) -> Void
+    ) throws -> ChatAPI.ComparisonResult {
+        emit(.status(stage: "comparing"))
+        let chunks = try job.documents.map { try store.chunks(documentId: $0.id) }
+        let inputs = zip(job.documents, chunks).map { document, chunks in
+            Comparer.Document(
+                title: document.title,
+                passages: chunks.map {
+                    Comparer.Passage(text: $0.text, heading: $0.heading, headingPath: $0.headingPath)
+                }
+            )
+        }
+        let report = Comparer().compare(inputs, query: job.query)
+        try Task.checkCancellation()
+
+        // Sources: every cited passage, and a passage of each document even if nothing of it is cited, numbered in
+        // document and passage order.
+        var references = report.references
+        for (index, list) in chunks.enumerated()
+        where !list.isEmpty && !references.contains(where: { $0.document == index }) {
+            references.append(ComparisonReport.Reference(document: index, passage: 0))
+        }
+        references.sort()
+        var citing: [ComparisonReport.Reference: Int] = [:]
+        for line in report.similarities + report.differences + report.insights {
+            for reference in Set(line.references) { citing[reference, default: 0] += 1 }
+        }
+        var numbers: [ComparisonReport.Reference: Int] = [:]
+        var sources: [Source] = []
+        for (offset, reference) in references.enumerated() {
+            let document = job.documents[reference.document]
+            let chunk = chunks[reference.document][reference.passage]
+            numbers[reference] = offset + 1
+            sources.append(
+                Self.source(
+                    ChunkHit(
+                        chunkId: chunk.id,
+                        seq: chunk.seq ?? 0,
+                        documentId: document.id,
+                        filename: document.filename,
+                        documentTitle: document.title,
+                        documentType: document.type,
+                        headingPath: chunk.headingPath,
+                        heading: chunk.heading,
+                        pageStart: chunk.pageStart,
+                        charStart: chunk.charStart,
+                        charEnd: chunk.charEnd,
+                        text: chunk.text,
+                        score: Double(citing[reference, default: 0])
+                    ),
+                    n: offset + 1
+                )
+            )
+        }
+        let rendered = report.rendered(numbers: numbers)
+        let retrievalMs = Self.milliseconds(since: job.started, now: configuration.now())
+        emit(.sources(sources))
+
+        var normalizer = CitationNormalizer(sources: sources)
+        var firstToken: Date?
+        for piece in Self.tokenPieces(of: rendered.report) {
+            try Task.checkCancellation()
+            let events = normalizer.feed(piece)
+            if firstToken == nil, !events.isEmpty { firstToken = configuration.now() }
+            events.forEach(emit)
+        }
+        normalizer.finish().forEach(emit)
+        guard normalizer.answer == rendered.report else {
+            throw EngineError.internalError("the comparison report changed while streaming")
+        }
+        let promptWords = chunks.joined().reduce(0) { $0 + $1.text.split(whereSeparator: \.isWhitespace).count }
+        let reportWords = rendered.report.split(whereSeparator: \.isWhitespace).count
+        let total = Self.milliseconds(since: job.started, now: configuration.now())
+        return ChatAPI.ComparisonResult(
+            comparisonId: configuration.makeId("cmp_"),
+            documentIds: job.documents.map(\.id),
+            query: job.query,
+            similarities: rendered.similarities,
+            differences: rendered.differences,
+            crossDocumentInsights: rendered.insights,
+            report: rendered.report,
+            sources: sources,
+            citations: normalizer.citations,
+            usage: Usage(promptTokens: promptWords, completionTokens: reportWords),
+            timingsMs: Timings(
+                retrieval: retrievalMs,
+                firstToken: firstToken.map { Self.milliseconds(since: job.started, now: $0) },
+                total: total
+            )
+        )
+    }
+
+    private static func doneEvent(_ result: ChatAPI.ComparisonResult) -> DoneEvent {
+        DoneEvent(
+            finishReason: .stop,
+            answer: result.report,
+            citations: result.citations,
+            memoryAdded: nil,
+            usage: result.usage,
+            timingsMs: result.timingsMs,
+            conversationId: nil,
+            messageId: nil,
+            comparison: result
+        )
+    }
+
+    /// The report cut into tokens: each word with the space or line break after it, so no marker is split.
+    static func tokenPieces(of text: String) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        for character in text {
+            current.append(character)
+            if character == " " || character == "\n" {
+                pieces.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
     }
 }

@@ -17,22 +17,118 @@ enum BackendFactory {
         return try EmbeddedBackend(knowledgeBase: makeKnowledgeBase(options, settings: settings))
     }
 
-    /// The local engine in the configured data directory.
+    /// The local engine in the configured data directory, answering with the configured generator.
+    ///
+    /// - Parameters:
+    ///   - options: The global options (`--data-dir`, `--llm`, `--ca-file`).
+    ///   - settings: Environment and config file.
+    ///   - dataDirectory: A data directory that overrides the configured one (eval's temporary store).
+    ///   - configure: Last adjustments, such as `maxUploadBytes` for `serve`.
+    /// - Returns: The opened knowledge base.
+    /// - Throws: `BackendError` for a bad language-model setting or an unsafe credentials file, `EngineError` when
+    ///   the store cannot be opened.
     static func makeKnowledgeBase(
         _ options: GlobalOptions,
         settings: Settings,
+        dataDirectory: URL? = nil,
+        configure: (inout EngineConfiguration) -> Void = { _ in }
+    ) throws -> KnowledgeBase {
+        var configuration = try engineConfiguration(options, settings: settings, dataDirectory: dataDirectory)
+        configure(&configuration)
+        return try KnowledgeBase(configuration: configuration)
+    }
+
+    /// The engine configuration for the settings: data directory and answerer.
+    static func engineConfiguration(
+        _ options: GlobalOptions,
+        settings: Settings,
         dataDirectory: URL? = nil
-    ) throws
-        -> KnowledgeBase
-    {
+    ) throws -> EngineConfiguration {
         let directory =
             dataDirectory ?? settings.value("data_dir", flag: options.dataDir).map { URL(fileURLWithPath: $0) }
             ?? settings.paths.data
         var configuration = EngineConfiguration(dataDirectory: directory)
-        // CHATSHELL_TOKEN_DELAY_MS paces the extractive answer word by word (demos, interruption tests).
-        if let delay = settings.value("token_delay_ms").flatMap(Int.init), delay > 0 {
+        if let answerer = try languageModelAnswerer(options, settings: settings) {
+            configuration.answerer = answerer
+        } else if let delay = settings.value("token_delay_ms").flatMap(Int.init), delay > 0 {
+            // CHATSHELL_TOKEN_DELAY_MS paces the extractive answer word by word (demos, interruption tests).
             configuration.answerer = ExtractiveAnswerer(tuning: configuration.tuning, pace: .milliseconds(delay))
         }
-        return try KnowledgeBase(configuration: configuration)
+        return configuration
+    }
+
+    // MARK: - Language model
+
+    /// The model answerer when `--llm`, `CHATSHELL_LLM_URL` or `llm_url` names an endpoint, else nil.
+    ///
+    /// Knobs (each also `CHATSHELL_<KEY>` or a config-file key): `llm_url`, `llm_model` (default: the first model
+    /// `GET {url}/models` lists), `llm_timeout_s` (first-token and idle limit, default 120), `llm_max_tokens`
+    /// (default 512). The API key comes from `CHATSHELL_LLM_API_KEY`, else `"llm_api_key"` in the credentials
+    /// file; never from the config file.
+    static func languageModelAnswerer(
+        _ options: GlobalOptions,
+        settings: Settings
+    ) throws -> OpenAICompatibleAnswerer? {
+        guard let rawURL = settings.value("llm_url", flag: options.llm)?.trimmingCharacters(in: .whitespaces) else {
+            return nil
+        }
+        let origin = "--llm, CHATSHELL_LLM_URL or llm_url in the config file"
+        guard let url = URL(string: rawURL), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            url.host?.isEmpty == false
+        else {
+            throw invalid(
+                "Invalid language-model URL '\(rawURL)' (from \(origin)). Use the server's OpenAI-compatible base "
+                    + "URL, such as http://127.0.0.1:11434/v1 for Ollama or http://127.0.0.1:8080/v1 for llama.cpp."
+            )
+        }
+        let limit = try seconds(settings.value("llm_timeout_s"), key: "CHATSHELL_LLM_TIMEOUT_S", default: 120)
+        let maxTokens = try positiveInteger(settings.value("llm_max_tokens"), key: "CHATSHELL_LLM_MAX_TOKENS") ?? 512
+        let configuration = OpenAICompatibleAnswerer.Configuration(
+            baseURL: url,
+            model: settings.value("llm_model"),
+            apiKey: try apiKey(settings),
+            connectTimeout: min(limit, .seconds(10)),
+            firstTokenTimeout: limit,
+            idleTimeout: limit,
+            maxTokens: maxTokens
+        )
+        let answerer = OpenAICompatibleAnswerer(
+            configuration: configuration,
+            transport: CurlCompletionTransport(caFile: settings.value("ca_file", flag: options.caFile))
+        )
+        // Learns the model's name in the background, so /whoami and /capabilities show it without delaying the
+        // first prompt.
+        answerer.prepare()
+        return answerer
+    }
+
+    /// `CHATSHELL_LLM_API_KEY`, else the credentials file's `llm_api_key`.
+    private static func apiKey(_ settings: Settings) throws -> String? {
+        if let key = settings.environment["CHATSHELL_LLM_API_KEY"]?.trimmingCharacters(in: .whitespaces),
+            !key.isEmpty
+        {
+            return key
+        }
+        return try CredentialStore(path: settings.paths.credentials.path).languageModelAPIKey()
+    }
+
+    private static func seconds(_ text: String?, key: String, default fallback: Int) throws -> Duration {
+        guard let text else { return .seconds(fallback) }
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value > 0, value.isFinite else {
+            throw invalid("\(key) must be a positive number of seconds, not '\(text)'.")
+        }
+        return .milliseconds(Int64((value * 1000).rounded()))
+    }
+
+    private static func positiveInteger(_ text: String?, key: String) throws -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 else {
+            throw invalid("\(key) must be a positive whole number, not '\(text)'.")
+        }
+        return value
+    }
+
+    private static func invalid(_ message: String) -> BackendError {
+        .api(ErrorBody.Detail(code: .badRequest, message: message, status: 400))
     }
 }

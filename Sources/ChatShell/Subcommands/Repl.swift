@@ -15,11 +15,17 @@ extension ChatShellCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(
-            name: .long,
-            help: ArgumentHelp("Continue the latest session, or the one named.", valueName: "name")
-        )
-        var resume: String?
+        @Flag(help: "Continue the latest session, or the one named after it.")
+        var resume = false
+
+        @Argument(help: ArgumentHelp("The session to continue (with --resume).", valueName: "name"))
+        var session: String?
+
+        func validate() throws {
+            if session != nil && !resume {
+                throw ValidationError("To continue a session, write: chatshell --resume \(session ?? "")")
+            }
+        }
 
         func run() async throws {
             let settings = Settings()
@@ -38,8 +44,13 @@ extension ChatShellCommand {
             }
             let sessions = FileSessionStore(directory: settings.paths.sessions)
             let conversation = Conversation()
-            if let name = resume {
-                if let saved = try? sessions.load(name: name) { await conversation.load(saved) }
+            var resumeName: String?
+            if resume {
+                guard let name = session ?? (try? sessions.list().first?.name) else {
+                    console.error("There is no saved session to resume yet.")
+                    throw ExitCode(1)
+                }
+                resumeName = name
             }
             let completer = CommandCompleter()
             let signals = interactive ? SignalWatcher.install() : nil
@@ -54,12 +65,19 @@ extension ChatShellCommand {
             } else {
                 reader = PlainLineReader()
             }
+            // Uploads pass through a recorder so `/save` can write them as turns of the transcript.
+            let recordingBackend = UploadRecordingBackend(backend)
+            let saver = TranscriptSaver(
+                backend: recordingBackend,
+                conversation: conversation,
+                directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            )
             let interpreter = Interpreter(
-                backend: backend,
+                backend: recordingBackend,
                 conversation: conversation,
                 sessions: sessions,
                 readPassword: interactive ? { @Sendable prompt in PasswordPrompt.read(prompt: prompt) } : nil,
-                saveTranscript: nil
+                saveTranscript: { turns, name, force in try await saver.save(turns: turns, name: name, force: force) }
             )
             if interactive {
                 console.output(
@@ -79,6 +97,10 @@ extension ChatShellCommand {
                 completer: completer,
                 interactive: interactive
             )
+            if let resumeName {
+                // The same path as typing /resume, so the last turns are reprinted the same way.
+                _ = await loop.handle("/resume \(resumeName)")
+            }
             await loop.run()
         }
     }

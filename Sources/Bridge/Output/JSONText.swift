@@ -1,0 +1,100 @@
+import ChatAPI
+
+/// A small JSON writer for bridge events.
+///
+/// Events are built field by field into one `String` rather than through `JSONEncoder`: the writer needs the
+/// fields after `seq` as a ready-made fragment (seq is assigned at write time, bridge.md 4.2), keys in a readable
+/// order (`type`, `id`, `seq` first), and it runs once per streamed token, where `JSONEncoder`'s cost would be the
+/// largest part of the bridge's added latency.
+enum JSONText {
+    /// A JSON string literal: quotes, backslashes and C0 controls escaped, everything else as UTF-8.
+    static func string(_ value: String) -> String {
+        // Most strings need no escaping; checking bytes first keeps the common case to one copy.
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            return "\"" + value + "\""
+        }
+        var result = "\""
+        result.reserveCapacity(value.utf8.count + 8)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "\u{08}": result += "\\b"
+            case "\u{0C}": result += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    result += "\\u00" + hex(UInt8(scalar.value))
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+
+    /// A JSON number; whole values print without a fraction (as `JSONValue` does), non-finite ones as null.
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value.rounded() == value, abs(value) < 1e15 {
+            return String(Int64(value))
+        }
+        return "\(value)"
+    }
+
+    /// Any JSON value; object keys sorted so echoed `meta` and `result` objects are stable.
+    static func value(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number): return Self.number(number)
+        case .string(let text): return string(text)
+        case .array(let items): return "[" + items.map(Self.value).joined(separator: ",") + "]"
+        case .object(let members):
+            let fields = members.keys.sorted().map { key in string(key) + ":" + Self.value(members[key] ?? .null) }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits: [Character] = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+    }
+}
+
+/// The members of one JSON object after its leading ones, as `,"key":value` pairs.
+struct JSONFields {
+    private(set) var text = ""
+
+    init() {}
+
+    mutating func add(_ key: String, _ value: String?) {
+        text += ",\"" + key + "\":" + (value.map(JSONText.string) ?? "null")
+    }
+
+    mutating func add(_ key: String, int value: Int?) {
+        text += ",\"" + key + "\":" + (value.map { String($0) } ?? "null")
+    }
+
+    mutating func add(_ key: String, bool value: Bool) {
+        text += ",\"" + key + "\":" + (value ? "true" : "false")
+    }
+
+    mutating func add(_ key: String, number value: Double) {
+        text += ",\"" + key + "\":" + JSONText.number(value)
+    }
+
+    mutating func add(_ key: String, json value: JSONValue?) {
+        text += ",\"" + key + "\":" + (value.map(JSONText.value) ?? "null")
+    }
+
+    /// A member whose value is already JSON text.
+    mutating func add(_ key: String, raw value: String) {
+        text += ",\"" + key + "\":" + value
+    }
+
+    /// The members as a complete object.
+    var object: String { "{" + text.dropFirst() + "}" }
+}

@@ -1,0 +1,861 @@
+public import ChatClient
+import ChatAPI
+import Commands
+import Foundation
+public import Logging
+import Session
+
+/// The `chatshell-bridge/1` engine: reads requests from a byte source, runs them against a `Backend`, and writes
+/// the replies through one writer (bridge.md).
+///
+/// Independent of the process: input, output, backend and clock are injected, so tests drive it with scripts
+/// and doubles while `chatshell bridge` wires it to stdin, a private duplicate of stdout and signals.
+///
+/// ```swift
+/// let session = BridgeSession(
+///     configuration: BridgeConfiguration(mode: .jsonl),
+///     backend: backend,
+///     input: FileDescriptorByteSource(fd: STDIN_FILENO),
+///     output: FileDescriptorSink(fd: privateStdout)
+/// )
+/// let exitCode = await session.run()
+/// ```
+///
+/// All bookkeeping happens on this actor: which requests are open, the global FIFO, per-conversation FIFOs,
+/// slots, and the rule that an accepted request gets exactly one terminal event and nothing after it. Whoever
+/// ends a request first (its runner, a cancel, the timeout, end of input, a signal) writes that event; later
+/// reports for it are dropped.
+public actor BridgeSession {
+    /// The signals that end a bridge (2.8).
+    public enum Signal: Sendable {
+        case interrupt
+        case terminate
+
+        /// 130 for SIGINT, 143 for SIGTERM.
+        public var exitCode: Int32 {
+            switch self {
+            case .interrupt: 130
+            case .terminate: 143
+            }
+        }
+
+        var name: String {
+            switch self {
+            case .interrupt: "SIGINT"
+            case .terminate: "SIGTERM"
+            }
+        }
+    }
+
+    enum AcceptResult {
+        case consumed(Int)
+        case stopped
+    }
+
+    private enum Phase {
+        case queued
+        case running
+        case finished
+    }
+
+    private struct Request {
+        let serial: Int
+        let id: String?
+        let tag: RequestTag?
+        let work: RequestWork
+        let op: String
+        let conversationKey: String?
+        let meta: JSONValue?
+        let acceptedAt: ContinuousClock.Instant
+        var phase = Phase.queued
+        /// Left the queue (a reset has no task, so `task` cannot tell).
+        var started = false
+        var task: Task<Void, Never>?
+        var timer: Task<Void, Never>?
+        var holdsSlot = false
+        var stage = "queued"
+        var lastOutput: ContinuousClock.Instant
+        var partial = ""
+        var sources: [Source] = []
+        var sourcesSent = false
+        var plain: PlainReply
+    }
+
+    /// A host conversation: the `Conversation` holding its history and backend conversation id, and the FIFO of
+    /// its requests (the head is the one running or next to run).
+    private struct ConversationEntry {
+        var conversation = Conversation()
+        var queue: [Int] = []
+        /// Whether an ask or command ran since it was created or reset (`reset.existed`).
+        var used = false
+        var lastUsed: UInt64 = 0
+    }
+
+    private let configuration: BridgeConfiguration
+    private let backend: any Backend
+    private let input: any ByteSource
+    private let writer: RecordWriter
+    private let clock: BridgeClock
+    private let logger: Logger
+    private let policy: BridgeCommandPolicy
+
+    private var requests: [Int: Request] = [:]
+    private var nextSerial = 0
+    private var activeIds: [String: Int] = [:]
+    /// Accepted requests not yet started, in acceptance order: the global FIFO.
+    private var pending: [Int] = []
+    private var pendingResets = 0
+    private var conversations: [String: ConversationEntry] = [:]
+    private var useCounter: UInt64 = 0
+    private var running = 0
+    private var unfinished = 0
+    /// No more input is taken (end of input, `/quit`, a signal, stdout gone).
+    private var stopped = false
+    private var inputEnded = false
+    /// The last records are queued; only the exit is left.
+    private var finishing = false
+    /// Every open request is being ended (end of input with `cancel`, a signal, stdout gone): start nothing more.
+    private var cancelling = false
+    private var interrupted = false
+    private var capacityWaiter: CheckedContinuation<Void, Never>?
+    private var exitCode: Int32?
+    private var exitWaiter: CheckedContinuation<Int32, Never>?
+    private var heartbeatTask: Task<Void, Never>?
+    private var statistics = BridgeStatistics()
+
+    /// - Parameters:
+    ///   - configuration: the validated flags.
+    ///   - backend: the ready backend (its availability is checked by the caller: exit codes 69 and 77).
+    ///   - input: the request bytes.
+    ///   - output: where records go.
+    ///   - clock: time for timeouts, heartbeats and `elapsed_ms`.
+    ///   - logger: diagnostics, never on the protocol stream.
+    public init(
+        configuration: BridgeConfiguration,
+        backend: any Backend,
+        input: any ByteSource,
+        output: any RecordSink,
+        clock: BridgeClock = .live,
+        logger: Logger = Logger(label: "chatshell.bridge")
+    ) {
+        self.configuration = configuration
+        self.backend = backend
+        self.input = input
+        self.clock = clock
+        self.logger = logger
+        self.writer = RecordWriter(
+            sink: output,
+            maxBuffer: configuration.maxBuffer,
+            coalesce: configuration.mode == .jsonl ? configuration.coalesce : nil
+        )
+        self.policy = BridgeCommandPolicy(
+            mode: configuration.mode,
+            uploadEnabled: configuration.uploadRoot != nil,
+            adminEnabled: configuration.allowAdmin
+        )
+    }
+
+    // MARK: - Running
+
+    /// Runs the bridge until end of input, `/quit`, a signal or a closed stdout.
+    ///
+    /// - Returns: the process exit code of bridge.md section 5.
+    public func run() async -> Int32 {
+        writer.start { failure in
+            Task { await self.outputFailed(failure) }
+        }
+        if configuration.mode == .jsonl {
+            writer.enqueue(OutputRecord(tag: nil, kind: .line(hello())))
+        }
+        Task { await self.readInput() }
+        if let heartbeat = configuration.heartbeat {
+            let tick = max(Duration.milliseconds(10), heartbeat / 5)
+            let clock = self.clock
+            heartbeatTask = Task {
+                while !Task.isCancelled {
+                    do { try await clock.sleep(tick) } catch { return }
+                    self.beat()
+                }
+            }
+        }
+        let code = await withCheckedContinuation { continuation in
+            if let exitCode {
+                continuation.resume(returning: exitCode)
+            } else {
+                exitWaiter = continuation
+            }
+        }
+        heartbeatTask?.cancel()
+        return code
+    }
+
+    /// Ends the run after SIGINT or SIGTERM: each unfinished request ends with `interrupted`, JSONL writes `bye`,
+    /// and `run()` returns 130 or 143 once those records are written or the grace period (2 s) is over.
+    ///
+    /// - Parameter signal: which signal arrived.
+    public func interrupt(_ signal: Signal) {
+        guard exitCode == nil, !interrupted else { return }
+        interrupted = true
+        cancelling = true
+        logger.notice("\(signal.name): interrupting \(unfinished) open request(s)")
+        stopped = true
+        resumeReader()
+        for serial in unfinishedSerials() {
+            fail(serial, code: .interrupted, message: "Interrupted by \(signal.name).", cancelTask: true)
+        }
+        if !finishing {
+            finishing = true
+            if configuration.mode == .jsonl {
+                writer.enqueue(OutputRecord(tag: nil, kind: .line(EventEncoding.bye(reason: "signal"))))
+            }
+        }
+        let writer = self.writer
+        let grace = configuration.signalGrace
+        Task {
+            await writer.waitUntilIdle(timeout: grace)
+            self.complete(signal.exitCode)
+        }
+    }
+
+    /// Ends the run because the reader of the output went away: all work is cancelled, exit 0 (2.7).
+    public func outputClosed() {
+        outputFailed(.readerGone)
+    }
+
+    /// What the run did so far.
+    public func currentStatistics() -> BridgeStatistics {
+        var result = statistics
+        let counters = writer.counters
+        result.records = counters.records
+        result.bytes = counters.bytes
+        result.mergedTokens = counters.mergedTokens
+        result.peakBacklogBytes = counters.peakBacklogBytes
+        result.eventLatencies = counters.latencies.sorted()
+        return result
+    }
+
+    private func complete(_ code: Int32) {
+        guard exitCode == nil else { return }
+        exitCode = code
+        exitWaiter?.resume(returning: code)
+        exitWaiter = nil
+    }
+
+    private func outputFailed(_ failure: SinkFailure) {
+        guard exitCode == nil else { return }
+        let code: Int32
+        switch failure {
+        case .readerGone:
+            logger.notice("stdout was closed; cancelling all work")
+            code = 0
+        case .failed(let errno):
+            logger.error("writing to stdout failed (errno \(errno)); cancelling all work")
+            code = 1
+        }
+        stopped = true
+        finishing = true
+        cancelling = true
+        resumeReader()
+        for request in requests.values {
+            request.task?.cancel()
+            request.timer?.cancel()
+        }
+        writer.close()
+        complete(code)
+    }
+
+    private func hello() -> String {
+        var capabilities: [String] = []
+        if configuration.uploadRoot != nil { capabilities.append("upload") }
+        if configuration.allowAdmin { capabilities.append("admin") }
+        if configuration.heartbeat != nil { capabilities.append("heartbeat") }
+        if configuration.coalesce != nil { capabilities.append("coalesce") }
+        let backendName: String
+        switch backend.kind {
+        case .embedded: backendName = "embedded"
+        case .remote: backendName = "remote"
+        }
+        return EventEncoding.hello(backend: backendName, capabilities: capabilities, configuration: configuration)
+    }
+
+    // MARK: - Input
+
+    /// The reading loop; it runs off the actor and hands over lines in batches.
+    ///
+    /// A batch (every complete line of one read) is accepted in one actor turn, so the requests it starts cannot
+    /// run before the batch's later lines, a `cancel` among them, have been seen.
+    private nonisolated func readInput() async {
+        var reader = InputLineReader(source: input, maxLineBytes: configuration.maxLineBytes)
+        while await waitForCapacity() {
+            let (lines, ended) = await reader.next()
+            var rest = lines[...]
+            while !rest.isEmpty {
+                switch await accept(rest) {
+                case .stopped:
+                    return
+                case .consumed(let count):
+                    rest = rest.dropFirst(count)
+                    if !rest.isEmpty, await !waitForCapacity() { return }
+                }
+            }
+            if ended {
+                await endOfInput()
+                return
+            }
+        }
+    }
+
+    /// Waits until fewer than max-inflight + max-queue requests are unfinished (4.4).
+    ///
+    /// - Returns: false once input is no longer taken.
+    private func waitForCapacity() async -> Bool {
+        while !stopped && unfinished >= configuration.capacity {
+            await withCheckedContinuation { capacityWaiter = $0 }
+        }
+        return !stopped
+    }
+
+    private func resumeReader() {
+        capacityWaiter?.resume()
+        capacityWaiter = nil
+    }
+
+    func accept(_ lines: ArraySlice<InputLine>) -> AcceptResult {
+        for (offset, line) in lines.enumerated() {
+            if stopped { return .stopped }
+            if unfinished >= configuration.capacity { return .consumed(offset) }
+            switch configuration.mode {
+            case .jsonl: acceptJSONL(line)
+            case .plain: acceptPlain(line)
+            }
+        }
+        return stopped ? .stopped : .consumed(lines.count)
+    }
+
+    private func endOfInput() {
+        guard !inputEnded else { return }
+        inputEnded = true
+        stopped = true
+        resumeReader()
+        if configuration.onEOF == .cancel {
+            cancelling = true
+            for serial in unfinishedSerials() {
+                fail(serial, code: .cancelled, message: "Cancelled at end of input.", cancelTask: true)
+            }
+        }
+        finishIfDrained()
+    }
+
+    private func finishIfDrained() {
+        guard inputEnded, unfinished == 0, !finishing, exitCode == nil else { return }
+        finishing = true
+        if configuration.mode == .jsonl {
+            writer.enqueue(OutputRecord(tag: nil, kind: .line(EventEncoding.bye(reason: "eof"))))
+        }
+        let writer = self.writer
+        Task {
+            await writer.waitUntilIdle(timeout: nil)
+            self.complete(0)
+        }
+    }
+
+    // MARK: - JSONL input
+
+    private func acceptJSONL(_ line: InputLine) {
+        switch line.content {
+        case .invalidUTF8:
+            reject(line.number, LineRejection(code: .parseError, message: "Line \(line.number) is not valid UTF-8."))
+        case .tooLarge:
+            reject(
+                line.number,
+                LineRejection(
+                    code: .tooLarge,
+                    message: "Line \(line.number) is longer than \(configuration.maxLineBytes) bytes."
+                )
+            )
+        case .text(let text):
+            guard !text.allSatisfy(\.isWhitespace) else { return }
+            switch JSONLRequest.parse(text) {
+            case .failure(let rejection): reject(line.number, rejection)
+            case .success(let request): handle(request, line: line.number)
+            }
+        }
+    }
+
+    private func handle(_ request: JSONLRequest, line: Int) {
+        switch request {
+        case .ask(let ask):
+            guard isFree(ask.id, line: line) else { return }
+            let question = RequestWork.Question(
+                text: ask.text,
+                documents: ask.documents,
+                topK: ask.topK,
+                includeMemory: ask.includeMemory,
+                stream: ask.stream
+            )
+            admit(id: ask.id, op: "ask", work: .ask(question), conversation: ask.conversation, meta: ask.meta)
+        case .command(let command):
+            guard isFree(command.id, line: line) else { return }
+            admit(
+                id: command.id,
+                op: "command",
+                work: .command(command.line),
+                conversation: command.conversation,
+                meta: command.meta
+            )
+        case .cancel(let id):
+            guard let serial = activeIds[id], let request = requests[serial], !request.work.isReset else {
+                logger.info("cancel: no unfinished ask or command with id \(id); ignored")
+                return
+            }
+            fail(serial, code: .cancelled, message: "cancelled by host", cancelTask: true)
+        case .reset(let id, let conversation):
+            if let id, !isFree(id, line: line) { return }
+            admit(id: id, op: "reset", work: .reset, conversation: conversation, meta: nil)
+        case .ping(let id):
+            guard isFree(id, line: line) else { return }
+            statistics.accepted += 1
+            let tag = RequestTag(serial: nextSerial, idJSON: JSONText.string(id))
+            nextSerial += 1
+            let members = EventEncoding.pong(inflight: running, queued: pending.count)
+            writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "pong", members: members), terminal: true))
+        }
+    }
+
+    private func isFree(_ id: String, line: Int) -> Bool {
+        guard activeIds[id] == nil else {
+            reject(
+                line,
+                LineRejection(
+                    code: .duplicateId,
+                    message: "Id '\(id)' is held by an unfinished request.",
+                    ref: id
+                )
+            )
+            return false
+        }
+        return true
+    }
+
+    private func reject(_ line: Int, _ rejection: LineRejection) {
+        logger.debug("line \(line) rejected: \(rejection.code) \(rejection.message)")
+        let text = EventEncoding.rejection(
+            line: line,
+            ref: rejection.ref,
+            code: rejection.code,
+            message: rejection.message
+        )
+        writer.enqueue(OutputRecord(tag: nil, kind: .line(text)))
+    }
+
+    // MARK: - Plain input
+
+    private func acceptPlain(_ line: InputLine) {
+        switch line.content {
+        case .invalidUTF8:
+            admit(work: .reject(.parseError, "Line \(line.number) is not valid UTF-8."))
+        case .tooLarge:
+            admit(work: .reject(.tooLarge, "Line \(line.number) is longer than \(configuration.maxLineBytes) bytes."))
+        case .text(let raw):
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { return }
+            guard !configuration.noCommands, text.hasPrefix("/") else {
+                admit(work: .ask(.init(text: text, stream: true)))
+                return
+            }
+            if text.hasPrefix("//") {
+                admit(work: .ask(.init(text: String(text.dropFirst()), stream: true)))
+                return
+            }
+            switch try? SlashCommandParser.parse(text) {
+            case .command(.quit):
+                // `/quit` is end of input: earlier lines are answered, later ones are not read.
+                endOfInput()
+            case .command(.new):
+                admit(work: .reset)
+            default:
+                admit(work: .command(text))
+            }
+        }
+    }
+
+    /// Plain requests share one conversation, or none with `--stateless`.
+    private func admit(work: RequestWork) {
+        let op: String
+        switch work {
+        case .ask: op = "ask"
+        case .reset: op = "reset"
+        case .command, .reject: op = "command"
+        }
+        admit(id: nil, op: op, work: work, conversation: configuration.stateless ? nil : "", meta: nil)
+    }
+
+    // MARK: - Scheduling
+
+    private func admit(id: String?, op: String, work: RequestWork, conversation key: String?, meta: JSONValue?) {
+        let serial = nextSerial
+        nextSerial += 1
+        let now = clock.now()
+        let tag = id.map { RequestTag(serial: serial, idJSON: JSONText.string($0)) }
+        requests[serial] = Request(
+            serial: serial,
+            id: id,
+            tag: tag,
+            work: work,
+            op: op,
+            conversationKey: key,
+            meta: meta,
+            acceptedAt: now,
+            lastOutput: now,
+            plain: PlainReply(maxLines: configuration.maxLines)
+        )
+        unfinished += 1
+        statistics.accepted += 1
+        statistics.peakUnfinished = max(statistics.peakUnfinished, unfinished)
+        if let id { activeIds[id] = serial }
+        if let key {
+            conversations[key, default: ConversationEntry()].queue.append(serial)
+        }
+        if work.isReset { pendingResets += 1 }
+        pending.append(serial)
+        let announced = configuration.mode == .jsonl && !work.isReset
+        if announced, let tag {
+            let members = EventEncoding.start(op: op, conversation: key, meta: meta)
+            writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "start", members: members)))
+        }
+        schedule()
+        if announced, requests[serial]?.phase == .queued {
+            writeStatus(serial)
+        }
+    }
+
+    /// Starts every request that may start, oldest first: a request needs a free slot (resets in JSONL do not)
+    /// and must head its conversation's FIFO.
+    private func schedule() {
+        guard !cancelling else { return }
+        let slots = configuration.effectiveInflight
+        var index = 0
+        while index < pending.count {
+            let serial = pending[index]
+            guard let request = requests[serial], request.phase == .queued else {
+                pending.remove(at: index)
+                continue
+            }
+            let needsSlot = !(request.work.isReset && configuration.mode == .jsonl)
+            if (!needsSlot || running < slots) && headsConversation(request) {
+                pending.remove(at: index)
+                if request.work.isReset { pendingResets -= 1 }
+                start(serial)
+                continue
+            }
+            if running >= slots && pendingResets == 0 { break }
+            index += 1
+        }
+    }
+
+    private func headsConversation(_ request: Request) -> Bool {
+        guard let key = request.conversationKey else { return true }
+        return conversations[key]?.queue.first == request.serial
+    }
+
+    private func start(_ serial: Int) {
+        guard var request = requests[serial] else { return }
+        request.phase = .running
+        request.started = true
+        request.stage = "running"
+        if !(request.work.isReset && configuration.mode == .jsonl) {
+            running += 1
+            request.holdsSlot = true
+            statistics.peakRunning = max(statistics.peakRunning, running)
+        }
+        requests[serial] = request
+        if request.work.isReset {
+            performReset(serial)
+            return
+        }
+        var conversation = Conversation()
+        if let key = request.conversationKey, var entry = conversations[key] {
+            entry.used = true
+            conversation = entry.conversation
+            conversations[key] = entry
+        }
+        let runner = RequestRunner(
+            serial: serial,
+            work: request.work,
+            conversation: conversation,
+            session: self,
+            backend: backend,
+            writer: writer,
+            policy: policy,
+            uploadRoot: configuration.uploadRoot,
+            workingDirectory: configuration.workingDirectory,
+            logger: logger
+        )
+        request.task = Task {
+            await runner.execute()
+            self.taskEnded(serial)
+        }
+        if let timeout = configuration.timeout {
+            let clock = self.clock
+            request.timer = Task {
+                do { try await clock.sleep(timeout) } catch { return }
+                self.expire(serial)
+            }
+        }
+        requests[serial] = request
+    }
+
+    private func performReset(_ serial: Int) {
+        guard let request = requests[serial] else { return }
+        var existed = false
+        if let key = request.conversationKey, var entry = conversations[key] {
+            existed = entry.used
+            entry.conversation = Conversation()
+            entry.used = false
+            conversations[key] = entry
+        }
+        switch configuration.mode {
+        case .jsonl:
+            let key = request.conversationKey ?? ""
+            if let tag = request.tag {
+                let members = EventEncoding.reset(conversation: key, existed: existed)
+                writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "reset", members: members), terminal: true))
+            } else {
+                writer.enqueue(
+                    OutputRecord(tag: nil, kind: .line(EventEncoding.anonymousReset(conversation: key, existed: existed)))
+                )
+            }
+        case .plain:
+            writer.enqueue(OutputRecord(tag: nil, kind: .line(PlainEncoding.end)))
+        }
+        finish(serial, cancelTask: false)
+        release(serial)
+    }
+
+    // MARK: - Events from runners
+
+    /// Takes one event of a running request.
+    ///
+    /// - Returns: false when the request is no longer open (it ended, or this event ended it): the runner stops.
+    func emit(_ serial: Int, _ event: RequestEvent, received: ContinuousClock.Instant?) -> Bool {
+        guard var request = requests[serial], request.phase == .running else { return false }
+        switch configuration.mode {
+        case .jsonl: emitJSONL(&request, event, received: received)
+        case .plain: emitPlain(&request, event, received: received)
+        }
+        requests[serial] = request
+        if event.isTerminal {
+            finish(serial, cancelTask: false)
+            return false
+        }
+        return true
+    }
+
+    private func emitJSONL(_ request: inout Request, _ event: RequestEvent, received: ContinuousClock.Instant?) {
+        guard let tag = request.tag else { return }
+        request.lastOutput = clock.now()
+        let streams = request.work.streams
+        func write(_ type: String, _ members: String, terminal: Bool = false) {
+            writer.enqueue(
+                OutputRecord(tag: tag, kind: .event(type: type, members: members), terminal: terminal, received: received)
+            )
+        }
+        // An ask that streams gets exactly one `sources`, before its first token (4.2).
+        func ensureSources() {
+            guard streams, !request.sourcesSent, case .ask = request.work else { return }
+            request.sourcesSent = true
+            write("sources", EventEncoding.sources(request.sources))
+        }
+        switch event {
+        case .status(let stage):
+            request.stage = stage
+            write("status", EventEncoding.status(stage))
+        case .sources(let sources):
+            guard !request.sourcesSent else { return }
+            request.sources = sources
+            guard streams else { return }
+            request.sourcesSent = true
+            write("sources", EventEncoding.sources(sources))
+        case .token(let text):
+            guard !text.isEmpty else { return }
+            request.partial += text
+            guard streams else { return }
+            ensureSources()
+            writer.enqueue(OutputRecord(tag: tag, kind: .token(text), received: received))
+        case .citation(let citation):
+            guard streams else { return }
+            ensureSources()
+            write("citation", EventEncoding.citation(citation, sources: request.sources))
+        case .done(let done):
+            if done.output == nil { ensureSources() }
+            let members = EventEncoding.done(
+                done,
+                sources: request.sources.isEmpty ? done.lateSources : request.sources,
+                conversation: request.conversationKey,
+                elapsed: request.acceptedAt.duration(to: clock.now()),
+                meta: request.meta
+            )
+            write("done", members, terminal: true)
+        case .failure(let code, let message):
+            write("error", EventEncoding.error(code: code, message: message, partial: request.partial, meta: request.meta), terminal: true)
+        }
+    }
+
+    private func emitPlain(_ request: inout Request, _ event: RequestEvent, received: ContinuousClock.Instant?) {
+        var lines: [String] = []
+        switch event {
+        case .status(let stage):
+            request.stage = stage
+        case .sources(let sources):
+            request.sources = sources
+        case .token(let text):
+            request.partial += text
+            lines = request.plain.token(text)
+        case .citation:
+            break
+        case .done(let done):
+            lines = done.output.map { request.plain.text($0) } ?? request.plain.flush()
+            if configuration.sources {
+                let sources = request.sources.isEmpty ? done.lateSources : request.sources
+                let cited = Set(done.citations.map(\.n))
+                lines += sources.filter { cited.contains($0.n) }.sorted { $0.n < $1.n }.map(PlainEncoding.source)
+            }
+            lines.append(PlainEncoding.end)
+        case .failure(let code, let message):
+            lines = request.plain.flush()
+            lines.append(PlainEncoding.error(code: code, message: message))
+        }
+        // Plain heartbeats measure silence on the wire, and statuses write nothing in plain mode.
+        if !lines.isEmpty { request.lastOutput = clock.now() }
+        for line in lines {
+            writer.enqueue(OutputRecord(tag: nil, kind: .line(line), received: received))
+        }
+    }
+
+    /// Writes a request's current stage: `status: queued` on admission, and heartbeats.
+    private func writeStatus(_ serial: Int) {
+        guard var request = requests[serial], request.phase != .finished else { return }
+        request.lastOutput = clock.now()
+        switch configuration.mode {
+        case .jsonl:
+            guard let tag = request.tag else { return }
+            writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "status", members: EventEncoding.status(request.stage))))
+        case .plain:
+            writer.enqueue(OutputRecord(tag: nil, kind: .line(PlainEncoding.control("status", request.stage))))
+        }
+        requests[serial] = request
+    }
+
+    /// Repeats the current status of each request silent for `--heartbeat` (plain: only the one answering).
+    private func beat() {
+        guard let heartbeat = configuration.heartbeat, !finishing else { return }
+        let now = clock.now()
+        for serial in unfinishedSerials() {
+            guard let request = requests[serial] else { continue }
+            if configuration.mode == .plain && request.phase != .running { continue }
+            if request.lastOutput.duration(to: now) >= heartbeat {
+                writeStatus(serial)
+            }
+        }
+    }
+
+    // MARK: - Ending requests
+
+    /// Ends a request from outside its runner with an `error`, keeping its partial text.
+    private func fail(_ serial: Int, code: ErrorCode, message: String, cancelTask: Bool) {
+        guard var request = requests[serial], request.phase != .finished else { return }
+        if request.work.isReset && configuration.mode == .jsonl {
+            // A reset has no error event in JSONL (4.2); it takes effect at once, its conversation ending anyway.
+            if let index = pending.firstIndex(of: serial) {
+                pending.remove(at: index)
+                pendingResets -= 1
+            }
+            request.phase = .running
+            request.started = true
+            requests[serial] = request
+            performReset(serial)
+            return
+        }
+        // Queued plain lines have no reply yet; their error still goes out in input order, after the running one.
+        request.phase = .running
+        requests[serial] = request
+        _ = emit(serial, .failure(code: code, message: message), received: nil)
+        if cancelTask { requests[serial]?.task?.cancel() }
+    }
+
+    private func expire(_ serial: Int) {
+        guard let request = requests[serial], request.phase == .running, let timeout = configuration.timeout else {
+            return
+        }
+        let seconds = Double(EventEncoding.milliseconds(timeout)) / 1_000
+        let shown = seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)
+        fail(serial, code: .timeout, message: "No result within \(shown) s.", cancelTask: true)
+    }
+
+    /// Bookkeeping once a request's terminal event is queued.
+    private func finish(_ serial: Int, cancelTask: Bool) {
+        guard var request = requests[serial], request.phase != .finished else { return }
+        let wasQueued = !request.started
+        request.phase = .finished
+        request.timer?.cancel()
+        request.timer = nil
+        if cancelTask { request.task?.cancel() }
+        requests[serial] = request
+        unfinished -= 1
+        if let id = request.id, activeIds[id] == serial { activeIds[id] = nil }
+        if wasQueued {
+            // Never started: nothing will call `taskEnded`, so release its places now.
+            if let index = pending.firstIndex(of: serial) {
+                pending.remove(at: index)
+                if request.work.isReset { pendingResets -= 1 }
+            }
+            release(serial)
+        }
+        if unfinished < configuration.capacity { resumeReader() }
+        finishIfDrained()
+    }
+
+    private func taskEnded(_ serial: Int) {
+        guard let request = requests[serial] else { return }
+        if request.phase != .finished {
+            logger.error("request \(request.id ?? "#\(serial)") ended without a result")
+            fail(serial, code: .internalError, message: "The request ended without a result.", cancelTask: false)
+        }
+        release(serial)
+    }
+
+    /// Frees a request's slot and its place at the head of its conversation, then starts what may start.
+    private func release(_ serial: Int) {
+        guard let request = requests.removeValue(forKey: serial) else { return }
+        if request.holdsSlot { running -= 1 }
+        if let key = request.conversationKey, var entry = conversations[key] {
+            entry.queue.removeAll { $0 == serial }
+            useCounter += 1
+            entry.lastUsed = useCounter
+            if entry.queue.isEmpty && !entry.used {
+                // Nothing to remember: a reset or a cancelled queue left it empty.
+                conversations[key] = nil
+            } else {
+                conversations[key] = entry
+            }
+            if entry.queue.isEmpty { forgetIdleConversations() }
+        }
+        schedule()
+    }
+
+    /// Keeps at most `maxIdleConversations` idle conversations, forgetting the least recently used (4.3).
+    private func forgetIdleConversations() {
+        guard conversations.count > configuration.maxIdleConversations else { return }
+        let idle = conversations.filter { $0.value.queue.isEmpty }
+        guard idle.count > configuration.maxIdleConversations else { return }
+        let excess = idle.count - configuration.maxIdleConversations
+        for (key, _) in idle.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }).prefix(excess) {
+            logger.debug("forgetting idle conversation \(key)")
+            conversations[key] = nil
+        }
+    }
+
+    private func unfinishedSerials() -> [Int] {
+        requests.values.filter { $0.phase != .finished }.map(\.serial).sorted()
+    }
+}

@@ -1,0 +1,115 @@
+import ChatAPI
+import Foundation
+
+extension OpenAICompatibleAnswerer {
+    /// One chat message of the request.
+    struct PromptMessage: Encodable, Equatable, Sendable {
+        var role: String
+        var content: String
+    }
+
+    /// The rules the model gets as its system message (architecture.md section 7).
+    static let instructions = """
+        You answer questions using only the numbered sources the user gives you.
+        Rules:
+        - Use only facts stated in the sources. Never add facts from elsewhere.
+        - Cite the source of every fact with its number in square brackets right after the fact, like [1]. \
+        Cite several sources as [1][2].
+        - If the sources do not contain the answer, reply with exactly this sentence and nothing else: \
+        \(KnowledgeBase.noContextAnswer)
+        - Answer briefly, in the language of the question.
+        """
+
+    /// The reminder after the question: small models follow the citation rule far more often when it comes last,
+    /// with an example.
+    static let reminder =
+        "Answer briefly, from the sources only. After each fact, write the number of its source in square brackets, "
+        + "for example: Visitors sign in at the front desk [2]."
+
+    /// The longest passage put into the prompt; chunks are about 800 characters, memories shorter.
+    static let maxSourceCharacters = 2_000
+
+    /// The messages for a context: the rules, the recent turns, then the sources, the question and a reminder.
+    ///
+    /// Sources go into the last message, right before the question, where small models attend best; earlier
+    /// answers lose their `[n]` markers, which referred to that turn's sources, not this one's.
+    static func messages(for context: AnswerContext) -> [PromptMessage] {
+        var messages = [PromptMessage(role: "system", content: instructions)]
+        for turn in context.history where !turn.content.isEmpty {
+            let role = turn.role == "assistant" ? "assistant" : "user"
+            let content = role == "assistant" ? withoutMarkers(turn.content) : turn.content
+            messages.append(PromptMessage(role: role, content: content))
+        }
+        let sources = context.sources.map(describe).joined(separator: "\n\n")
+        let body =
+            context.sources.isEmpty
+            ? "Sources: none.\n\nQuestion: \(context.question)\n\n\(reminder)"
+            : "Sources:\n\n\(sources)\n\nQuestion: \(context.question)\n\n\(reminder)"
+        messages.append(PromptMessage(role: "user", content: body))
+        return messages
+    }
+
+    /// One numbered source: a header line with what is known about it, then its text.
+    static func describe(_ source: Source) -> String {
+        var fields: [String] = []
+        switch source.kind {
+        case .personalMemory:
+            fields.append("Personal memory (something the user told you earlier)")
+        case .sharedMemory:
+            fields.append("Shared memory (a note for everyone in the organisation)")
+        default:
+            fields.append("Title: \(source.title)")
+            if let filename = source.filename { fields.append("File: \(filename)") }
+            if let page = source.page { fields.append("Page: \(page)") }
+            if let heading = source.heading, !heading.isEmpty { fields.append("Section: \(heading)") }
+        }
+        var text = source.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.count > maxSourceCharacters { text = String(text.prefix(maxSourceCharacters)) + " …" }
+        return "[\(source.n)] " + fields.joined(separator: " | ") + "\n" + text
+    }
+
+    /// Text with its `[n]` and `[n, m]` markers removed.
+    static func withoutMarkers(_ text: String) -> String {
+        var output = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "[") {
+            output += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "]"), CitationNormalizer.markerNumbers(after[..<close]) != nil {
+                // Drop the space before the marker too, so "8 kg [1]." becomes "8 kg.".
+                if output.hasSuffix(" ") { output.removeLast() }
+                rest = after[after.index(after: close)...]
+            } else {
+                output += "["
+                rest = after
+            }
+        }
+        return output + rest
+    }
+
+    /// The JSON body of a streaming chat-completion request.
+    func requestBody(for context: AnswerContext, model: String) throws -> Data {
+        struct StreamOptions: Encodable {
+            var includeUsage = true
+        }
+        struct Body: Encodable {
+            var model: String
+            var messages: [PromptMessage]
+            var stream = true
+            var streamOptions = StreamOptions()
+            var temperature: Double
+            var maxTokens: Int
+        }
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(
+            Body(
+                model: model,
+                messages: Self.messages(for: context),
+                temperature: configuration.temperature,
+                maxTokens: configuration.maxTokens
+            )
+        )
+    }
+}

@@ -1,0 +1,56 @@
+import ChatAPI
+import Engine
+import Hummingbird
+
+/// `POST /compare` and `POST /compare/stream` (http-api.md section 8).
+struct CompareController {
+    let services: Services
+
+    /// Compares run longer than answers (http-api.md section 10).
+    static let timeout = Duration.seconds(180)
+
+    func register(_ routes: RouteRegistrar) {
+        routes.on(.post, "/api/v1/compare", use: compare)
+        routes.on(.post, "/api/v1/compare/stream", use: stream)
+    }
+
+    private struct CompareBody: Decodable {
+        var documentIds: [String]?
+        var query: String?
+    }
+
+    @Sendable func compare(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
+        var request = request
+        let events = try await accept(&request, context)
+        let outcome = try await StreamFold.run(events, timeout: Self.timeout)
+        guard let comparison = outcome.done.comparison else { throw APIError.internalError() }
+        return JSONResponse.make(comparison)
+    }
+
+    @Sendable func stream(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
+        var request = request
+        let events = try await accept(&request, context)
+        return services.streams.response(request: request, events: events, requestId: context.requestId)
+    }
+
+    private func accept(
+        _ request: inout Request,
+        _ context: ChatRequestContext
+    ) async throws
+        -> AsyncThrowingStream<StreamEvent, any Error>
+    {
+        let caller = try await services.caller(request, context)
+        let body = try await RequestBodies.json(
+            CompareBody.self,
+            from: &request,
+            limit: services.configuration.maxJSONBodyBytes
+        )
+        guard let ids = body?.documentIds else { throw APIError.validation("document_ids", "is required") }
+        // Counts, duplicates and the query's length are the engine's checks, shared with embedded mode.
+        return try services.knowledgeBase.compare(
+            CompareRequest(documentIds: ids, query: body?.query),
+            as: caller.principal,
+            requestId: context.requestId
+        )
+    }
+}

@@ -1,5 +1,0 @@
-import ArgumentParser
-import HummingbirdCore
-import NIOCore
-
-let probeTimeout = TimeAmount.seconds(3)

@@ -1,0 +1,106 @@
+public import Engine
+public import Logging
+
+/// How `chatshell serve` runs: address, limits, rate limits and the accounts' secret (http-api.md section 10).
+public struct ServerConfiguration: Sendable {
+    /// Limits on requests per time window; 0 disables a limit.
+    public struct RateLimits: Sendable, Equatable {
+        /// Failed logins allowed per client address and username within `loginWindowSeconds`.
+        public var failedLogins: Int
+        /// The window of `failedLogins`, in seconds.
+        public var loginWindowSeconds: Int
+        /// Requests allowed per caller and minute.
+        public var requestsPerMinute: Int
+
+        /// Creates rate limits; the defaults are the contract's.
+        public init(failedLogins: Int = 10, loginWindowSeconds: Int = 300, requestsPerMinute: Int = 600) {
+            self.failedLogins = max(0, failedLogins)
+            self.loginWindowSeconds = max(1, loginWindowSeconds)
+            self.requestsPerMinute = max(0, requestsPerMinute)
+        }
+    }
+
+    /// The address to bind; `127.0.0.1` by default.
+    public var host: String
+    /// The port; 0 picks a free one (reported through `onListening`).
+    public var port: Int
+    /// Token secret, bcrypt cost and lifetimes.
+    public var accounts: AccountsConfiguration
+    /// Per-caller and login rate limits.
+    public var rateLimits: RateLimits
+    /// The largest JSON body, in bytes.
+    public var maxJSONBodyBytes: Int
+    /// The largest login form, in bytes.
+    public var maxFormBodyBytes: Int
+    /// Seconds without output after which a stream sends `: keep-alive`.
+    public var heartbeatSeconds: Double
+    /// Seconds a generation may take before the stream ends with `timeout` (or the JSON twin answers 504).
+    public var generationTimeoutSeconds: Double
+    /// Seconds a connection may stay idle (no request bytes, no response in progress) before it is closed.
+    public var idleTimeoutSeconds: Int
+    /// Connections the kernel queues before the server accepts them; bursts of clients need more than the usual 256.
+    public var backlog: Int
+    /// Ends open streams with `done` `cancelled` when triggered; `Serve` triggers it on SIGINT and SIGTERM.
+    public var shutdown: ShutdownSignal
+    /// Where request logs go (stderr when the process bootstraps swift-log that way).
+    public var logger: Logger
+    /// Told the bound port once the server listens.
+    public var onListening: @Sendable (_ host: String, _ port: Int) -> Void
+
+    /// Creates a configuration.
+    ///
+    /// - Parameters:
+    ///   - host: the bind address.
+    ///   - port: the port, 0 for any free one.
+    ///   - accounts: the accounts' secret and cost.
+    ///   - rateLimits: the rate limits.
+    ///   - maxJSONBodyBytes: 1 MiB by default.
+    ///   - maxFormBodyBytes: 16 KiB by default.
+    ///   - heartbeatSeconds: 15 by default.
+    ///   - generationTimeoutSeconds: 120 by default.
+    ///   - idleTimeoutSeconds: 60 by default.
+    ///   - backlog: 1,024 by default.
+    ///   - shutdown: the signal that ends open streams.
+    ///   - logger: the request logger.
+    ///   - onListening: called with the bound address.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8000,
+        accounts: AccountsConfiguration,
+        rateLimits: RateLimits = RateLimits(),
+        maxJSONBodyBytes: Int = 1_048_576,
+        maxFormBodyBytes: Int = 16_384,
+        heartbeatSeconds: Double = 15,
+        generationTimeoutSeconds: Double = 120,
+        idleTimeoutSeconds: Int = 60,
+        backlog: Int = 1024,
+        shutdown: ShutdownSignal = ShutdownSignal(),
+        logger: Logger = Logger(label: "chatshell.server"),
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
+    ) {
+        self.host = host
+        self.port = port
+        self.accounts = accounts
+        self.rateLimits = rateLimits
+        self.maxJSONBodyBytes = maxJSONBodyBytes
+        self.maxFormBodyBytes = maxFormBodyBytes
+        self.heartbeatSeconds = heartbeatSeconds
+        self.generationTimeoutSeconds = generationTimeoutSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.backlog = max(1, backlog)
+        self.shutdown = shutdown
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// Whether `host` is a loopback address; binding anything else deserves a warning (http-api.md section 10).
+    public var isLoopback: Bool {
+        Self.isLoopback(host)
+    }
+
+    /// Whether an address is loopback: `localhost`, `127.0.0.0/8` or `::1`.
+    public static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,185 @@
+import ChatAPI
+import Engine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns an answer's events into a Server-Sent Events response framed exactly as http-api.md section 6 says:
+/// `event: <type>` LF `data: <one-line json>` LF LF, a `: keep-alive` comment after a quiet spell, one terminal
+/// event, then the connection closes.
+///
+/// The producing task stops when the client leaves (the engine then stores the partial answer as `cancelled`),
+/// when the server shuts down (the stream ends with `done` `cancelled`), or when generation overruns its limit
+/// (the stream ends with `error` `timeout`).
+struct EventStreamResponder: Sendable {
+    let heartbeat: Duration
+    let generationTimeout: Duration
+    let shutdown: ShutdownSignal
+    let logger: Logger
+
+    /// Everything the write loop reacts to, from the producer, the clock, the client and the server.
+    private enum Signal: Sendable {
+        case event(StreamEvent)
+        case failed(any Error)
+        case finished
+        case tick
+        case clientGone
+        case shutdown
+    }
+
+    func response(request: Request, events: AsyncThrowingStream<StreamEvent, any Error>, requestId: String) -> Response
+    {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        headers[.accelBuffering] = "no"
+        let body = ResponseBody { writer in
+            try await self.stream(events, request: request, writer: &writer, requestId: requestId)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    private func stream(
+        _ events: AsyncThrowingStream<StreamEvent, any Error>,
+        request: Request,
+        writer: inout any ResponseBodyWriter,
+        requestId: String
+    ) async throws {
+        let (signals, continuation) = AsyncStream<Signal>.makeStream()
+        let producer = Task {
+            do {
+                for try await event in events { continuation.yield(.event(event)) }
+                continuation.yield(.finished)
+            } catch {
+                continuation.yield(.failed(error))
+            }
+        }
+        // A few ticks per heartbeat keep both the keep-alive comment and the time limit within a third of their
+        // period, without a timer per event.
+        let period = min(heartbeat, generationTimeout) / 3
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: period)
+                continuation.yield(.tick)
+            }
+        }
+        let observer = shutdown.observe { continuation.yield(.shutdown) }
+        defer {
+            producer.cancel()
+            ticker.cancel()
+            shutdown.remove(observer)
+            continuation.finish()
+        }
+        try await request.body.consumeWithInboundCloseHandler { _ in
+            try await self.write(signals, producer: producer, writer: &writer, requestId: requestId)
+        } onInboundClosed: {
+            continuation.yield(.clientGone)
+        }
+        try await writer.finish(nil)
+    }
+
+    private func write(
+        _ signals: AsyncStream<Signal>,
+        producer: Task<Void, Never>,
+        writer: inout any ResponseBodyWriter,
+        requestId: String
+    ) async throws {
+        let started = ContinuousClock.now
+        var lastWrite = started
+        var transcript = StreamTranscript()
+        func send(_ event: StreamEvent) async throws {
+            transcript.observe(event)
+            try await writer.write(Self.frame(event, requestId: requestId))
+            lastWrite = .now
+        }
+        do {
+            for await signal in signals {
+                switch signal {
+                case .event(let event):
+                    try await send(event)
+                    if event.isTerminal { return }
+                case .finished:
+                    // The engine always ends with done or error; a stream that stops without one is a defect.
+                    logger.error(
+                        "answer stream ended without a terminal event",
+                        metadata: ["request_id": "\(requestId)"]
+                    )
+                    try await send(
+                        .error(
+                            StreamErrorEvent(
+                                code: .internalError,
+                                message: "The answer stopped unexpectedly.",
+                                requestId: requestId
+                            )
+                        )
+                    )
+                    return
+                case .failed(let error):
+                    let engineError = error as? EngineError ?? .internalError(String(describing: error))
+                    try await send(
+                        .error(
+                            StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: requestId)
+                        )
+                    )
+                    return
+                case .tick:
+                    let now = ContinuousClock.now
+                    if now - started >= generationTimeout {
+                        producer.cancel()
+                        let seconds = Int(generationTimeout.components.seconds)
+                        try await send(
+                            .error(
+                                StreamErrorEvent(
+                                    code: .timeout,
+                                    message: "The answer took longer than \(seconds) s.",
+                                    requestId: requestId
+                                )
+                            )
+                        )
+                        return
+                    }
+                    if now - lastWrite >= heartbeat {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        lastWrite = now
+                    }
+                case .clientGone:
+                    producer.cancel()
+                    logger.info(
+                        "client left mid-stream; generation cancelled",
+                        metadata: ["request_id": "\(requestId)"]
+                    )
+                    return
+                case .shutdown:
+                    producer.cancel()
+                    let elapsed = ContinuousClock.now - started
+                    let elapsedMs = Int(
+                        elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+                    )
+                    if !transcript.sawSources { try await send(.sources([])) }
+                    try await send(.done(transcript.cancelledDone(elapsedMs: elapsedMs)))
+                    return
+                }
+            }
+        } catch {
+            // Writing failed: the client is gone, so stop generating for it.
+            producer.cancel()
+            throw error
+        }
+    }
+
+    /// One event as its SSE frame.
+    static func frame(_ event: StreamEvent, requestId: String) -> ByteBuffer {
+        guard let json = try? APIJSON.encode(event) else {
+            let fallback = StreamEvent.error(
+                StreamErrorEvent(code: .internalError, message: "Cannot encode an event.", requestId: requestId)
+            )
+            return ByteBuffer(string: "event: error\ndata: \(APIJSON.string(fallback))\n\n")
+        }
+        var buffer = ByteBuffer(string: "event: \(event.type)\ndata: ")
+        buffer.writeBytes(json)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}

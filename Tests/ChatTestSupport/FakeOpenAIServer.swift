@@ -1,0 +1,373 @@
+public import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A fake OpenAI-compatible model server on 127.0.0.1 and an ephemeral port: real HTTP over POSIX sockets on
+/// plain threads, so the libcurl transport is tested against real connections without a model.
+///
+/// `GET /v1/models` lists `models`; every other request is answered by playing the responder's script of sends,
+/// pauses, waits and hangs, which covers streaming with delays, `[DONE]`, usage chunks, HTTP errors, truncated
+/// streams, slow first tokens and servers that never answer. Connections a client closes while the script hangs
+/// are recorded, so tests can check that cancellation reaches the server.
+///
+/// ```swift
+/// let server = try FakeOpenAIServer { _ in FakeOpenAIServer.stream(["The payload is 8 kg ", "[1]."]) }
+/// // point an OpenAICompatibleAnswerer at server.baseURL
+/// ```
+public final class FakeOpenAIServer: Sendable {
+    /// A request as the server received it.
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        /// Header names lower-cased.
+        public var headers: [String: String]
+        public var body: Data
+
+        /// The body as text.
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+        /// The body decoded as JSON (snake_case keys to camelCase), if it decodes.
+        public func decoded<T: Decodable>(_ type: T.Type) -> T? {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            return try? decoder.decode(type, from: body)
+        }
+
+        /// The `content` of each chat message in the body, in order.
+        public var messageContents: [String] {
+            let messages =
+                (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["messages"] as? [[String: Any]]
+            return (messages ?? []).compactMap { $0["content"] as? String }
+        }
+    }
+
+    /// One step of a response script.
+    public enum Step: Sendable {
+        /// Sends bytes.
+        case send(Data)
+        /// Sends nothing for a while.
+        case pause(Duration)
+        /// Sends nothing until the client disconnects (recorded) or the server stops; the script ends there.
+        case hang
+        /// Waits until the condition holds (checked every 10 ms, for at most 10 s; `waitTimeouts` counts the
+        /// misses), then goes on.
+        case waitUntil(@Sendable () -> Bool)
+    }
+
+    public typealias Responder = @Sendable (Request) -> [Step]
+
+    public let port: Int
+    private let listener: Int32
+    private let models: [String]?
+    private let stopped = Atomic<Bool>(false)
+    private let state = Mutex(State())
+
+    private struct State {
+        var requests: [Request] = []
+        var disconnects: [ContinuousClock.Instant] = []
+        var waitTimeouts = 0
+    }
+
+    /// Starts listening.
+    ///
+    /// - Parameters:
+    ///   - models: What `GET /v1/models` lists; nil answers it 404.
+    ///   - responder: The script for every other request.
+    /// - Throws: `POSIXError` when no loopback port can be bound.
+    public init(models: [String]? = ["fake-model"], responder: @escaping Responder) throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw POSIXError(.EIO) }
+        var yes: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, listen(descriptor, 32) == 0 else {
+            close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        listener = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+        self.models = models
+        let thread = Thread { [self] in acceptLoop(responder) }
+        thread.start()
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// The API base to configure, `http://127.0.0.1:PORT/v1`.
+    public var baseURL: URL {
+        URL(string: "http://127.0.0.1:\(port)/v1") ?? URL(fileURLWithPath: "/")
+    }
+
+    /// Every request so far, `/models` included, in order.
+    public var requests: [Request] { state.withLock { $0.requests } }
+
+    /// The chat-completion requests so far.
+    public var completionRequests: [Request] { requests.filter { $0.path.hasSuffix("/chat/completions") } }
+
+    /// When hanging connections saw their client leave.
+    public var disconnects: [ContinuousClock.Instant] { state.withLock { $0.disconnects } }
+
+    /// How many `waitUntil` steps gave up waiting.
+    public var waitTimeouts: Int { state.withLock { $0.waitTimeouts } }
+
+    /// Stops accepting; hanging connections end.
+    public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        // shutdown wakes the thread blocked in accept().
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    /// Waits until a client has left a hanging connection, for at most `limit`.
+    ///
+    /// - Returns: Whether one did.
+    public func waitForDisconnect(within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if !disconnects.isEmpty { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return !disconnects.isEmpty
+    }
+
+    /// A port nothing listens on: bound once, then closed.
+    public static func closedPort() throws -> Int {
+        let server = try FakeOpenAIServer { _ in [] }
+        let port = server.port
+        server.stop()
+        return port
+    }
+
+    // MARK: - Scripts
+
+    /// The head of an event stream whose body runs until the connection closes.
+    public static let streamHead = Data(
+        ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-cache\r\n"
+            + "Connection: close\r\n\r\n").utf8
+    )
+
+    /// One `data:` frame.
+    public static func frame(_ payload: String) -> Data {
+        Data("data: \(payload)\n\n".utf8)
+    }
+
+    /// A chunk frame carrying answer text (JSON-escaped here).
+    public static func contentFrame(_ text: String, model: String = "fake-model") -> Data {
+        let escaped = String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+        return frame(
+            #"{"id":"chatcmpl-1","object":"chat.completion.chunk","model":"\#(model)","choices":[{"index":0,"#
+                + #""delta":{"content":\#(escaped)},"finish_reason":null}]}"#
+        )
+    }
+
+    /// The frame that ends a choice with a finish reason.
+    public static func finishFrame(_ reason: String) -> Data {
+        frame(
+            #"{"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"#
+                + #""finish_reason":"\#(reason)"}]}"#
+        )
+    }
+
+    /// The usage frame of `stream_options.include_usage`: no choices, token counts.
+    public static func usageFrame(prompt: Int, completion: Int) -> Data {
+        frame(
+            #"{"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":\#(prompt),"#
+                + #""completion_tokens":\#(completion),"total_tokens":\#(prompt + completion)}}"#
+        )
+    }
+
+    /// The `[DONE]` sentinel.
+    public static let doneFrame = frame("[DONE]")
+
+    /// A complete streamed answer: a role chunk, one chunk per piece (with a pause before each but the first), the
+    /// finish reason, optionally usage, then `[DONE]` unless `done` is false (a truncated stream).
+    public static func stream(
+        _ pieces: [String],
+        pause: Duration? = nil,
+        finishReason: String = "stop",
+        usage: (prompt: Int, completion: Int)? = nil,
+        done: Bool = true
+    ) -> [Step] {
+        var steps: [Step] = [
+            .send(streamHead),
+            .send(
+                frame(
+                    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"#
+                        + #""delta":{"role":"assistant","content":""},"finish_reason":null}]}"#
+                )
+            ),
+        ]
+        for (index, piece) in pieces.enumerated() {
+            if index > 0, let pause { steps.append(.pause(pause)) }
+            steps.append(.send(contentFrame(piece)))
+        }
+        steps.append(.send(finishFrame(finishReason)))
+        if let usage { steps.append(.send(usageFrame(prompt: usage.prompt, completion: usage.completion))) }
+        if done { steps.append(.send(doneFrame)) }
+        return steps
+    }
+
+    /// A JSON error answer as OpenAI-compatible servers send it: `{"error":{"message":…,"type":…}}`.
+    public static func error(status: Int, reason: String, message: String, type: String = "server_error") -> [Step] {
+        let escaped = String(decoding: (try? JSONEncoder().encode(message)) ?? Data("\"\"".utf8), as: UTF8.self)
+        return [
+            .send(
+                response(status: status, reason: reason, body: #"{"error":{"message":\#(escaped),"type":"\#(type)"}}"#)
+            )
+        ]
+    }
+
+    /// A complete response with `Content-Length`, closing the connection after it.
+    public static func response(
+        status: Int,
+        reason: String,
+        contentType: String = "application/json",
+        body: String
+    ) -> Data {
+        Data(
+            ("HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Connection: close\r\n\r\n\(body)").utf8
+        )
+    }
+
+    // MARK: - Serving
+
+    private func acceptLoop(_ responder: @escaping Responder) {
+        while !stopped.load(ordering: .relaxed) {
+            let connection = accept(listener, nil, nil)
+            if connection < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let thread = Thread { [self] in serve(connection, responder) }
+            thread.start()
+        }
+    }
+
+    private func serve(_ connection: Int32, _ responder: Responder) {
+        defer { close(connection) }
+        guard let request = readRequest(connection) else { return }
+        state.withLock { $0.requests.append(request) }
+        let steps: [Step]
+        if request.method == "GET", request.path.hasSuffix("/models") {
+            steps = [.send(modelsResponse())]
+        } else {
+            steps = responder(request)
+        }
+        for step in steps {
+            switch step {
+            case .send(let data):
+                guard sendAll(connection, data) else { return recordDisconnect() }
+            case .pause(let duration):
+                let (seconds, attoseconds) = duration.components
+                Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
+            case .hang:
+                return waitForDisconnect(connection)
+            case .waitUntil(let condition):
+                let deadline = ContinuousClock.now + .seconds(10)
+                while !condition() && !stopped.load(ordering: .relaxed) {
+                    if ContinuousClock.now >= deadline {
+                        state.withLock { $0.waitTimeouts += 1 }
+                        break
+                    }
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
+            }
+        }
+    }
+
+    private func modelsResponse() -> Data {
+        guard let models else {
+            return Self.response(status: 404, reason: "Not Found", body: #"{"error":{"message":"no models"}}"#)
+        }
+        let entries = models.map { #"{"id":"\#($0)","object":"model","owned_by":"fake"}"# }
+        return Self.response(
+            status: 200,
+            reason: "OK",
+            body: #"{"object":"list","data":[\#(entries.joined(separator: ","))]}"#
+        )
+    }
+
+    private func readRequest(_ connection: Int32) -> Request? {
+        var buffer = [UInt8]()
+        let separator = Array("\r\n\r\n".utf8)
+        var headEnd: Int?
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while headEnd == nil {
+            let count = recv(connection, &chunk, chunk.count, 0)
+            if count <= 0 { return nil }
+            buffer.append(contentsOf: chunk[0..<count])
+            if buffer.count >= separator.count {
+                headEnd = (0...(buffer.count - separator.count)).first { buffer[$0..<$0 + 4].elementsEqual(separator) }
+            }
+        }
+        guard let headEnd else { return nil }
+        var lines = String(decoding: buffer[0..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
+        let requestLine = lines.removeFirst().split(separator: " ")
+        guard requestLine.count >= 2 else { return nil }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces
+            )
+        }
+        var body = Array(buffer[(headEnd + 4)...])
+        let expected = Int(headers["content-length"] ?? "") ?? 0
+        while body.count < expected {
+            let count = recv(connection, &chunk, chunk.count, 0)
+            if count <= 0 { break }
+            body.append(contentsOf: chunk[0..<count])
+        }
+        return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: Data(body))
+    }
+
+    private func sendAll(_ connection: Int32, _ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return true }
+            var sent = 0
+            while sent < raw.count {
+                // MSG_NOSIGNAL: a client that already left must not kill the test process with SIGPIPE.
+                let count = send(connection, base + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+                if count <= 0 { return false }
+                sent += count
+            }
+            return true
+        }
+    }
+
+    private func recordDisconnect() {
+        let now = ContinuousClock.now
+        state.withLock { $0.disconnects.append(now) }
+    }
+
+    private func waitForDisconnect(_ connection: Int32) {
+        var byte: UInt8 = 0
+        while !stopped.load(ordering: .relaxed) {
+            var descriptor = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 50) > 0 {
+                // Readable with nothing to read means the peer closed (or reset) the connection.
+                if recv(connection, &byte, 1, Int32(MSG_DONTWAIT)) <= 0 { return recordDisconnect() }
+            }
+        }
+    }
+}
