@@ -38,7 +38,9 @@ import Testing
         #expect(hello["capabilities"] as? [String] == [])
         let limits = try #require(hello["limits"] as? [String: Int])
         #expect(limits == ["max_inflight": 4, "max_queue": 64, "max_line_bytes": 1_048_576, "timeout_ms": 120_000])
-        #expect(events.types(of: "a1") == ["start", "status", "sources", "status", "token", "token", "token", "citation", "done"])
+        // Tokens may merge while the writer is behind; the order of kinds may not change.
+        let kinds = events.types(of: "a1").reduce(into: [String]()) { if $0.last != $1 || $1 != "token" { $0.append($1) } }
+        #expect(kinds == ["start", "status", "sources", "status", "token", "citation", "done"])
         let start = try #require(events.of("a1").first)
         #expect(start["op"] as? String == "ask")
         #expect(start["conversation"] is NSNull)
@@ -340,7 +342,7 @@ import Testing
         let (_, events) = await run(lines) { $0.uploadRoot = root }
         #expect(events.first?["capabilities"] as? [String] == ["upload"])
         #expect(events.terminal(of: "up")?["code"] as? String == "bad_request")
-        #expect(events.terminal(of: "up")?["message"] as? String == "'../../etc/passwd' is outside --upload-root.")
+        #expect(events.terminal(of: "up")?["message"] as? String == "'/etc/passwd' is outside --upload-root.")
         #expect(events.terminal(of: "missing")?["message"] as? String == "'/nonexistent/secret.txt' is outside --upload-root.")
     }
 

@@ -93,12 +93,12 @@ import Testing
         #expect(label.hasPrefix("[3] travel-policy.pdf p.1 \"Überblick"))
         #expect(label.hasSuffix("…\""))
         let quoted = label.split(separator: "\"")[1]
-        #expect(DisplayText.width(String(quoted)) <= 40)
+        #expect(DisplayWidth.of(String(quoted)) <= 40)
     }
 
     @Test func wideCharactersTakeTwoColumns() {
-        #expect(DisplayText.width("漢字") == 4)
-        #expect(DisplayText.width("e\u{301}") == 1)
-        #expect(DisplayText.width("🤖") == 2)
+        #expect(DisplayWidth.of("漢字") == 4)
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayWidth.of("🤖") == 2)
     }
 }

@@ -161,7 +161,9 @@ import Testing
                 headers: Auth.bearer(tokens) + [("X-Request-Id", "logged-1")]
             )
             #expect(answer.status == 200)
-            let anonymous = try #require(try await server.http.send("GET", "/api/v1/documents").header("X-Anon-Session-Id"))
+            let anonymous = try #require(
+                try await server.http.send("GET", "/api/v1/documents").header("X-Anon-Session-Id")
+            )
             _ = try await server.login("dana@northwind.example", password: "very secret words 77")
             let text = logs.all.joined(separator: "\n")
             #expect(text.contains("request_id=logged-1"))

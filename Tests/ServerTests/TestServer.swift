@@ -54,7 +54,8 @@ struct TestServer: Sendable {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = options.logs?.logger(label: "chatshell.server.test") ?? Logger(label: "chatshell.server.test")
         if options.logs == nil {
-            logger.logLevel = ProcessInfo.processInfo.environment["CHATSHELL_TEST_SERVER_LOGS"] == "1" ? .debug : .critical
+            logger.logLevel =
+                ProcessInfo.processInfo.environment["CHATSHELL_TEST_SERVER_LOGS"] == "1" ? .debug : .critical
         }
         let configuration = ServerConfiguration(
             host: "127.0.0.1",

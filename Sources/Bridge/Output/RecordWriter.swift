@@ -127,6 +127,7 @@ final class RecordWriter: Sendable {
             if case .token(let text) = record.kind, let tag = record.tag {
                 if let index = state.openToken[tag.serial], state.slots[index - state.base] != nil {
                     state.slots[index - state.base]?.tokenText += text
+                    state.slots[index - state.base]?.bytes += text.utf8.count
                     state.backlogBytes += text.utf8.count
                     state.counters.mergedTokens += 1
                     state.counters.peakBacklogBytes = max(state.counters.peakBacklogBytes, state.backlogBytes)
@@ -244,8 +245,9 @@ final class RecordWriter: Sendable {
                 state.busy = false
                 state.sleeping = true
                 if state.live == 0 {
-                    idle = Array(state.idleWaiters.values)
+                    idle = Array(state.idleWaiters.values) + Array(state.roomWaiters.values)
                     state.idleWaiters = [:]
+                    state.roomWaiters = [:]
                     return .sleep(until: nil)
                 }
                 return .sleep(until: Self.earliestDue(in: state))

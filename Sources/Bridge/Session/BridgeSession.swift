@@ -116,7 +116,10 @@ public actor BridgeSession {
     private var finishing = false
     /// Every open request is being ended (end of input with `cancel`, a signal, stdout gone): start nothing more.
     private var cancelling = false
-    private var interrupted = false
+    /// The signal being handled, whose exit code wins over a stdout that closes meanwhile.
+    private var interruption: Signal?
+    /// stdout is gone: requests end without events.
+    private var halted = false
     private var capacityWaiter: CheckedContinuation<Void, Never>?
     private var exitCode: Int32?
     private var exitWaiter: CheckedContinuation<Int32, Never>?
@@ -194,8 +197,8 @@ public actor BridgeSession {
     ///
     /// - Parameter signal: which signal arrived.
     public func interrupt(_ signal: Signal) {
-        guard exitCode == nil, !interrupted else { return }
-        interrupted = true
+        guard exitCode == nil, interruption == nil else { return }
+        interruption = signal
         cancelling = true
         logger.notice("\(signal.name): interrupting \(unfinished) open request(s)")
         stopped = true
@@ -242,8 +245,8 @@ public actor BridgeSession {
     }
 
     private func outputFailed(_ failure: SinkFailure) {
-        guard exitCode == nil else { return }
-        let code: Int32
+        guard exitCode == nil, !halted else { return }
+        var code: Int32
         switch failure {
         case .readerGone:
             logger.notice("stdout was closed; cancelling all work")
@@ -252,6 +255,8 @@ public actor BridgeSession {
             logger.error("writing to stdout failed (errno \(errno)); cancelling all work")
             code = 1
         }
+        if let interruption { code = interruption.exitCode }
+        halted = true
         stopped = true
         finishing = true
         cancelling = true
@@ -638,7 +643,7 @@ public actor BridgeSession {
     ///
     /// - Returns: false when the request is no longer open (it ended, or this event ended it): the runner stops.
     func emit(_ serial: Int, _ event: RequestEvent, received: ContinuousClock.Instant?) -> Bool {
-        guard var request = requests[serial], request.phase == .running else { return false }
+        guard !halted, var request = requests[serial], request.phase == .running else { return false }
         switch configuration.mode {
         case .jsonl: emitJSONL(&request, event, received: received)
         case .plain: emitPlain(&request, event, received: received)
@@ -817,7 +822,7 @@ public actor BridgeSession {
 
     private func taskEnded(_ serial: Int) {
         guard let request = requests[serial] else { return }
-        if request.phase != .finished {
+        if request.phase != .finished && !halted {
             logger.error("request \(request.id ?? "#\(serial)") ended without a result")
             fail(serial, code: .internalError, message: "The request ended without a result.", cancelTask: false)
         }

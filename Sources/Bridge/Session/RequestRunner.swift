@@ -191,7 +191,7 @@ struct RequestRunner: Sendable {
             if Self.isInside(file, root: root) {
                 files.append(file)
             } else {
-                results.append(Self.outside(file.path))
+                results.append(Self.outside(file.standardizedFileURL.path))
             }
         }
         // Progress arrives in a synchronous callback; a stream keeps the stages in order for the async relay.

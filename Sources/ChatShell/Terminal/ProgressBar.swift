@@ -1,3 +1,4 @@
+import Commands
 import Synchronization
 
 /// A one-line progress bar on stderr for uploads: `label  [=========>        ]  42%` (repl.md "Upload feedback").

@@ -1,3 +1,4 @@
+import Commands
 import Synchronization
 
 /// A one-line spinner with a label on stderr, shown while the REPL waits for the first token (repl.md "Waiting").

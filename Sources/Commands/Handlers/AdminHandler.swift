@@ -30,10 +30,10 @@ extension Interpreter {
     func listUsers() async throws -> CommandOutcome {
         let page = try await backend.users(limit: 200, offset: 0)
         var lines = [page.total == 1 ? "1 user" : "\(page.total) users"]
-        let width = page.items.map { DisplayText.width($0.email) }.max() ?? 0
+        let width = page.items.map { DisplayWidth.of($0.email) }.max() ?? 0
         for user in page.items {
             lines.append(
-                "  \(user.id)  \(DisplayText.pad(user.email, toColumns: width))  \(user.role.rawValue)  "
+                "  \(user.id)  \(DisplayWidth.pad(user.email, toColumns: width))  \(user.role.rawValue)  "
                     + "\(user.documentCount) documents, \(user.memoryCount) memories"
             )
         }

@@ -88,14 +88,14 @@ extension Interpreter {
 
     static func documentTable(_ documents: [Document], total: Int) -> String {
         var lines = [total == 1 ? "1 document" : "\(total) documents"]
-        let idWidth = documents.map { DisplayText.width($0.id) }.max() ?? 0
-        let fileWidth = documents.map { DisplayText.width($0.filename) }.max() ?? 0
-        let titleWidth = documents.map { DisplayText.width(Self.quotedTitle($0)) }.max() ?? 0
+        let idWidth = documents.map { DisplayWidth.of($0.id) }.max() ?? 0
+        let fileWidth = documents.map { DisplayWidth.of($0.filename) }.max() ?? 0
+        let titleWidth = documents.map { DisplayWidth.of(Self.quotedTitle($0)) }.max() ?? 0
         for document in documents {
             let columns = [
-                DisplayText.pad(document.id, toColumns: idWidth),
-                DisplayText.pad(document.filename, toColumns: fileWidth),
-                DisplayText.pad(Self.quotedTitle(document), toColumns: titleWidth),
+                DisplayWidth.pad(document.id, toColumns: idWidth),
+                DisplayWidth.pad(document.filename, toColumns: fileWidth),
+                DisplayWidth.pad(Self.quotedTitle(document), toColumns: titleWidth),
                 status(of: document),
             ]
             lines.append("  " + columns.joined(separator: "  "))
@@ -104,6 +104,6 @@ extension Interpreter {
     }
 
     private static func quotedTitle(_ document: Document) -> String {
-        "\"" + DisplayText.truncate(document.title, toColumns: SourceFormatter.quoteColumns) + "\""
+        "\"" + DisplayWidth.truncate(document.title, toColumns: SourceFormatter.quoteColumns) + "\""
     }
 }

@@ -48,9 +48,9 @@ extension Interpreter {
         let list = try sessions.list()
         guard !list.isEmpty else { return .output(StyledText("No saved sessions."), result: nil) }
         var lines = [list.count == 1 ? "1 session" : "\(list.count) sessions"]
-        let width = list.map { DisplayText.width($0.name) }.max() ?? 0
+        let width = list.map { DisplayWidth.of($0.name) }.max() ?? 0
         for session in list {
-            lines.append("  \(DisplayText.pad(session.name, toColumns: width))  \(session.turnCount) turns")
+            lines.append("  \(DisplayWidth.pad(session.name, toColumns: width))  \(session.turnCount) turns")
         }
         return .output(StyledText(lines.joined(separator: "\n")), result: nil)
     }

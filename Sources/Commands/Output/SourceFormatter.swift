@@ -12,12 +12,12 @@ public enum SourceFormatter {
             var text = "[\(source.n)] \(source.filename ?? source.title)"
             if let page = source.page { text += " p.\(page)" }
             let section = source.heading ?? source.title
-            text += " \"\(DisplayText.truncate(flat(section), toColumns: quoteColumns))\""
+            text += " \"\(DisplayWidth.truncate(flat(section), toColumns: quoteColumns))\""
             return text
         case .personalMemory, .sharedMemory:
             let kind = source.kind == .personalMemory ? "personal memory" : "shared memory"
             return
-                "[\(source.n)] \(kind) \(source.id) \"\(DisplayText.truncate(flat(source.text), toColumns: quoteColumns))\""
+                "[\(source.n)] \(kind) \(source.id) \"\(DisplayWidth.truncate(flat(source.text), toColumns: quoteColumns))\""
         }
     }
 

@@ -70,7 +70,7 @@ enum AttributeExtractor {
     /// The headings of a passage: its own and those on its path.
     static func headingNames(of passage: Comparer.Passage) -> [String] {
         var names = passage.headingPath.components(separatedBy: " > ").filter { !$0.isEmpty }
-        if let heading = passage.heading, !heading.isEmpty { names.append(heading) }
+        if let heading = passage.heading, !heading.isEmpty, names.last != heading { names.append(heading) }
         return names
     }
 

@@ -55,8 +55,11 @@ extension ComparisonBuilder {
         let passages = documents[document].passages
         let titleKey = Self.nameKey(ComparisonText(documents[document].title, identity: identity))
         let paths = passages.map(AttributeExtractor.headingNames)
+        // A top heading above all others (the document's own title line) is not a section.
         let root = paths.first?.first
-        let sharedRoot = root.flatMap { root in paths.allSatisfy { $0.first == root } ? root : nil }
+        let sharedRoot = root.flatMap { root in
+            paths.allSatisfy { $0.first == root } && paths.contains { $0.count > 1 } ? root : nil
+        }
         var seen: Set<String> = []
         var result: [(key: String, display: String, passage: Int)] = []
         for (passage, names) in paths.enumerated() {

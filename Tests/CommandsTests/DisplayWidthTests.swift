@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ChatShell
+@testable import Commands
 
 @Suite struct DisplayWidthTests {
     @Test func asciiTakesOneColumnPerCharacter() {

@@ -10,7 +10,7 @@
 /// DisplayWidth.of("日本")                                   // 4
 /// DisplayWidth.truncate("Reisekostenrichtlinie 2024", toColumns: 10)  // "Reisekost…"
 /// ```
-enum DisplayWidth {
+public enum DisplayWidth {
     /// The ellipsis that marks a cut; it takes one column.
     static let ellipsis = "…"
 
@@ -18,7 +18,7 @@ enum DisplayWidth {
     ///
     /// - Parameter text: text without ANSI codes.
     /// - Returns: the sum of the widths of its grapheme clusters.
-    static func of(_ text: String) -> Int {
+    public static func of(_ text: String) -> Int {
         text.reduce(0) { $0 + of($1) }
     }
 
@@ -26,7 +26,7 @@ enum DisplayWidth {
     ///
     /// - Parameter character: one grapheme cluster.
     /// - Returns: its width.
-    static func of(_ character: Character) -> Int {
+    public static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let base = scalars.first else { return 0 }
         let properties = base.properties
@@ -46,7 +46,7 @@ enum DisplayWidth {
     ///   - text: text without ANSI codes.
     ///   - columns: the most columns the result may take.
     /// - Returns: `text` itself when it fits, else a prefix plus `…`.
-    static func truncate(_ text: String, toColumns columns: Int) -> String {
+    public static func truncate(_ text: String, toColumns columns: Int) -> String {
         guard columns > 0 else { return "" }
         guard of(text) > columns else { return text }
         let budget = columns - of(ellipsis[ellipsis.startIndex])
@@ -69,7 +69,7 @@ enum DisplayWidth {
     ///   - text: text without ANSI codes.
     ///   - columns: the width of the column.
     /// - Returns: text that takes exactly `columns` columns.
-    static func pad(_ text: String, toColumns columns: Int) -> String {
+    public static func pad(_ text: String, toColumns columns: Int) -> String {
         let cut = truncate(text, toColumns: columns)
         return cut + String(repeating: " ", count: max(0, columns - of(cut)))
     }
