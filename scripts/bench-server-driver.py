@@ -209,6 +209,17 @@ async def main():
     rss_idle = peak_rss_kib(args.pid)
     # One warm-up stream, so first-use costs (page cache, lazy statics) do not land in the first level.
     await one_stream(args.port, token, questions[0], time.monotonic())
+    # Sequential baseline: what one question costs when nothing else is in flight.
+    sequential = []
+    for question in questions[:20]:
+        sequential.append(await one_stream(args.port, token, question, time.monotonic()))
+    baseline = {
+        "n": len(sequential),
+        "ttft_p50_ms": round(percentile([r["ttft"] for r in sequential if r["ttft"]], 0.5) * 1000, 1),
+        "ttft_p99_ms": round(percentile([r["ttft"] for r in sequential if r["ttft"]], 0.99) * 1000, 1),
+        "complete_p50_ms": round(statistics.median([r["total"] for r in sequential if r["ok"]]) * 1000, 1),
+    }
+    print(json.dumps({"baseline": baseline}), flush=True)
     levels = []
     for n in args.n:
         level = await run_level(args.port, token, questions, n)
@@ -219,6 +230,7 @@ async def main():
         "documents": documents,
         "questions": len(questions),
         "peak_rss_mib_after_ingest": round((rss_idle or 0) / 1024, 1),
+        "baseline": baseline,
         "levels": levels,
     }
     with open(args.json, "w") as handle:

@@ -8,6 +8,7 @@
 # Usage: scripts/bench-server.sh [N ...]        (e.g. scripts/bench-server.sh 100 1000)
 #   CHATSHELL_BENCH_SKIP_BUILD=1   use the existing .build/release/chatshell
 #   CHATSHELL_BENCH_PORT=PORT      listen there instead of 18080
+#   CHATSHELL_BENCH_SERVER_ARGS    more `chatshell serve` options (e.g. "--max-concurrent-answers 0")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -35,11 +36,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Rate limits off: one account drives every stream, which the per-caller limit would otherwise refuse.
+# Rate limits off: one account drives every stream, which the per-caller limit would otherwise refuse. The server
+# runs without a `timeout` wrapper so that $! is its own pid (for its RSS); the EXIT trap stops it.
 CHATSHELL_JWT_SECRET="bench-secret-bench-secret-bench-secret-0123" \
-    timeout 1800 "$binary" serve --host 127.0.0.1 --port "$port" --data-dir "$work/data" \
-    --rate-limit 0 --login-rate-limit 0 --bcrypt-cost 10 2>"$log" &
+    "$binary" serve --host 127.0.0.1 --port "$port" --data-dir "$work/data" \
+    --rate-limit 0 --login-rate-limit 0 --bcrypt-cost 10 ${CHATSHELL_BENCH_SERVER_ARGS:-} 2>"$log" &
 server_pid=$!
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+server_args="${CHATSHELL_BENCH_SERVER_ARGS:-defaults}"
 
 for _ in $(seq 1 100); do
     if python3 - "$port" <<'PY' 2>/dev/null; then break; fi
@@ -62,11 +66,15 @@ wait "$server_pid" || true
 stop_seconds=$(python3 -c "import time,sys; print(round(time.time() - float(sys.argv[1]), 2))" "$stop_started")
 server_pid=
 
-python3 - "$work/result.json" "$root/docs/benchmarks/server.md" "$stop_seconds" <<'PY'
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+python3 - "$work/result.json" "$root/docs/benchmarks/server.md" "$stop_seconds" "$load_before" "$load_after" \
+    "$server_args" <<'PY'
 import json, platform, os, subprocess, sys, datetime
 result = json.load(open(sys.argv[1]))
 out = sys.argv[2]
 stop = sys.argv[3]
+load_before, load_after = sys.argv[4], sys.argv[5]
+server_args = sys.argv[6]
 cpu = "unknown"
 try:
     for line in open("/proc/cpuinfo"):
@@ -86,7 +94,14 @@ lines = [
     "(`scripts/bench-server-driver.py`, Python asyncio, standard library only) runs on the same machine.",
     "",
     f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), {platform.system()} "
-    f"{platform.release()}, {swift[0] if swift else 'swift ?'}; extractive answerer; rate limits off; bcrypt cost 10.",
+    f"{platform.release()}, {swift[0] if swift else 'swift ?'}; extractive answerer; rate limits off; bcrypt cost 10; "
+    f"server options: {server_args}.",
+    f"Load average (1, 5, 15 min) before the run: {load_before}; after: {load_after}. Other processes sharing the",
+    "machine slow every figure below; compare runs only at similar load.",
+    "",
+    f"Baseline, one question at a time ({result['baseline']['n']} sequential streams): TTFT p50 "
+    f"{result['baseline']['ttft_p50_ms']} ms, p99 {result['baseline']['ttft_p99_ms']} ms; complete p50 "
+    f"{result['baseline']['complete_p50_ms']} ms.",
     "",
     "| N | completed | errors | truncated | TTFT p50 | TTFT p99 | TTFT max | complete p50 | wall | server peak RSS |",
     "|---|---|---|---|---|---|---|---|---|---|",

@@ -69,7 +69,8 @@ private func buildRouter(
         loginThrottle: LoginThrottle(
             limit: configuration.rateLimits.failedLogins,
             window: TimeInterval(configuration.rateLimits.loginWindowSeconds)
-        )
+        ),
+        admission: AnswerAdmission(limit: configuration.maxConcurrentAnswers)
     )
     let table = RouteTable()
     let router = Router(context: ChatRequestContext.self)

@@ -1,4 +1,5 @@
 public import Engine
+import Foundation
 public import Logging
 
 /// How `chatshell serve` runs: address, limits, rate limits and the accounts' secret (http-api.md section 10).
@@ -38,6 +39,10 @@ public struct ServerConfiguration: Sendable {
     public var generationTimeoutSeconds: Double
     /// Seconds a connection may stay idle (no request bytes, no response in progress) before it is closed.
     public var idleTimeoutSeconds: Int
+    /// Answers (and comparisons) generated at once; 0 admits all at once.
+    ///
+    /// Later questions wait their turn in arrival order.
+    public var maxConcurrentAnswers: Int
     /// Connections the kernel queues before the server accepts them; bursts of clients need more than the usual 256.
     public var backlog: Int
     /// Ends open streams with `done` `cancelled` when triggered; `Serve` triggers it on SIGINT and SIGTERM.
@@ -59,6 +64,7 @@ public struct ServerConfiguration: Sendable {
     ///   - heartbeatSeconds: 15 by default.
     ///   - generationTimeoutSeconds: 120 by default.
     ///   - idleTimeoutSeconds: 60 by default.
+    ///   - maxConcurrentAnswers: twice the processor count by default.
     ///   - backlog: 1,024 by default.
     ///   - shutdown: the signal that ends open streams.
     ///   - logger: the request logger.
@@ -73,6 +79,7 @@ public struct ServerConfiguration: Sendable {
         heartbeatSeconds: Double = 15,
         generationTimeoutSeconds: Double = 120,
         idleTimeoutSeconds: Int = 60,
+        maxConcurrentAnswers: Int = ServerConfiguration.defaultConcurrentAnswers,
         backlog: Int = 1024,
         shutdown: ShutdownSignal = ShutdownSignal(),
         logger: Logger = Logger(label: "chatshell.server"),
@@ -87,11 +94,15 @@ public struct ServerConfiguration: Sendable {
         self.heartbeatSeconds = heartbeatSeconds
         self.generationTimeoutSeconds = generationTimeoutSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConcurrentAnswers = max(0, maxConcurrentAnswers)
         self.backlog = max(1, backlog)
         self.shutdown = shutdown
         self.logger = logger
         self.onListening = onListening
     }
+
+    /// Twice the active processor count: enough to keep the cores busy while one answer waits on the store.
+    public static var defaultConcurrentAnswers: Int { 2 * ProcessInfo.processInfo.activeProcessorCount }
 
     /// Whether `host` is a loopback address; binding anything else deserves a warning (http-api.md section 10).
     public var isLoopback: Bool {

@@ -27,7 +27,7 @@ import Testing
         #expect(run.statistics.accepted == 12)
     }
 
-    @Test func tokensMergeWhileStdoutIsBlockedAndNothingIsLost() async throws {
+    @Test func aStalledReaderLosesNothing() async throws {
         let tokens = (0..<200).map { "t\($0) " }
         let backend = ScriptedBackend { _, _ in .init(tokens: tokens + ["[1]."], sources: [.sample(1)]) }
         let input = ScriptedInput(lines: [Self.json(["op": "ask", "id": "m", "text": "q"])])
@@ -35,23 +35,23 @@ import Testing
         sink.pause()
         let run = await BridgeDriver.run(BridgeConfiguration(mode: .jsonl), backend: backend, input: input, sink: sink) {
             _ in
-            try? await Task.sleep(for: .milliseconds(100))
+            while !backend.log.contains(.end(query: "q")) { try? await Task.sleep(for: .milliseconds(5)) }
+            try? await Task.sleep(for: .milliseconds(50))
             sink.resume()
         }
+        // How many tokens merged depends on timing (RecordWriterTests pins that down); none may be lost.
         let report = ProtocolGrammar.checkJSONL(run.lines)
         #expect(report.problems == [])
         #expect(ProtocolGrammar.citationSpanProblems(report.events) == [])
-        let tokenEvents = report.events.of("m").filter { $0["type"] as? String == "token" }
-        #expect(tokenEvents.count < 50)
         #expect(report.tokens["m"] == tokens.joined() + "[1].")
-        #expect(run.statistics.mergedTokens > 0)
     }
 
     @Test func coalescingMergesTokensEvenWhenStdoutKeepsUp() async {
         let tokens = (0..<40).map { "w\($0) " }
-        let backend = ScriptedBackend { _, _ in .init(tokens: tokens, sources: [], delay: .milliseconds(2)) }
+        let backend = ScriptedBackend { _, _ in .init(tokens: tokens, sources: [], delay: .milliseconds(1)) }
         var configuration = BridgeConfiguration(mode: .jsonl)
-        configuration.coalesce = .milliseconds(60)
+        // A window far longer than the stream's pauses, so even a loaded machine sees few, large tokens.
+        configuration.coalesce = .milliseconds(250)
         let input = ScriptedInput(lines: [Self.json(["op": "ask", "id": "c", "text": "q"])])
         let run = await BridgeDriver.run(configuration, backend: backend, input: input)
         let report = ProtocolGrammar.checkJSONL(run.lines)
@@ -80,9 +80,11 @@ import Testing
     }
 
     @Test func heartbeatRepeatsTheCurrentStageOfSilentRequests() async {
-        let backend = ScriptedBackend { _, _ in .init(tokens: ["slow ", "answer"], sources: [], delay: .milliseconds(300)) }
+        let backend = ScriptedBackend { _, _ in
+            .init(tokens: ["slow ", "answer"], sources: [], delays: [.seconds(1), .zero])
+        }
         var configuration = BridgeConfiguration(mode: .jsonl)
-        configuration.heartbeat = .milliseconds(80)
+        configuration.heartbeat = .milliseconds(100)
         let input = ScriptedInput(lines: [Self.json(["op": "ask", "id": "h", "text": "q"])])
         let run = await BridgeDriver.run(configuration, backend: backend, input: input)
         let report = ProtocolGrammar.checkJSONL(run.lines)

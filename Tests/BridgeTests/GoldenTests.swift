@@ -49,7 +49,9 @@ import Testing
             #expect(ProtocolGrammar.checkPlain(run.lines, replies: replies) == [])
         }
 
-        let actual = run.lines.map { golden.mode == .jsonl ? GoldenNormalizer.jsonl($0) : GoldenNormalizer.redactIds($0) }
+        let actual =
+            golden.mode == .jsonl
+            ? GoldenNormalizer.canonicalJSONL(run.lines) : run.lines.map(GoldenNormalizer.redactIds)
         let expectedText = try? String(contentsOf: golden.outputURL, encoding: .utf8)
         let expected = expectedText.map { text in
             text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(text.hasSuffix("\n") ? 1 : 0)

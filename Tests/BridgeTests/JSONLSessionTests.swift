@@ -104,7 +104,7 @@ import Testing
 
     @Test func cancelEndsARunningRequestKeepingItsPartialText() async throws {
         let backend = ScriptedBackend { _, _ in
-            .init(tokens: ["one ", "two ", "three"], sources: [], delay: .milliseconds(400))
+            .init(tokens: ["one ", "two ", "three"], sources: [], delays: [.zero, .seconds(30), .seconds(30)])
         }
         let input = ScriptedInput()
         let sink = CollectingSink()
@@ -141,15 +141,17 @@ import Testing
     }
 
     @Test func timeoutEndsTheRequestAsRetryableWithPartialText() async throws {
-        let backend = ScriptedBackend { _, _ in .init(tokens: ["partial ", "never"], sources: [], delay: .milliseconds(150)) }
+        let backend = ScriptedBackend { _, _ in
+            .init(tokens: ["partial ", "never"], sources: [], delays: [.zero, .seconds(30)])
+        }
         let (_, events) = await run([Self.json(["op": "ask", "id": "t", "text": "slow"])], backend: backend) {
-            $0.timeout = .milliseconds(250)
+            $0.timeout = .milliseconds(500)
         }
         let error = try #require(events.terminal(of: "t"))
         #expect(error["code"] as? String == "timeout")
         #expect(error["retryable"] as? Bool == true)
         #expect(error["partial"] as? String == "partial ")
-        #expect(error["message"] as? String == "No result within 0.25 s.")
+        #expect(error["message"] as? String == "No result within 0.5 s.")
     }
 
     @Test func backendFailuresBecomeErrorEvents() async {

@@ -114,14 +114,16 @@ import Testing
     }
 
     @Test func timeoutKeepsThePartialAnswer() async {
-        let backend = ScriptedBackend { _, _ in .init(tokens: ["done line\nhalf", " never"], sources: [], delay: .milliseconds(150)) }
-        let run = await run(["q"], backend: backend) { $0.timeout = .milliseconds(250) }
-        #expect(run.lines == ["done line", "half", ".error timeout No result within 0.25 s."])
+        let backend = ScriptedBackend { _, _ in
+            .init(tokens: ["done line\nhalf", " never"], sources: [], delays: [.zero, .seconds(30)])
+        }
+        let run = await run(["q"], backend: backend) { $0.timeout = .milliseconds(500) }
+        #expect(run.lines == ["done line", "half", ".error timeout No result within 0.5 s."])
     }
 
     @Test func heartbeatWritesStatusLines() async {
-        let backend = ScriptedBackend { _, _ in .init(tokens: ["x"], sources: [], delay: .milliseconds(300)) }
-        let run = await run(["q"], backend: backend) { $0.heartbeat = .milliseconds(80) }
+        let backend = ScriptedBackend { _, _ in .init(tokens: ["x"], sources: [], delay: .seconds(1)) }
+        let run = await run(["q"], backend: backend) { $0.heartbeat = .milliseconds(100) }
         #expect(run.lines.filter { $0 == ".status generating" }.count >= 2)
         #expect(run.lines.suffix(2) == ["x", "."])
     }

@@ -531,6 +531,30 @@ private func validationFields(_ body: () throws -> Void) -> [String] {
         #expect(report.similarities == ["Both are in the Downloads section of the portal [1][2]."])
     }
 
+    @Test func tableRowsAlignByTheirKeyCell() {
+        let a = document(
+            "AX-100 Datasheet",
+            [
+                "Parameter: Payload; Value: 8 kg", "Parameter: Colour; Value: grey",
+                "Part: JM-1; Use: joints 1 to 3", "Part: JM-2; Use: joints 4 to 6",
+            ]
+        )
+        let b = document(
+            "BX-200 Datasheet",
+            [
+                "Parameter: Payload; Value: 14 kg", "Parameter: Colour; Value: grey",
+                "Part: JM-1; Use: joints 4 to 6", "Part: JM-3; Use: joints 1 to 3",
+            ]
+        )
+        let report = render(Comparer().compare([a, b]))
+        #expect(report.similarities == ["Colour: grey [1][2]."])
+        #expect(
+            report.differences == [
+                "Payload: 8 kg [1] vs 14 kg [2].", "Part JM-1 — Use: joints 1 to 3 [1] vs joints 4 to 6 [2].",
+            ]
+        )
+    }
+
     @Test func negationIsADifference() {
         let a = document("AX-100 Datasheet", ["UL listing: not available for this model"])
         let b = document("BX-200 Datasheet", ["UL listing: available for this model"])

@@ -53,6 +53,15 @@ extension ChatShellCommand {
         var loginWindow = 300
 
         @Option(
+            name: .customLong("max-concurrent-answers"),
+            help: ArgumentHelp(
+                "Answers generated at once; later questions wait their turn (0: no limit; default: twice the cores).",
+                valueName: "count"
+            )
+        )
+        var maxConcurrentAnswers: Int?
+
+        @Option(
             name: .customLong("bcrypt-cost"),
             help: ArgumentHelp("bcrypt's cost for new passwords (10 to 31).", valueName: "cost")
         )
@@ -63,6 +72,9 @@ extension ChatShellCommand {
             guard maxUploadBytes > 0 else { throw ValidationError("--max-upload-bytes must be positive.") }
             guard (AccountsConfiguration.minimumBcryptCost...31).contains(bcryptCost) else {
                 throw ValidationError("--bcrypt-cost must be between 10 and 31.")
+            }
+            guard (maxConcurrentAnswers ?? 0) >= 0 else {
+                throw ValidationError("--max-concurrent-answers must not be negative.")
             }
             guard requestsPerMinute >= 0, failedLogins >= 0, loginWindow > 0 else {
                 throw ValidationError("Rate limits must not be negative, and the login window must be positive.")
@@ -104,7 +116,7 @@ extension ChatShellCommand {
             }
             let shutdown = ShutdownSignal()
             shutdown.installSignalHandlers()
-            let configuration = ServerConfiguration(
+            var configuration = ServerConfiguration(
                 host: host,
                 port: port,
                 accounts: AccountsConfiguration(secret: secret, bcryptCost: bcryptCost),
@@ -119,6 +131,7 @@ extension ChatShellCommand {
                     logger.info("chatshell \(ChatShellVersion.current) serving http://\(host):\(port)/api/v1")
                 }
             )
+            if let maxConcurrentAnswers { configuration.maxConcurrentAnswers = maxConcurrentAnswers }
             let app = buildApplication(configuration: configuration, knowledgeBase: knowledgeBase)
             try await app.runService()
             logger.info("server stopped")

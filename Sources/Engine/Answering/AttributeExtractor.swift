@@ -100,10 +100,15 @@ enum AttributeExtractor {
         let flat = cells.joined(separator: " ")
         if let row = tableRow(flat) {
             guard rowLabels.contains(lineKey(row[0].label)) else {
-                return row.map { .attribute($0.label, $0.value) }
+                return row.map { $0.label.isEmpty ? .statement($0.value) : .attribute($0.label, $0.value) }
             }
+            // The first cell keys the row. Under a generic column ("Parameter", or none) the key alone names the
+            // attribute: "Parameter: Rated payload; Value: 8 kg" is "Rated payload: 8 kg".
             let key = row[0].value
-            let name = key.lowercased().hasPrefix(row[0].label.lowercased()) ? key : row[0].label + " " + key
+            let generic = genericKeyColumns.contains(lineKey(row[0].label))
+            if generic && row.count == 2 { return [.attribute(key, row[1].value)] }
+            let name =
+                generic || key.lowercased().hasPrefix(row[0].label.lowercased()) ? key : row[0].label + " " + key
             return row.dropFirst().map { .attribute(name + " — " + $0.label, $0.value) }
         }
         var facts: [ComparedFact] = []
@@ -119,17 +124,32 @@ enum AttributeExtractor {
         return facts
     }
 
-    /// `Label: value; Label2: value2`, when every cell has a label.
+    /// The cells of a table row `Label: value; Label2: value2`, or nil when the line is not one.
+    ///
+    /// Every cell has a label, except perhaps a short first one (a header row with an empty first cell).
     static func tableRow(_ line: String) -> [(label: String, value: String)]? {
         let cells = line.components(separatedBy: "; ")
         guard cells.count >= 2 else { return nil }
         var row: [(label: String, value: String)] = []
-        for cell in cells {
-            guard let pair = labelAndValue(cell) else { return nil }
-            row.append(pair)
+        for (index, cell) in cells.enumerated() {
+            if let pair = labelAndValue(cell) {
+                row.append(pair)
+            } else if index == 0, isLabel(cell) {
+                row.append(("", cell))
+            } else {
+                return nil
+            }
         }
         return row
     }
+
+    /// Header names of a table's key column that say nothing about the rows.
+    static let genericKeyColumns: Set<String> = [
+        "", "parameter", "parameters", "feature", "features", "property", "properties", "attribute", "attributes",
+        "item", "items", "specification", "specifications", "spec", "characteristic", "characteristics", "field",
+        "name", "key", "metric", "criterion", "criteria", "aspect", "setting", "settings", "merkmal", "eigenschaft",
+        "kenngröße",
+    ]
 
     /// First-cell labels that start two or more table rows of the document ("Part code", "Plan").
     ///

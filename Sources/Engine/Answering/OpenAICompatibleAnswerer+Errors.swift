@@ -28,7 +28,7 @@ extension OpenAICompatibleAnswerer {
         case CompletionTransportError.unreachable(let detail):
             return EngineError.llmUnavailable(
                 "Cannot reach the language model at \(url): \(sentence(detail)) "
-                    + "Check that the model server is running. \(whereToPoint)."
+                    + "Is the model server running? \(whereToPoint)."
             )
         case CompletionTransportError.connectTimedOut:
             return EngineError.timeout(

@@ -21,7 +21,8 @@ struct CompareController {
 
     @Sendable func compare(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         var request = request
-        let events = try await accept(&request, context)
+        let (events, lease) = try await accept(&request, context)
+        defer { lease.release() }
         let outcome = try await StreamFold.run(events, timeout: Self.timeout)
         guard let comparison = outcome.done.comparison else { throw APIError.internalError() }
         return JSONResponse.make(comparison)
@@ -29,8 +30,8 @@ struct CompareController {
 
     @Sendable func stream(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         var request = request
-        let events = try await accept(&request, context)
-        return services.streams.response(request: request, events: events, requestId: context.requestId)
+        let (events, lease) = try await accept(&request, context)
+        return services.streams.response(request: request, events: events, requestId: context.requestId, lease: lease)
     }
 
     private func accept(
@@ -46,11 +47,13 @@ struct CompareController {
             limit: services.configuration.maxJSONBodyBytes
         )
         guard let ids = body?.documentIds else { throw APIError.validation("document_ids", "is required") }
+        let lease = await services.admission.admit()
         // Counts, duplicates and the query's length are the engine's checks, shared with embedded mode.
-        return try services.knowledgeBase.compare(
+        let events = try services.knowledgeBase.compare(
             CompareRequest(documentIds: ids, query: body?.query),
             as: caller.principal,
             requestId: context.requestId
         )
+        return (events, lease)
     }
 }

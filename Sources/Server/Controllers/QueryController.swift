@@ -23,13 +23,14 @@ struct QueryController {
 
     @Sendable func stream(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         var request = request
-        let events = try await accept(&request, context)
-        return services.streams.response(request: request, events: events, requestId: context.requestId)
+        let (events, lease) = try await accept(&request, context)
+        return services.streams.response(request: request, events: events, requestId: context.requestId, lease: lease)
     }
 
     @Sendable func query(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         var request = request
-        let events = try await accept(&request, context)
+        let (events, lease) = try await accept(&request, context)
+        defer { lease.release() }
         let timeout = Duration.seconds(services.configuration.generationTimeoutSeconds)
         let outcome = try await StreamFold.run(events, timeout: timeout)
         return JSONResponse.make(
@@ -58,6 +59,7 @@ struct QueryController {
             topK: body?.topK,
             includeMemory: body?.includeMemory
         )
-        return try services.knowledgeBase.ask(query, as: caller.principal, requestId: context.requestId)
+        let lease = await services.admission.admit()
+        return (try services.knowledgeBase.ask(query, as: caller.principal, requestId: context.requestId), lease)
     }
 }

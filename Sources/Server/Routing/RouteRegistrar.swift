@@ -24,6 +24,7 @@ struct Services: Sendable {
     let configuration: ServerConfiguration
     let streams: EventStreamResponder
     let loginThrottle: LoginThrottle
+    let admission: AnswerAdmission
 
     /// The upload limit, one value for the engine's checks and the server's streaming limit.
     var maxUploadBytes: Int { knowledgeBase.configuration.maxUploadBytes }

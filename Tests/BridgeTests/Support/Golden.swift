@@ -185,6 +185,44 @@ enum GoldenNormalizer {
         }
     }
 
+    /// A whole JSONL output made canonical: lines redacted, and each request's consecutive tokens merged with
+    /// `seq` renumbered, since where tokens split depends on how fast the reader was (4.4).
+    static func canonicalJSONL(_ lines: [String]) -> [String] {
+        var objects: [Any] = []
+        var lastToken: [String: Int] = [:]
+        for line in lines {
+            guard let data = jsonl(line).data(using: .utf8),
+                var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            else {
+                objects.append(line)
+                continue
+            }
+            let id = object["id"] as? String
+            if let id, object["type"] as? String == "token", let index = lastToken[id],
+                var previous = objects[index] as? [String: Any]
+            {
+                previous["text"] = (previous["text"] as? String ?? "") + (object["text"] as? String ?? "")
+                objects[index] = previous
+                continue
+            }
+            if let id {
+                lastToken[id] = object["type"] as? String == "token" ? objects.count : nil
+                object["seq"] = object["seq"] == nil ? nil : 0
+            }
+            objects.append(object)
+        }
+        var seq: [String: Int] = [:]
+        return objects.map { item in
+            guard var object = item as? [String: Any] else { return item as? String ?? "" }
+            if let id = object["id"] as? String, object["seq"] != nil {
+                object["seq"] = seq[id, default: 0]
+                seq[id, default: 0] += 1
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            return data.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
+    }
+
     /// Lines grouped for comparison: per id in order, and the id-less lines in order (bridge.md section 6).
     static func groups(_ lines: [String]) -> [String: [String]] {
         var groups: [String: [String]] = [:]

@@ -28,6 +28,8 @@ final class ScriptedBackend: Backend {
         /// Pause before each token.
         var delay: Duration = .zero
         var failure: Failure?
+        /// Pauses per token, overriding `delay` where given (a fast first token, then a long stall).
+        var delays: [Duration] = []
         var finish: FinishReason = .stop
     }
 
@@ -114,8 +116,9 @@ final class ScriptedBackend: Backend {
             default:
                 break
             }
-            if script.delay > .zero {
-                do { try await Task.sleep(for: script.delay) } catch { return }
+            let pause = index < script.delays.count ? script.delays[index] : script.delay
+            if pause > .zero {
+                do { try await Task.sleep(for: pause) } catch { return }
             }
             if Task.isCancelled { return }
             let start = answer.unicodeScalars.count

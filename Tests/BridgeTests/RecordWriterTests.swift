@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Bridge
+
+@Suite struct RecordWriterTests {
+    private let tag = RequestTag(serial: 7, idJSON: #""a""#)
+
+    private func token(_ text: String) -> OutputRecord {
+        OutputRecord(tag: tag, kind: .token(text))
+    }
+
+    private func event(_ type: String, terminal: Bool = false) -> OutputRecord {
+        OutputRecord(tag: tag, kind: .event(type: type, members: ""), terminal: terminal)
+    }
+
+    @Test func tokensQueuedBehindABlockedReaderMergeWithoutSeqGaps() async {
+        // Given: a reader that takes nothing, and a record the writer is already stuck on.
+        let sink = CollectingSink()
+        sink.pause()
+        let writer = RecordWriter(sink: sink, maxBuffer: 1 << 20, coalesce: nil)
+        writer.start { _ in }
+        writer.enqueue(OutputRecord(tag: nil, kind: .line(#"{"type":"hello"}"#)))
+        try? await Task.sleep(for: .milliseconds(20))
+        // When: a request's events pile up.
+        writer.enqueue(event("start"))
+        for index in 0..<100 { writer.enqueue(token("a\(index) ")) }
+        writer.enqueue(event("citation"))
+        for index in 0..<100 { writer.enqueue(token("b\(index) ")) }
+        writer.enqueue(event("done", terminal: true))
+        sink.resume()
+        await writer.waitUntilIdle(timeout: .seconds(10))
+        // Then: consecutive tokens became one token each side of the citation, seq has no gap.
+        let events = BridgeDriver.events(sink.lines)
+        #expect(events.compactMap { $0["type"] as? String } == ["hello", "start", "token", "citation", "token", "done"])
+        #expect(events.dropFirst().compactMap { $0["seq"] as? Int } == [0, 1, 2, 3, 4])
+        #expect(events[2]["text"] as? String == (0..<100).map { "a\($0) " }.joined())
+        #expect(events[4]["text"] as? String == (0..<100).map { "b\($0) " }.joined())
+        #expect(writer.counters.mergedTokens == 198)
+        #expect(writer.backlogBytes == 0)
+    }
+
+    @Test func coalescingHoldsTokensUntilTheWindowOrTheNextEvent() async {
+        let sink = CollectingSink()
+        let writer = RecordWriter(sink: sink, maxBuffer: 1 << 20, coalesce: .seconds(30))
+        writer.start { _ in }
+        writer.enqueue(event("start"))
+        writer.enqueue(token("one "))
+        writer.enqueue(token("two"))
+        try? await Task.sleep(for: .milliseconds(50))
+        // The held token is not out yet; a later event of the request releases it at once.
+        #expect(BridgeDriver.events(sink.lines).compactMap { $0["type"] as? String } == ["start"])
+        writer.enqueue(event("done", terminal: true))
+        await writer.waitUntilIdle(timeout: .seconds(10))
+        let events = BridgeDriver.events(sink.lines)
+        #expect(events.compactMap { $0["type"] as? String } == ["start", "token", "done"])
+        #expect(events[1]["text"] as? String == "one two")
+    }
+
+    @Test func producersWaitOverMaxBufferUntilHalfIsWritten() async {
+        let sink = CollectingSink()
+        sink.pause()
+        let writer = RecordWriter(sink: sink, maxBuffer: 1_024, coalesce: nil)
+        writer.start { _ in }
+        for index in 0..<40 { writer.enqueue(OutputRecord(tag: nil, kind: .line("line \(index) " + String(repeating: "x", count: 40)))) }
+        #expect(writer.backlogBytes > 1_024)
+        let waited = Task {
+            await writer.waitForRoom()
+            return writer.backlogBytes
+        }
+        try? await Task.sleep(for: .milliseconds(50))
+        sink.resume()
+        #expect(await waited.value <= 512)
+    }
+
+    @Test func aFailingSinkReleasesWaitersAndReportsOnce() async {
+        let failures = FailureLog()
+        let writer = RecordWriter(sink: CollectingSink(failAfter: 1), maxBuffer: 64, coalesce: nil)
+        writer.start { failures.record($0) }
+        for index in 0..<10 { writer.enqueue(OutputRecord(tag: nil, kind: .line("line \(index)"))) }
+        await writer.waitForRoom()
+        await writer.waitUntilIdle(timeout: .seconds(10))
+        #expect(failures.entries == [.readerGone])
+    }
+}
+
+/// Failures a writer reported.
+final class FailureLog: Sendable {
+    private let log = Mutex<[SinkFailure]>([])
+
+    func record(_ failure: SinkFailure) {
+        log.withLock { $0.append(failure) }
+    }
+
+    var entries: [SinkFailure] { log.withLock { $0 } }
+}
