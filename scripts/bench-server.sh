@@ -90,12 +90,13 @@ lines = [
     "`scripts/bench-server.sh` runs a release build of `chatshell serve` on loopback, ingests the Northwind corpus",
     f"({result['documents']} documents, as shared documents of one admin account), then opens N connections at once,",
     "each POSTing `/api/v1/query/stream` with one of the corpus questions (round robin over "
-    f"{result['questions']} questions) and reading the event stream to its end. The driver",
-    "(`scripts/bench-server-driver.py`, Python asyncio, standard library only) runs on the same machine.",
+    f"{result['questions']} questions)",
+    "and reading the event stream to its end. The driver (`scripts/bench-server-driver.py`, Python asyncio,",
+    "standard library only) runs on the same machine.",
     "",
     f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), {platform.system()} "
-    f"{platform.release()}, {swift[0] if swift else 'swift ?'}; extractive answerer; rate limits off; bcrypt cost 10; "
-    f"server options: {server_args}.",
+    f"{platform.release()}, {swift[0] if swift else 'swift ?'};",
+    f"extractive answerer; rate limits off; bcrypt cost 10; server options: {server_args}.",
     f"Load average (1, 5, 15 min) before the run: {load_before}; after: {load_after}. Other processes sharing the",
     "machine slow every figure below; compare runs only at similar load.",
     "",

@@ -33,7 +33,8 @@ import Testing
         let input = ScriptedInput(lines: [Self.json(["op": "ask", "id": "m", "text": "q"])])
         let sink = CollectingSink()
         sink.pause()
-        let run = await BridgeDriver.run(BridgeConfiguration(mode: .jsonl), backend: backend, input: input, sink: sink) {
+        let run = await BridgeDriver.run(BridgeConfiguration(mode: .jsonl), backend: backend, input: input, sink: sink)
+        {
             _ in
             while !backend.log.contains(.end(query: "q")) { try? await Task.sleep(for: .milliseconds(5)) }
             try? await Task.sleep(for: .milliseconds(50))
@@ -69,7 +70,12 @@ import Testing
         var configuration = BridgeConfiguration(mode: .jsonl)
         configuration.maxBuffer = 4_096
         let input = ScriptedInput(lines: [Self.json(["op": "ask", "id": "big", "text": "q"])])
-        let run = await BridgeDriver.run(configuration, backend: backend, input: input, sink: CollectingSink(delay: .microseconds(200)))
+        let run = await BridgeDriver.run(
+            configuration,
+            backend: backend,
+            input: input,
+            sink: CollectingSink(delay: .microseconds(200))
+        )
         let report = ProtocolGrammar.checkJSONL(run.lines)
         #expect(report.problems == [])
         #expect(ProtocolGrammar.citationSpanProblems(report.events) == [])

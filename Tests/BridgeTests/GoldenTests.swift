@@ -54,7 +54,9 @@ import Testing
             ? GoldenNormalizer.canonicalJSONL(run.lines) : run.lines.map(GoldenNormalizer.redactIds)
         let expectedText = try? String(contentsOf: golden.outputURL, encoding: .utf8)
         let expected = expectedText.map { text in
-            text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(text.hasSuffix("\n") ? 1 : 0)
+            text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(
+                text.hasSuffix("\n") ? 1 : 0
+            )
         }.map(Array.init)
         let matches: Bool
         switch golden.mode {
@@ -73,7 +75,8 @@ import Testing
         }
         let expectedGroups = GoldenNormalizer.groups(expected)
         let actualGroups = GoldenNormalizer.groups(actual)
-        for key in Set(expectedGroups.keys).union(actualGroups.keys).sorted() where expectedGroups[key] != actualGroups[key] {
+        for key in Set(expectedGroups.keys).union(actualGroups.keys).sorted()
+        where expectedGroups[key] != actualGroups[key] {
             #expect(actualGroups[key] == expectedGroups[key], "\(golden.name): lines of id '\(key)' differ")
         }
         if golden.mode == .plain { #expect(actual == expected) }

@@ -60,7 +60,8 @@ import Testing
 
 @Suite struct JSONLRequestTests {
     @Test func askWithEveryField() {
-        let line = #"{"op":"ask","id":"a1","text":"Hi?","conversation":"c","stream":false,"options":{"top_k":3,"documents":["x.pdf"],"include_memory":false,"future":1},"meta":{"user":"dana"},"extra":true}"#
+        let line =
+            #"{"op":"ask","id":"a1","text":"Hi?","conversation":"c","stream":false,"options":{"top_k":3,"documents":["x.pdf"],"include_memory":false,"future":1},"meta":{"user":"dana"},"extra":true}"#
         let expected = JSONLRequest.Ask(
             id: "a1",
             text: "Hi?",
@@ -80,11 +81,18 @@ import Testing
             return nil
         }
         #expect(rejection("nope") == LineRejection(code: .parseError, message: "The line is not valid JSON.", ref: nil))
-        #expect(rejection("[1]") == LineRejection(code: .parseError, message: "The line is not a JSON object.", ref: nil))
+        #expect(
+            rejection("[1]") == LineRejection(code: .parseError, message: "The line is not a JSON object.", ref: nil)
+        )
         #expect(rejection(#"{"id":"x"}"#) == LineRejection(code: .badRequest, message: "Missing field 'op'.", ref: "x"))
-        #expect(rejection(#"{"op":"dance","id":"x"}"#) == LineRejection(code: .unknownOp, message: "Unknown op 'dance'.", ref: "x"))
+        #expect(
+            rejection(#"{"op":"dance","id":"x"}"#)
+                == LineRejection(code: .unknownOp, message: "Unknown op 'dance'.", ref: "x")
+        )
         #expect(rejection(#"{"op":"ask","text":"q"}"#)?.message == "Missing field 'id'.")
-        #expect(rejection(#"{"op":"ask","id":"","text":"q"}"#)?.message == "Field 'id' must be a string of 1 to 128 bytes.")
+        #expect(
+            rejection(#"{"op":"ask","id":"","text":"q"}"#)?.message == "Field 'id' must be a string of 1 to 128 bytes."
+        )
         #expect(
             rejection(#"{"op":"ask","id":"\#(String(repeating: "é", count: 65))","text":"q"}"#)?.code == .badRequest
         )
@@ -93,7 +101,9 @@ import Testing
             rejection(#"{"op":"ask","id":"a","text":"q","options":{"top_k":21}}"#)?.message
                 == "Field 'options.top_k' must be an integer from 1 to 20."
         )
-        #expect(rejection(#"{"op":"ask","id":"a","text":"q","meta":[1]}"#)?.message == "Field 'meta' must be an object.")
+        #expect(
+            rejection(#"{"op":"ask","id":"a","text":"q","meta":[1]}"#)?.message == "Field 'meta' must be an object."
+        )
         #expect(rejection(#"{"op":"ask","id":"a","text":"q","conversation":5}"#)?.code == .badRequest)
         #expect(rejection(#"{"op":"command","id":"c","line":"docs"}"#)?.code == .badRequest)
         #expect(rejection(#"{"op":"reset"}"#)?.message == "Missing field 'conversation'.")
@@ -102,7 +112,9 @@ import Testing
     @Test func otherOps() {
         #expect(JSONLRequest.parse(#"{"op":"cancel","id":"a"}"#) == .success(.cancel(id: "a")))
         #expect(JSONLRequest.parse(#"{"op":"ping","id":"p"}"#) == .success(.ping(id: "p")))
-        #expect(JSONLRequest.parse(#"{"op":"reset","conversation":"c"}"#) == .success(.reset(id: nil, conversation: "c")))
+        #expect(
+            JSONLRequest.parse(#"{"op":"reset","conversation":"c"}"#) == .success(.reset(id: nil, conversation: "c"))
+        )
         #expect(
             JSONLRequest.parse(#"{"op":"command","id":"c","line":" /docs "}"#)
                 == .success(.command(.init(id: "c", line: "/docs", conversation: nil, meta: nil)))

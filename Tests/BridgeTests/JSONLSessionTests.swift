@@ -39,7 +39,9 @@ import Testing
         let limits = try #require(hello["limits"] as? [String: Int])
         #expect(limits == ["max_inflight": 4, "max_queue": 64, "max_line_bytes": 1_048_576, "timeout_ms": 120_000])
         // Tokens may merge while the writer is behind; the order of kinds may not change.
-        let kinds = events.types(of: "a1").reduce(into: [String]()) { if $0.last != $1 || $1 != "token" { $0.append($1) } }
+        let kinds = events.types(of: "a1").reduce(into: [String]()) {
+            if $0.last != $1 || $1 != "token" { $0.append($1) }
+        }
         #expect(kinds == ["start", "status", "sources", "status", "token", "citation", "done"])
         let start = try #require(events.of("a1").first)
         #expect(start["op"] as? String == "ask")
@@ -54,17 +56,24 @@ import Testing
         #expect(citations.count == 1)
         #expect(citations.first?["doc"] as? String == "file 1.pdf")
         #expect(citations.first?["page"] as? Int == 1)
-        let sources = try #require(events.of("a1").first { $0["type"] as? String == "sources" }?["sources"] as? [[String: Any]])
+        let sources = try #require(
+            events.of("a1").first { $0["type"] as? String == "sources" }?["sources"] as? [[String: Any]]
+        )
         #expect(sources.first?["doc_id"] as? String == "doc_1")
         #expect(sources.first?["kind"] as? String == "document")
-        #expect(Set(sources.first?.keys.map { $0 } ?? []) == ["n", "kind", "doc", "title", "page", "doc_id", "score", "snippet"])
+        #expect(
+            Set(sources.first?.keys.map { $0 } ?? []) == [
+                "n", "kind", "doc", "title", "page", "doc_id", "score", "snippet",
+            ]
+        )
         #expect(events.last?["type"] as? String == "bye")
         #expect(events.last?["reason"] as? String == "eof")
     }
 
     @Test func startsFollowInputOrderAndWaitingRequestsSayQueued() async throws {
         let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .milliseconds(20)) }
-        let lines = (1...3).map { Self.json(["op": "ask", "id": "q\($0)", "text": "Q\($0)"]) }
+        let lines =
+            (1...3).map { Self.json(["op": "ask", "id": "q\($0)", "text": "Q\($0)"]) }
             + [Self.json(["op": "ping", "id": "p"])]
         let (_, events) = await run(lines, backend: backend) { $0.maxInflight = 1 }
         let starts = events.filter { $0["type"] as? String == "start" }.compactMap { $0["id"] as? String }
@@ -80,7 +89,10 @@ import Testing
 
     @Test func requestsOfOneConversationRunOneAtATimeAndShareHistory() async {
         let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .milliseconds(5)) }
-        let lines = (1...3).map { Self.json(["op": "ask", "id": "c\($0)", "text": "Q\($0)", "conversation": "irc:#floor:dana"]) }
+        let lines =
+            (1...3).map {
+                Self.json(["op": "ask", "id": "c\($0)", "text": "Q\($0)", "conversation": "irc:#floor:dana"])
+            }
             + [Self.json(["op": "ask", "id": "other", "text": "Other", "conversation": "irc:#floor:sam"])]
         let (_, events) = await run(lines, backend: backend)
         #expect(events.terminal(of: "c3")?["conversation"] as? String == "irc:#floor:dana")
@@ -111,7 +123,9 @@ import Testing
         input.send(Self.json(["op": "ask", "id": "a", "text": "slow", "meta": ["k": 1]]) + "\n")
         let run = await BridgeDriver.run(configuration(), backend: backend, input: input, sink: sink) { _ in
             await BridgeDriver.waitFor(sink) { $0.contains { $0.contains(#""type":"token""#) } }
-            input.send(Self.json(["op": "cancel", "id": "a"]) + "\n" + Self.json(["op": "cancel", "id": "nobody"]) + "\n")
+            input.send(
+                Self.json(["op": "cancel", "id": "a"]) + "\n" + Self.json(["op": "cancel", "id": "nobody"]) + "\n"
+            )
             input.close()
         }
         let report = ProtocolGrammar.checkJSONL(run.lines)
@@ -205,12 +219,17 @@ import Testing
         let long = #"{"op":"ask","id":"big","text":""# + String(repeating: "x", count: 200) + #""}"#
         let input = ScriptedInput()
         input.send(
-            "not json\n[1]\n" + #"{"op":"dance","id":"d"}"# + "\n" + #"{"op":"ask","id":"a"}"# + "\n\n   \n" + long + "\n"
+            "not json\n[1]\n" + #"{"op":"dance","id":"d"}"# + "\n" + #"{"op":"ask","id":"a"}"# + "\n\n   \n" + long
+                + "\n"
         )
         input.send(bytes: [0xFF, 0x0A])
         input.send(Self.json(["op": "ask", "id": "ok", "text": "fine"]) + "\n")
         input.close()
-        let run = await BridgeDriver.run(configuration { $0.maxLineBytes = 100 }, backend: ScriptedBackend(), input: input)
+        let run = await BridgeDriver.run(
+            configuration { $0.maxLineBytes = 100 },
+            backend: ScriptedBackend(),
+            input: input
+        )
         let report = ProtocolGrammar.checkJSONL(run.lines)
         #expect(report.problems == [])
         let rejections = report.events.filter { $0["type"] as? String == "error" && $0["id"] is NSNull }
@@ -230,7 +249,10 @@ import Testing
         let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .milliseconds(20)) }
         let input = ScriptedInput()
         let sink = CollectingSink()
-        input.send(Self.json(["op": "ask", "id": "a", "text": "one"]) + "\n" + Self.json(["op": "ask", "id": "a", "text": "two"]) + "\n")
+        input.send(
+            Self.json(["op": "ask", "id": "a", "text": "one"]) + "\n"
+                + Self.json(["op": "ask", "id": "a", "text": "two"]) + "\n"
+        )
         let run = await BridgeDriver.run(configuration(), backend: backend, input: input, sink: sink) { _ in
             await BridgeDriver.waitFor(sink) { $0.contains { $0.contains(#""type":"done""#) } }
             input.send(Self.json(["op": "ask", "id": "a", "text": "three"]) + "\n")
@@ -243,7 +265,11 @@ import Testing
         #expect(duplicate["ref"] as? String == "a")
         #expect(duplicate["line"] as? Int == 2)
         #expect(report.starts["a"] == 2)
-        #expect(report.terminals.map(\.event).compactMap { $0["answer"] as? String } == ["You asked: one [1].", "You asked: three [1]."])
+        #expect(
+            report.terminals.map(\.event).compactMap { $0["answer"] as? String } == [
+                "You asked: one [1].", "You asked: three [1].",
+            ]
+        )
     }
 
     // MARK: - Conversations
@@ -287,7 +313,9 @@ import Testing
         ) { _ in
             for (index, key) in ["c1", "c2", "c3", "c2", "c1"].enumerated() {
                 input.send(Self.json(["op": "ask", "id": "q\(index)", "text": key, "conversation": key]) + "\n")
-                await BridgeDriver.waitFor(sink) { $0.contains { $0.contains(#""id":"q\#(index)""#) && $0.contains("done") } }
+                await BridgeDriver.waitFor(sink) {
+                    $0.contains { $0.contains(#""id":"q\#(index)""#) && $0.contains("done") }
+                }
             }
             input.close()
         }
@@ -345,7 +373,10 @@ import Testing
         #expect(events.first?["capabilities"] as? [String] == ["upload"])
         #expect(events.terminal(of: "up")?["code"] as? String == "bad_request")
         #expect(events.terminal(of: "up")?["message"] as? String == "'/etc/passwd' is outside --upload-root.")
-        #expect(events.terminal(of: "missing")?["message"] as? String == "'/nonexistent/secret.txt' is outside --upload-root.")
+        #expect(
+            events.terminal(of: "missing")?["message"] as? String
+                == "'/nonexistent/secret.txt' is outside --upload-root."
+        )
     }
 
     // MARK: - End of input, signals, closed stdout
@@ -376,7 +407,12 @@ import Testing
         let input = ScriptedInput()
         let sink = CollectingSink()
         input.send((1...3).map { Self.json(["op": "ask", "id": "s\($0)", "text": "q"]) + "\n" }.joined())
-        let run = await BridgeDriver.run(configuration { $0.maxInflight = 2 }, backend: backend, input: input, sink: sink) {
+        let run = await BridgeDriver.run(
+            configuration { $0.maxInflight = 2 },
+            backend: backend,
+            input: input,
+            sink: sink
+        ) {
             session in
             await BridgeDriver.waitFor(sink) { $0.filter { $0.contains(#""type":"start""#) }.count == 3 }
             await session.interrupt(.terminate)

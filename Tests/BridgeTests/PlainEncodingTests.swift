@@ -27,7 +27,10 @@ import Testing
             PlainEncoding.error(code: .forbiddenCommand, message: "/upload is not available in plain mode")
                 == ".error forbidden_command /upload is not available in plain mode"
         )
-        #expect(PlainEncoding.error(code: .timeout, message: "line one\nline\u{1B}two\r\n") == ".error timeout line one linetwo")
+        #expect(
+            PlainEncoding.error(code: .timeout, message: "line one\nline\u{1B}two\r\n")
+                == ".error timeout line one linetwo"
+        )
         #expect(PlainEncoding.error(code: .internalError, message: " \n") == ".error internal_error internal_error")
     }
 
@@ -71,7 +74,15 @@ import Testing
     }
 
     @Test func memorySourceNamesItsKind() {
-        let memory = Source(n: 3, id: "mem_1", kind: .personalMemory, title: "Personal memory", snippet: "", text: "", score: 1)
+        let memory = Source(
+            n: 3,
+            id: "mem_1",
+            kind: .personalMemory,
+            title: "Personal memory",
+            snippet: "",
+            text: "",
+            score: 1
+        )
         #expect(PlainEncoding.source(memory) == #".source 3 personal_memory "Personal memory""#)
     }
 

@@ -19,13 +19,20 @@ import Testing
         _ change: (inout BridgeConfiguration) -> Void = { _ in }
     ) async -> BridgeDriver.Run {
         let run = await BridgeDriver.run(configuration(change), backend: backend, input: ScriptedInput(lines: input))
-        #expect(ProtocolGrammar.checkPlain(run.lines, replies: ProtocolGrammar.plainReplies(to: input, commands: commands)) == [])
+        #expect(
+            ProtocolGrammar.checkPlain(run.lines, replies: ProtocolGrammar.plainReplies(to: input, commands: commands))
+                == []
+        )
         return run
     }
 
     @Test func eachQuestionGetsItsAnswerAndADotInOrder() async {
         let backend = ScriptedBackend { request, index in
-            .init(tokens: ["Answer \(index) ", "to \(request.query) ", "[1]."], sources: [.sample(1)], delay: .milliseconds(3))
+            .init(
+                tokens: ["Answer \(index) ", "to \(request.query) ", "[1]."],
+                sources: [.sample(1)],
+                delay: .milliseconds(3)
+            )
         }
         let run = await run(["  first  ", "", "second"], backend: backend)
         #expect(run.code == 0)
@@ -57,7 +64,9 @@ import Testing
     }
 
     @Test func commandsAreAllowedForbiddenOrUnknown() async {
-        let run = await run(["/remember I like tea", "/upload x.pdf", "/LOGIN a b", "/sources", "/halp", "/docs", "//help me"])
+        let run = await run([
+            "/remember I like tea", "/upload x.pdf", "/LOGIN a b", "/sources", "/halp", "/docs", "//help me",
+        ])
         #expect(run.lines[0] == "Remembered mem_1: I like tea")
         #expect(run.lines[1] == ".")
         #expect(run.lines[2] == ".error forbidden_command /upload is not available in plain mode")
@@ -144,6 +153,8 @@ import Testing
             await session.interrupt(.interrupt)
         }
         #expect(run.code == 130)
-        #expect(run.lines == [".error interrupted Interrupted by SIGINT.", ".error interrupted Interrupted by SIGINT."])
+        #expect(
+            run.lines == [".error interrupted Interrupted by SIGINT.", ".error interrupted Interrupted by SIGINT."]
+        )
     }
 }

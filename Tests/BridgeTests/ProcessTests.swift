@@ -23,7 +23,9 @@ struct ProcessTests {
 
     private func asks(_ count: Int, prefix: String = "a") -> [String] {
         (0..<count).map { index in
-            BridgeDriver.json(["op": "ask", "id": "\(prefix)\(index)", "text": Self.questions[index % Self.questions.count]])
+            BridgeDriver.json([
+                "op": "ask", "id": "\(prefix)\(index)", "text": Self.questions[index % Self.questions.count],
+            ])
         }
     }
 
@@ -49,6 +51,34 @@ struct ProcessTests {
         #expect(report.terminals.contains { $0.event["code"] as? String == "interrupted" })
         #expect(report.events.last?["type"] as? String == "bye")
         #expect(report.events.last?["reason"] as? String == "signal")
+    }
+
+    @Test func recordsNotWrittenWithinTwoSecondsAreAbandoned() async throws {
+        let child = try await bridge(["--jsonl", "--max-buffer", "4096"], pausedOutput: true)
+        // More output than the pipe and the buffer hold, so records are still waiting at the signal.
+        child.writeLines(asks(120))
+        try await Task.sleep(for: .milliseconds(1_000))
+        let signalled = ContinuousClock.now
+        child.signal(SIGTERM)
+        // Nobody reads: the bridge gives up on its last records after the grace period.
+        let status = await child.exitStatus(limit: .seconds(10))
+        #expect(status == 143)
+        let waited = signalled.duration(to: .now)
+        #expect(waited >= .milliseconds(1_900) && waited < .seconds(5))
+    }
+
+    @Test func secondSignalExitsAtOnce() async throws {
+        let child = try await bridge(["--jsonl", "--max-buffer", "4096"], pausedOutput: true)
+        // More output than the pipe and the buffer hold, so records are still waiting at the signal.
+        child.writeLines(asks(120))
+        try await Task.sleep(for: .milliseconds(1_000))
+        let signalled = ContinuousClock.now
+        child.signal(SIGINT)
+        try await Task.sleep(for: .milliseconds(100))
+        child.signal(SIGINT)
+        let status = await child.exitStatus(limit: .seconds(10))
+        #expect(status == 130)
+        #expect(signalled.duration(to: .now) < .milliseconds(1_500))
     }
 
     @Test func closedStdoutExitsZeroWithinTwoSeconds() async throws {
@@ -130,6 +160,15 @@ struct ProcessTests {
         let status = await child.exitStatus()
         #expect(status == 64)
         #expect(child.stdoutBytes.isEmpty)
+    }
+
+    @Test func rejectedCredentialsExit77WithNothingOnStdout() async throws {
+        let server = try #require(RefusingServer())
+        let child = try ChildProcess(["bridge", "--jsonl", "--server", "http://127.0.0.1:\(server.port)"])
+        let status = await child.exitStatus()
+        #expect(status == 77)
+        #expect(child.stdoutBytes.isEmpty)
+        withExtendedLifetime(server) {}
     }
 
     @Test func unreachableServerExits69WithNothingOnStdout() async throws {

@@ -33,7 +33,9 @@ import Testing
         await writer.waitUntilIdle(timeout: .seconds(10))
         // Then: consecutive tokens became one token each side of the citation, seq has no gap.
         let events = BridgeDriver.events(sink.lines)
-        #expect(events.compactMap { $0["type"] as? String } == ["hello", "start", "token", "citation", "token", "done"])
+        #expect(
+            events.compactMap { $0["type"] as? String } == ["hello", "start", "token", "citation", "token", "done"]
+        )
         #expect(events.dropFirst().compactMap { $0["seq"] as? Int } == [0, 1, 2, 3, 4])
         #expect(events[2]["text"] as? String == (0..<100).map { "a\($0) " }.joined())
         #expect(events[4]["text"] as? String == (0..<100).map { "b\($0) " }.joined())
@@ -63,7 +65,9 @@ import Testing
         sink.pause()
         let writer = RecordWriter(sink: sink, maxBuffer: 1_024, coalesce: nil)
         writer.start { _ in }
-        for index in 0..<40 { writer.enqueue(OutputRecord(tag: nil, kind: .line("line \(index) " + String(repeating: "x", count: 40)))) }
+        for index in 0..<40 {
+            writer.enqueue(OutputRecord(tag: nil, kind: .line("line \(index) " + String(repeating: "x", count: 40))))
+        }
         #expect(writer.backlogBytes > 1_024)
         let waited = Task {
             await writer.waitForRoom()

@@ -63,7 +63,8 @@ import Testing
                 delay: .microseconds(Int64.random(in: 0...1_500, using: &random))
             )
             switch Int.random(in: 0..<100, using: &random) {
-            case 0..<10: script.failure = .event(at: Int.random(in: 0..<tokens.count, using: &random), code: .llmUnavailable)
+            case 0..<10:
+                script.failure = .event(at: Int.random(in: 0..<tokens.count, using: &random), code: .llmUnavailable)
             case 10..<15: script.failure = .thrown(at: Int.random(in: 0..<tokens.count, using: &random))
             case 15..<18: script.failure = .endsEarly(at: Int.random(in: 0..<tokens.count, using: &random))
             case 18..<20: script.failure = .rejected(code: .validationError)
@@ -91,7 +92,13 @@ import Testing
         let sink = CollectingSink()
 
         // When: the bridge runs while the reader stalls now and then.
-        let run = await BridgeDriver.run(configuration, backend: backend, input: input, sink: sink, limit: .seconds(120)) {
+        let run = await BridgeDriver.run(
+            configuration,
+            backend: backend,
+            input: input,
+            sink: sink,
+            limit: .seconds(120)
+        ) {
             _ in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(40))

@@ -105,13 +105,20 @@ private struct Fields {
                 throw bad("Field 'line' must be a slash-command such as \"/docs\"; send questions with op \"ask\".")
             }
             return .command(
-                JSONLRequest.Command(id: id, line: trimmed, conversation: try conversation(required: false), meta: try meta())
+                JSONLRequest.Command(
+                    id: id,
+                    line: trimmed,
+                    conversation: try conversation(required: false),
+                    meta: try meta()
+                )
             )
         case "cancel":
             return .cancel(id: try requiredId())
         case "reset":
             let id = try optionalId()
-            guard let conversation = try conversation(required: true) else { throw bad("Missing field 'conversation'.") }
+            guard let conversation = try conversation(required: true) else {
+                throw bad("Missing field 'conversation'.")
+            }
             return .reset(id: id, conversation: conversation)
         case "ping":
             return .ping(id: try requiredId())

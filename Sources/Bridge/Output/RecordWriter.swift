@@ -374,7 +374,9 @@ final class RecordWriter: Sendable {
         case .event(let type, let members):
             text = "{\"type\":\"" + type + "\"" + envelope(slot.tag, seq: seq) + members + "}"
         case .token:
-            text = "{\"type\":\"token\"" + envelope(slot.tag, seq: seq) + ",\"text\":" + JSONText.string(slot.tokenText) + "}"
+            text =
+                "{\"type\":\"token\"" + envelope(slot.tag, seq: seq) + ",\"text\":" + JSONText.string(slot.tokenText)
+                + "}"
         }
         text += "\n"
         return Array(text.utf8)

@@ -58,7 +58,7 @@ struct DoneInfo: Sendable {
     var citations: [Citation]
     var memoryAdded: Memory?
     var usage: Usage?
-    /// Commands only: the HTTP API object(s) the command ended with (`.null` for none). Asks have no `result`.
+    /// Commands only: the HTTP API object(s) the command ended with, `.null` for none; nil for asks.
     var result: JSONValue?
     /// Command output that was not streamed as tokens; plain mode writes it as content.
     var output: String?

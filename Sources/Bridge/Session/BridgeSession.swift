@@ -1,5 +1,5 @@
-public import ChatClient
 import ChatAPI
+public import ChatClient
 import Commands
 import Foundation
 public import Logging
@@ -627,7 +627,10 @@ public actor BridgeSession {
                 writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "reset", members: members), terminal: true))
             } else {
                 writer.enqueue(
-                    OutputRecord(tag: nil, kind: .line(EventEncoding.anonymousReset(conversation: key, existed: existed)))
+                    OutputRecord(
+                        tag: nil,
+                        kind: .line(EventEncoding.anonymousReset(conversation: key, existed: existed))
+                    )
                 )
             }
         case .plain:
@@ -662,7 +665,12 @@ public actor BridgeSession {
         let streams = request.work.streams
         func write(_ type: String, _ members: String, terminal: Bool = false) {
             writer.enqueue(
-                OutputRecord(tag: tag, kind: .event(type: type, members: members), terminal: terminal, received: received)
+                OutputRecord(
+                    tag: tag,
+                    kind: .event(type: type, members: members),
+                    terminal: terminal,
+                    received: received
+                )
             )
         }
         // An ask that streams gets exactly one `sources`, before its first token (4.2).
@@ -702,7 +710,11 @@ public actor BridgeSession {
             )
             write("done", members, terminal: true)
         case .failure(let code, let message):
-            write("error", EventEncoding.error(code: code, message: message, partial: request.partial, meta: request.meta), terminal: true)
+            write(
+                "error",
+                EventEncoding.error(code: code, message: message, partial: request.partial, meta: request.meta),
+                terminal: true
+            )
         }
     }
 
@@ -744,7 +756,9 @@ public actor BridgeSession {
         switch configuration.mode {
         case .jsonl:
             guard let tag = request.tag else { return }
-            writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "status", members: EventEncoding.status(request.stage))))
+            writer.enqueue(
+                OutputRecord(tag: tag, kind: .event(type: "status", members: EventEncoding.status(request.stage)))
+            )
         case .plain:
             writer.enqueue(OutputRecord(tag: nil, kind: .line(PlainEncoding.control("status", request.stage))))
         }

@@ -35,7 +35,9 @@ extension ChatShellCommand {
         )
         var onEOF: EndOfInputOption = .drain
 
-        @Option(help: ArgumentHelp("Seconds a request may run after leaving the queue; 0 for no limit.", valueName: "s"))
+        @Option(
+            help: ArgumentHelp("Seconds a request may run after leaving the queue; 0 for no limit.", valueName: "s")
+        )
         var timeout: Double = 120
 
         @Option(help: ArgumentHelp("Repeat a request's current status after this many silent seconds.", valueName: "s"))
@@ -91,7 +93,10 @@ extension ChatShellCommand {
 
         @Option(
             name: .customLong("log-level"),
-            help: ArgumentHelp("stderr log level: trace, debug, info, notice, warning, error, critical.", valueName: "level")
+            help: ArgumentHelp(
+                "stderr log level: trace, debug, info, notice, warning, error, critical.",
+                valueName: "level"
+            )
         )
         var logLevel: String?
 
@@ -101,7 +106,9 @@ extension ChatShellCommand {
                     ("--stateless", stateless), ("--sources", sources), ("--max-lines", maxLines != nil),
                     ("--no-commands", noCommands),
                 ]
-                if let flag = plainOnly.first(where: \.1)?.0 { throw ValidationError("\(flag) applies to plain mode only.") }
+                if let flag = plainOnly.first(where: \.1)?.0 {
+                    throw ValidationError("\(flag) applies to plain mode only.")
+                }
             } else {
                 let jsonlOnly = [
                     ("--max-inflight", maxInflight != nil), ("--coalesce-ms", coalesceMs != nil),
@@ -121,13 +128,16 @@ extension ChatShellCommand {
             if let maxBuffer, maxBuffer < 1_024 { throw ValidationError("--max-buffer must be at least 1024 bytes.") }
             if let uploadRoot {
                 var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: uploadRoot, isDirectory: &isDirectory), isDirectory.boolValue
+                guard FileManager.default.fileExists(atPath: uploadRoot, isDirectory: &isDirectory),
+                    isDirectory.boolValue
                 else {
                     throw ValidationError("--upload-root '\(uploadRoot)' is not a folder.")
                 }
             }
             if let logLevel, Logger.Level(rawValue: logLevel.lowercased()) == nil {
-                throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+                throw ValidationError(
+                    "--log-level must be one of trace, debug, info, notice, warning, error, critical."
+                )
             }
         }
 
@@ -206,7 +216,7 @@ extension ChatShellCommand {
         static func checkReachable(_ backend: any Backend, logger: Logger) async throws {
             guard case .remote(let server) = backend.kind else { return }
             do {
-                _ = try await backend.capabilities()
+                // One authenticated call answers both questions: is the server there, and does it take us?
                 _ = try await backend.whoAmI()
             } catch let error as BackendError {
                 let rejected: Set<ErrorCode> = [

@@ -20,11 +20,12 @@ extension OpenAICompatibleAnswerer {
         - Answer briefly, in the language of the question.
         """
 
-    /// The reminder after the question: small models follow the citation rule far more often when it comes last,
-    /// with an example.
+    /// The reminder after the question, where small models follow the citation rule more often.
+    ///
+    /// It holds no example sentence: small models were seen to copy one into unrelated answers.
     static let reminder =
-        "Answer briefly, from the sources only. After each fact, write the number of its source in square brackets, "
-        + "for example: Visitors sign in at the front desk [2]."
+        "Answer briefly, from the sources only, and put the number of each fact's source in square brackets after "
+        + "it, like [2]."
 
     /// The longest passage put into the prompt; chunks are about 800 characters, memories shorter.
     static let maxSourceCharacters = 2_000

@@ -38,7 +38,7 @@ struct CompareController {
         _ request: inout Request,
         _ context: ChatRequestContext
     ) async throws
-        -> AsyncThrowingStream<StreamEvent, any Error>
+        -> (AsyncThrowingStream<StreamEvent, any Error>, AnswerAdmission.Lease)
     {
         let caller = try await services.caller(request, context)
         let body = try await RequestBodies.json(

@@ -43,7 +43,7 @@ struct QueryController {
         _ request: inout Request,
         _ context: ChatRequestContext
     ) async throws
-        -> AsyncThrowingStream<StreamEvent, any Error>
+        -> (AsyncThrowingStream<StreamEvent, any Error>, AnswerAdmission.Lease)
     {
         let caller = try await services.caller(request, context)
         let body = try await RequestBodies.json(

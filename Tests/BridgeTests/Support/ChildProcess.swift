@@ -32,6 +32,7 @@ final class ChildProcess: Sendable {
     /// - Parameters:
     ///   - arguments: the command line after `chatshell`.
     ///   - pausedOutput: whether reading stdout starts paused (call `resumeOutput()`).
+    /// - Throws: when the binary is missing or cannot be started.
     init(_ arguments: [String], pausedOutput: Bool = false) throws {
         guard let binary = TestCorpus.binary else { throw CocoaError(.fileNoSuchFile) }
         home = TemporaryDirectory(prefix: "chatshell-bridge-home")

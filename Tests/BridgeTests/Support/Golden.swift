@@ -139,7 +139,9 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
 
 /// Makes outputs comparable across runs: random ids, durations, scores, timestamps and the version redacted.
 enum GoldenNormalizer {
-    private static let idPattern = try? NSRegularExpression(pattern: "\\b(doc|mem|chk|cnv|msg|usr|cmp|req)_[A-Za-z0-9]{4,}")
+    private static let idPattern = try? NSRegularExpression(
+        pattern: "\\b(doc|mem|chk|cnv|msg|usr|cmp|req)_[A-Za-z0-9]{4,}"
+    )
 
     static func redactIds(_ text: String) -> String {
         guard let idPattern else { return text }
@@ -218,7 +220,8 @@ enum GoldenNormalizer {
                 object["seq"] = seq[id, default: 0]
                 seq[id, default: 0] += 1
             }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            let data =
+                (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             return data.map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
     }

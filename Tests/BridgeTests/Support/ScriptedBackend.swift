@@ -74,7 +74,9 @@ final class ScriptedBackend: Backend {
         }
         let conversationId = request.conversationId ?? "cnv_\(index)"
         let query = request.query
-        state.withLock { $0.log.append(.begin(query: query, conversationId: request.conversationId, assigned: conversationId)) }
+        state.withLock {
+            $0.log.append(.begin(query: query, conversationId: request.conversationId, assigned: conversationId))
+        }
         if case .rejected(let code) = script.failure {
             state.withLock { $0.log.append(.end(query: query)) }
             throw BackendError.api(ErrorBody.Detail(code: code, message: "rejected: \(query)", status: 422))
@@ -95,7 +97,9 @@ final class ScriptedBackend: Backend {
         conversationId: String,
         into continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
     ) async {
-        continuation.yield(.meta(MetaEvent(requestId: nil, conversationId: conversationId, messageId: nil, model: "scripted")))
+        continuation.yield(
+            .meta(MetaEvent(requestId: nil, conversationId: conversationId, messageId: nil, model: "scripted"))
+        )
         continuation.yield(.status(stage: "retrieving"))
         continuation.yield(.sources(script.sources))
         continuation.yield(.status(stage: "generating"))
@@ -221,7 +225,9 @@ final class ScriptedBackend: Backend {
     func deleteConversation(id: String) async throws -> Deleted { throw Self.unscripted("deleteConversation") }
     func compare(_ request: CompareRequest) async throws -> AnswerStream { throw Self.unscripted("compare") }
     func forget(id: String) async throws -> Deleted { throw Self.unscripted("forget") }
-    func sharedMemories(limit: Int, offset: Int) async throws -> Page<Memory> { throw Self.unscripted("sharedMemories") }
+    func sharedMemories(limit: Int, offset: Int) async throws -> Page<Memory> {
+        throw Self.unscripted("sharedMemories")
+    }
     func addSharedMemory(_ content: String) async throws -> Memory { throw Self.unscripted("addSharedMemory") }
     func deleteSharedMemory(id: String) async throws -> Deleted { throw Self.unscripted("deleteSharedMemory") }
     func users(limit: Int, offset: Int) async throws -> Page<AdminUser> { throw Self.unscripted("users") }

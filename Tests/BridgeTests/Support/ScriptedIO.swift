@@ -99,7 +99,11 @@ final class CollectingSink: RecordSink {
 
     func write(_ bytes: [UInt8]) -> SinkFailure? {
         while state.withLock({ $0.paused }) { Thread.sleep(forTimeInterval: 0.002) }
-        if let delay { Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds)) }
+        if let delay {
+            Thread.sleep(
+                forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds)
+            )
+        }
         return state.withLock { state in
             if let failAfter, state.writes >= failAfter { return failure }
             state.writes += 1
