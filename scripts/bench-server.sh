@@ -128,6 +128,14 @@ lines += [
     "Reproduce: `scripts/bench-server.sh 100 1000` (set `CHATSHELL_BENCH_SKIP_BUILD=1` to reuse a release build).",
     "",
 ]
-open(out, "w").write("\n".join(lines))
-print("\n".join(lines))
+# Hand-written analysis below the marker survives a rerun.
+marker = "<!-- analysis -->"
+kept = ""
+if os.path.exists(out):
+    previous = open(out).read()
+    if marker in previous:
+        kept = previous[previous.index(marker):]
+text = "\n".join(lines) + ("\n" + kept if kept else "")
+open(out, "w").write(text)
+print(text)
 PY

@@ -70,7 +70,9 @@ private func buildRouter(
             limit: configuration.rateLimits.failedLogins,
             window: TimeInterval(configuration.rateLimits.loginWindowSeconds)
         ),
-        admission: AnswerAdmission(limit: configuration.maxConcurrentAnswers)
+        admission: AnswerAdmission(
+            limit: configuration.concurrentAnswers(generator: knowledgeBase.capabilities().generator)
+        )
     )
     let table = RouteTable()
     let router = Router(context: ChatRequestContext.self)

@@ -39,10 +39,10 @@ public struct ServerConfiguration: Sendable {
     public var generationTimeoutSeconds: Double
     /// Seconds a connection may stay idle (no request bytes, no response in progress) before it is closed.
     public var idleTimeoutSeconds: Int
-    /// Answers (and comparisons) generated at once; 0 admits all at once.
+    /// Answers (and comparisons) generated at once; 0 admits all at once, nil decides by the generator.
     ///
-    /// Later questions wait their turn in arrival order.
-    public var maxConcurrentAnswers: Int
+    /// Later questions wait their turn in arrival order (see `concurrentAnswers(generator:)`).
+    public var maxConcurrentAnswers: Int?
     /// Connections the kernel queues before the server accepts them; bursts of clients need more than the usual 256.
     public var backlog: Int
     /// Ends open streams with `done` `cancelled` when triggered; `Serve` triggers it on SIGINT and SIGTERM.
@@ -64,7 +64,7 @@ public struct ServerConfiguration: Sendable {
     ///   - heartbeatSeconds: 15 by default.
     ///   - generationTimeoutSeconds: 120 by default.
     ///   - idleTimeoutSeconds: 60 by default.
-    ///   - maxConcurrentAnswers: twice the processor count by default.
+    ///   - maxConcurrentAnswers: nil to decide by the generator.
     ///   - backlog: 1,024 by default.
     ///   - shutdown: the signal that ends open streams.
     ///   - logger: the request logger.
@@ -79,7 +79,7 @@ public struct ServerConfiguration: Sendable {
         heartbeatSeconds: Double = 15,
         generationTimeoutSeconds: Double = 120,
         idleTimeoutSeconds: Int = 60,
-        maxConcurrentAnswers: Int = ServerConfiguration.defaultConcurrentAnswers,
+        maxConcurrentAnswers: Int? = nil,
         backlog: Int = 1024,
         shutdown: ShutdownSignal = ShutdownSignal(),
         logger: Logger = Logger(label: "chatshell.server"),
@@ -94,15 +94,21 @@ public struct ServerConfiguration: Sendable {
         self.heartbeatSeconds = heartbeatSeconds
         self.generationTimeoutSeconds = generationTimeoutSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
-        self.maxConcurrentAnswers = max(0, maxConcurrentAnswers)
+        self.maxConcurrentAnswers = maxConcurrentAnswers.map { max(0, $0) }
         self.backlog = max(1, backlog)
         self.shutdown = shutdown
         self.logger = logger
         self.onListening = onListening
     }
 
-    /// Twice the active processor count: enough to keep the cores busy while one answer waits on the store.
-    public static var defaultConcurrentAnswers: Int { 2 * ProcessInfo.processInfo.activeProcessorCount }
+    /// The admission limit in force: the configured one, else twice the cores for the built-in extractive
+    /// generator (CPU work: enough to keep the cores busy while one answer waits on the store) and none for a
+    /// language model, whose answers mostly wait on the network and would leave queued clients without a byte
+    /// for too long.
+    public func concurrentAnswers(generator: String) -> Int {
+        if let maxConcurrentAnswers { return maxConcurrentAnswers }
+        return generator == "extractive" ? 2 * ProcessInfo.processInfo.activeProcessorCount : 0
+    }
 
     /// Whether `host` is a loopback address; binding anything else deserves a warning (http-api.md section 10).
     public var isLoopback: Bool {

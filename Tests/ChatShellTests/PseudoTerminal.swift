@@ -7,15 +7,19 @@ import Synchronization
 final class PseudoTerminal: Sendable {
     private let master: Int32
     private let process: Process
-    private let output = Mutex<[UInt8]>([])
+    private let output = OutputBuffer()
 
     init(executable: URL, arguments: [String], environment: [String: String]) throws {
-        let master = posix_openpt(O_RDWR | O_NOCTTY)
-        guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
+        // posix_openpt and friends are not visible through the Glibc module; /dev/ptmx with the two Linux ioctls
+        // (TIOCSPTLCK to unlock, TIOCGPTN for the number; their _IOW/_IOR values on Linux) does the same.
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
             throw POSIXError(.EIO)
         }
         var size = winsize(ws_row: 40, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
-        let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+        let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw POSIXError(.EIO) }
         _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
         self.master = master
@@ -30,12 +34,13 @@ final class PseudoTerminal: Sendable {
         process.standardError = handle
         self.process = process
         try process.run()
-        let reader = Thread { [output] in
+        let output = self.output
+        let reader = Thread {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
                 if count <= 0 { break }
-                output.withLock { $0.append(contentsOf: buffer[0..<count]) }
+                output.append(buffer[0..<count])
             }
         }
         reader.start()
@@ -43,7 +48,7 @@ final class PseudoTerminal: Sendable {
 
     /// Everything written so far, ANSI sequences removed.
     var text: String {
-        let raw = String(decoding: output.withLock { $0 }, as: UTF8.self)
+        let raw = String(decoding: output.bytes, as: UTF8.self)
         return raw.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
             .replacingOccurrences(of: "\r", with: "")
     }
@@ -81,4 +86,15 @@ final class PseudoTerminal: Sendable {
         if process.isRunning { process.terminate() }
         close(master)
     }
+}
+
+/// Bytes read from the terminal, shared between the reader thread and the test.
+private final class OutputBuffer: Sendable {
+    private let storage = Mutex<[UInt8]>([])
+
+    func append(_ bytes: ArraySlice<UInt8>) {
+        storage.withLock { $0.append(contentsOf: bytes) }
+    }
+
+    var bytes: [UInt8] { storage.withLock { $0 } }
 }

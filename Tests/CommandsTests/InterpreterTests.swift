@@ -26,7 +26,7 @@ import Testing
         let store = try await NorthwindStore.make(documents: ["employee-handbook.md"])
         let output = try #require(text(await interpreter(store).handle("/docs")))
         let id = try #require(store.ids["employee-handbook.md"])
-        #expect(output == "1 document\n  \(id)  employee-handbook.md  \"Employee Handbook\"  ready")
+        #expect(output == "1 document\n  \(id)  employee-handbook.md  \"Northwind Robotics Employee Handbook\"  ready")
     }
 
     @Test func questionStreamsAndIsRecordedInTheSession() async throws {

@@ -108,15 +108,18 @@ import Testing
             configuration.answerer = SlowAnswerer()
         }
         let stream = try store.knowledgeBase.ask(QueryRequest(query: "annual leave"), as: .local)
-        // The consumer's task is cancelled mid-answer, as a client disconnect or Ctrl-C does.
+        // The consumer's task is cancelled mid-answer, as a client disconnect or Ctrl-C does: once a token has
+        // arrived, so there is partial text to keep.
+        let (firstToken, tokenSeen) = AsyncStream.makeStream(of: Void.self)
         let consumer = Task {
             var conversation: String?
             for try await event in stream {
                 if case .meta(let meta) = event { conversation = meta.conversationId }
+                if case .token = event { tokenSeen.yield() }
             }
             return conversation
         }
-        try await Task.sleep(for: .milliseconds(100))
+        for await _ in firstToken { break }
         consumer.cancel()
         let conversation = try? await consumer.value
         let fallback = try store.knowledgeBase.conversations(as: .local).items.first?.id

@@ -51,7 +51,10 @@ import Testing
         let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
         #expect(mode == 0o600)
         let reopened = FileSessionStore(directory: directory.url.appendingPathComponent("sessions"))
-        #expect(try reopened.load(name: "2026-11-26-cap")?.turns == [turn])
+        let loaded = try #require(try reopened.load(name: "2026-11-26-cap"))
+        #expect(loaded.turns.map(\.answer) == ["Cap [1]"])
+        #expect(loaded.turns.first?.finishReason == .stop)
+        #expect(loaded.backendConversationId == "cnv_1")
         #expect(try reopened.list().map(\.name) == ["2026-11-26-cap"])
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.appendingPathComponent("sessions").path)
         #expect(leftovers == ["2026-11-26-cap.json"])

@@ -92,11 +92,15 @@ import Testing
         #expect(!align(["a", "..."], ["b"]).isMatch)
     }
 
-    @Test func misalignedOutputNamesTheMissingAndExtraLines() {
+    @Test func misalignedOutputNamesChangedAndExtraLines() {
         let alignment = align(["", "Sources:", "  [1] x200.pdf"], ["", "Sources:", "  [1] x300.pdf"])
         #expect(!alignment.isMatch)
         #expect(alignment.firstMissing == 2)
-        #expect(alignment.firstExtra == 2)
+        #expect(alignment.steps.last == .substitute(expected: 2, actual: 2))
+
+        let longer = align(["", "Sources:"], ["", "Sources:", "  [1] x300.pdf"])
+        #expect(longer.firstMissing == nil)
+        #expect(longer.firstExtra == 2)
     }
 
     // MARK: - Words

@@ -29,7 +29,7 @@ import Testing
         #expect(text.contains("\n-~ Arm weight: 24.5 kg [1].\n+~ The arm weighs 38.0 kg"))
         #expect(
             text.hasSuffix(
-                "# Ran 1 transcript (3 turns, 7 checks): 0 passed, 1 failed, 0 skipped; 1 turn drifted.\n"
+                "# Ran 1 transcript (3 turns, 6 checks): 0 passed, 1 failed, 0 skipped; 1 turn drifted.\n"
             )
         )
 
@@ -247,7 +247,7 @@ import Testing
         #expect(object?["format"] as? String == "chatshell-replay/1")
         #expect(object?["exit_code"] as? Int == 1)
         let counts = object?["counts"] as? [String: Any]
-        #expect(counts?["checks"] as? Int == 7)
+        #expect(counts?["checks"] as? Int == 6)
         #expect(report.junit().contains("<failure message=\"contains: &quot;24.5 kg&quot; is not in the answer\">"))
     }
 

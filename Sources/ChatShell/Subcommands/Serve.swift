@@ -55,7 +55,8 @@ extension ChatShellCommand {
         @Option(
             name: .customLong("max-concurrent-answers"),
             help: ArgumentHelp(
-                "Answers generated at once; later questions wait their turn (0: no limit; default: twice the cores).",
+                "Answers generated at once; later questions wait their turn "
+                    + "(0: no limit; default: twice the cores, no limit with --llm).",
                 valueName: "count"
             )
         )
@@ -131,7 +132,7 @@ extension ChatShellCommand {
                     logger.info("chatshell \(ChatShellVersion.current) serving http://\(host):\(port)/api/v1")
                 }
             )
-            if let maxConcurrentAnswers { configuration.maxConcurrentAnswers = maxConcurrentAnswers }
+            configuration.maxConcurrentAnswers = maxConcurrentAnswers
             let app = buildApplication(configuration: configuration, knowledgeBase: knowledgeBase)
             try await app.runService()
             logger.info("server stopped")

@@ -78,6 +78,8 @@ public struct ExtractiveAnswerer: Answerer {
                 // Facts are mostly figures; among equals prefer the sentence that states one, then the better
                 // ranked source.
                 if sentence.contains(where: \.isNumber) { score += 0.05 * totalWeight }
+                let earliness = matched.reduce(0) { $0 + matcher.earliness(of: $1) } / Double(matched.count)
+                score += 0.03 * totalWeight * earliness
                 score += 0.1 * totalWeight * max(0, source.score) / topScore
                 candidates.append(
                     Candidate(

@@ -6,10 +6,13 @@ struct TermMatcher: Sendable {
     /// The folded words of the text, and the text folded as a whole for multi-part terms.
     private let words: Set<String>
     private let folded: String
+    /// The folded words in text order, for where a term first occurs.
+    private let ordered: [String]
 
     init(_ text: String) {
         let folded = Self.fold(text)
-        self.folded = " " + QueryAnalyzer.words(folded).joined(separator: " ") + " "
+        ordered = QueryAnalyzer.words(folded)
+        self.folded = " " + ordered.joined(separator: " ") + " "
         var words = Set(QueryAnalyzer.words(folded))
         // Joined words also count by their parts, so "wi-fi" in a text matches the query term "fi"… and
         // "nr-x200" matches "x200".
@@ -23,6 +26,18 @@ struct TermMatcher: Sendable {
     static func fold(_ text: String) -> String {
         text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             .replacingOccurrences(of: "ß", with: "ss")
+    }
+
+    /// How early the term first occurs: 1 at the first word, towards 0 at the end, 0 when absent.
+    ///
+    /// The start of a sentence or table row names what it is about ("City category: High-cost cities; …"), so an
+    /// early mention is a better match than one in passing ("… not listed as high-cost").
+    func earliness(of term: QueryTerm) -> Double {
+        guard !ordered.isEmpty else { return 0 }
+        for (index, word) in ordered.enumerated() where TermMatcher(word).contains(term) {
+            return 1 - Double(index) / Double(ordered.count)
+        }
+        return 0
     }
 
     /// Whether `term` (or one of its spellings) occurs.

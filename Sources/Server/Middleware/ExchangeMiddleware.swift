@@ -47,7 +47,7 @@ struct ExchangeMiddleware: RouterMiddleware {
             "\(request.method.rawValue) \(request.uri.path) \(response.status.code)",
             metadata: [
                 "request_id": "\(requestId)",
-                "ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                "ms": "\(WireTime.milliseconds(elapsed))",
             ]
         )
         return response

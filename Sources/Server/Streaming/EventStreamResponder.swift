@@ -159,10 +159,7 @@ struct EventStreamResponder: Sendable {
                     return
                 case .shutdown:
                     producer.cancel()
-                    let elapsed = ContinuousClock.now - started
-                    let elapsedMs = Int(
-                        elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-                    )
+                    let elapsedMs = WireTime.milliseconds(ContinuousClock.now - started)
                     if !transcript.sawSources { try await send(.sources([])) }
                     try await send(.done(transcript.cancelledDone(elapsedMs: elapsedMs)))
                     return
