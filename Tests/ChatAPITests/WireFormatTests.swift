@@ -10,7 +10,15 @@ import Testing
     }
 
     @Test func everyDocumentedFieldIsEmittedEvenWhenEmpty() {
-        let source = Source(n: 1, id: "mem_1", kind: .personalMemory, title: "Personal memory", snippet: "s", text: "t", score: 0)
+        let source = Source(
+            n: 1,
+            id: "mem_1",
+            kind: .personalMemory,
+            title: "Personal memory",
+            snippet: "s",
+            text: "t",
+            score: 0
+        )
         let object = json(source)
         for key in ["document_id", "chunk_id", "filename", "page", "char_start", "char_end", "heading"] {
             #expect(object.keys.contains(key), "\(key) missing")
@@ -35,7 +43,9 @@ import Testing
             let decoded = try APIJSON.decode(StreamEvent.self, from: APIJSON.encode(event))
             #expect(decoded == event)
         }
-        #expect(json(StreamEvent.error(StreamErrorEvent(code: .llmUnavailable, message: "x")))["retryable"] as? Bool == true)
+        #expect(
+            json(StreamEvent.error(StreamErrorEvent(code: .llmUnavailable, message: "x")))["retryable"] as? Bool == true
+        )
     }
 
     @Test func unknownFieldsAreIgnored() throws {
@@ -44,7 +54,9 @@ import Testing
     }
 
     @Test func errorBodyRepeatsTheMessageAsDetail() {
-        let body = ErrorBody(.init(code: .documentNotFound, message: "Document not found", status: 404, requestId: "req_9"))
+        let body = ErrorBody(
+            .init(code: .documentNotFound, message: "Document not found", status: 404, requestId: "req_9")
+        )
         let object = json(body)
         #expect(object["detail"] as? String == "Document not found")
         let error = object["error"] as? [String: Any]

@@ -28,7 +28,9 @@ import Testing
         terminal.type("\u{4}")
         #expect(await terminal.waitFor("Saved session "))
         #expect(await terminal.waitForExit() == 0)
-        let sessions = try FileManager.default.contentsOfDirectory(atPath: home.url.appendingPathComponent("sessions").path)
+        let sessions = try FileManager.default.contentsOfDirectory(
+            atPath: home.url.appendingPathComponent("sessions").path
+        )
         #expect(sessions.count == 1)
         let history = home.url.appendingPathComponent("history")
         let attributes = try FileManager.default.attributesOfItem(atPath: history.path)

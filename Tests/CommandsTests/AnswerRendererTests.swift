@@ -4,7 +4,12 @@ import Testing
 @testable import Commands
 
 @Suite struct AnswerRendererTests {
-    private func source(_ n: Int, file: String = "travel-policy.pdf", page: Int? = 1, heading: String? = "5. Hotels")
+    private func source(
+        _ n: Int,
+        file: String = "travel-policy.pdf",
+        page: Int? = 1,
+        heading: String? = "5. Hotels"
+    )
         -> Source
     {
         Source(
@@ -76,7 +81,9 @@ import Testing
         var renderer = AnswerRenderer()
         var pieces = renderer.render(.sources([]))
         pieces += renderer.render(.token("I could not find this in the available documents."))
-        pieces += renderer.render(.done(done("I could not find this in the available documents.", cited: [], reason: .noContext)))
+        pieces += renderer.render(
+            .done(done("I could not find this in the available documents.", cited: [], reason: .noContext))
+        )
         #expect(plain(pieces) == "I could not find this in the available documents.\n(no sources)\n")
     }
 

@@ -32,7 +32,10 @@ import Testing
     @Test func questionStreamsAndIsRecordedInTheSession() async throws {
         let store = try await NorthwindStore.make(documents: ["travel-policy.pdf"])
         let interpreter = interpreter(store)
-        guard case .answer(let stream, let input) = await interpreter.handle("What is the nightly hotel cap in high-cost cities?")
+        guard
+            case .answer(let stream, let input) = await interpreter.handle(
+                "What is the nightly hotel cap in high-cost cities?"
+            )
         else {
             Issue.record("not an answer")
             return
@@ -55,7 +58,11 @@ import Testing
             Issue.record("not an upload")
             return
         }
-        let result = await UploadRunner(backend: interpreter.backend).run(plan.files[0], title: nil, shared: false) { _, _, _ in }
+        let result = await UploadRunner(backend: interpreter.backend).run(plan.files[0], title: nil, shared: false) {
+            _,
+            _,
+            _ in
+        }
         #expect(
             result.line.plain
                 == "error: Cannot read 'not-a-zip.docx': not a Word document (no ZIP container). "
@@ -76,14 +83,23 @@ import Testing
     @Test func uploadIndexesAndReportsChunks() async throws {
         let store = try await NorthwindStore.make(documents: [])
         let interpreter = interpreter(store)
-        guard case .upload(let plan) = await interpreter.handle("/upload samples/northwind/docs/travel-policy.pdf") else {
+        guard case .upload(let plan) = await interpreter.handle("/upload samples/northwind/docs/travel-policy.pdf")
+        else {
             Issue.record("not an upload")
             return
         }
-        let result = await UploadRunner(backend: interpreter.backend).run(plan.files[0], title: nil, shared: false) { _, _, _ in }
+        let result = await UploadRunner(backend: interpreter.backend).run(plan.files[0], title: nil, shared: false) {
+            _,
+            _,
+            _ in
+        }
         #expect(result.line.plain.hasPrefix("Indexed travel-policy.pdf as doc_"))
         #expect(result.line.plain.hasSuffix(", 2 pages"))
-        let again = await UploadRunner(backend: interpreter.backend).run(plan.files[0], title: nil, shared: false) { _, _, _ in }
+        let again = await UploadRunner(backend: interpreter.backend).run(plan.files[0], title: nil, shared: false) {
+            _,
+            _,
+            _ in
+        }
         #expect(again.line.plain.hasPrefix("Already indexed travel-policy.pdf as doc_"))
     }
 
@@ -115,7 +131,9 @@ import Testing
     @Test func resumeOfUnknownSessionSuggestsAName() async throws {
         let store = try await NorthwindStore.make(documents: [])
         let sessions = InMemorySessionStore()
-        try sessions.save(SavedSession(name: "northwind", createdAt: Date(), updatedAt: Date(), backendConversationId: nil, turns: []))
+        try sessions.save(
+            SavedSession(name: "northwind", createdAt: Date(), updatedAt: Date(), backendConversationId: nil, turns: [])
+        )
         let interpreter = Interpreter(
             backend: EmbeddedBackend(knowledgeBase: store.knowledgeBase),
             conversation: Conversation(),

@@ -40,19 +40,34 @@ import Testing
     @Test func compareSplitsDocumentsFromTheQuestion() throws {
         let parsed = try SlashCommandParser.parse("/compare NR-X200 NR-X300 -- Which is heavier?")
         #expect(parsed == .command(.compare(documents: ["NR-X200", "NR-X300"], question: "Which is heavier?")))
-        #expect(message("/compare only-one") == "Compare needs at least 2 documents. Usage: /compare <doc> <doc> [<doc>...] [-- <question>]")
+        #expect(
+            message("/compare only-one")
+                == "Compare needs at least 2 documents. Usage: /compare <doc> <doc> [<doc>...] [-- <question>]"
+        )
         #expect(message("/compare a b c d e f")?.hasPrefix("Compare takes at most 5 documents, not 6.") == true)
     }
 
     @Test func adminSubcommandsParse() throws {
-        #expect(try SlashCommandParser.parse("/admin memory add Escalations go to ext. 4100.") == .command(.adminMemoryAdd("Escalations go to ext. 4100.")))
-        #expect(try SlashCommandParser.parse("/admin users role lee@example.com admin") == .command(.adminUsersRole(email: "lee@example.com", role: .admin)))
-        #expect(message("/admin users role lee@example.com boss") == "Role must be 'admin' or 'user', not 'boss'. Usage: " + CommandCatalog.usage("admin"))
+        #expect(
+            try SlashCommandParser.parse("/admin memory add Escalations go to ext. 4100.")
+                == .command(.adminMemoryAdd("Escalations go to ext. 4100."))
+        )
+        #expect(
+            try SlashCommandParser.parse("/admin users role lee@example.com admin")
+                == .command(.adminUsersRole(email: "lee@example.com", role: .admin))
+        )
+        #expect(
+            message("/admin users role lee@example.com boss") == "Role must be 'admin' or 'user', not 'boss'. Usage: "
+                + CommandCatalog.usage("admin")
+        )
         #expect(try SlashCommandParser.parse("/admin docs") == .command(.adminDocs))
     }
 
     @Test func rememberKeepsTheWholeText() throws {
-        #expect(try SlashCommandParser.parse("/remember   I work at the Leipzig site. ") == .command(.remember("I work at the Leipzig site.")))
+        #expect(
+            try SlashCommandParser.parse("/remember   I work at the Leipzig site. ")
+                == .command(.remember("I work at the Leipzig site."))
+        )
     }
 
     @Test func sourcesTakesANumber() throws {

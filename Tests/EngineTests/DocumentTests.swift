@@ -117,6 +117,9 @@ import Testing
         let store = try await NorthwindStore.make(documents: ["product-x200-spec.pdf"])
         let events = try await store.events("What is the repeatability of the NR-X200?")
         #expect(events.sources.allSatisfy { ($0.page ?? 0) >= 1 })
-        #expect(try store.knowledgeBase.document(id: #require(store.ids["product-x200-spec.pdf"]), as: .local).pageCount == 4)
+        #expect(
+            try store.knowledgeBase.document(id: #require(store.ids["product-x200-spec.pdf"]), as: .local).pageCount
+                == 4
+        )
     }
 }

@@ -70,7 +70,9 @@ import Testing
 
     @Test func tableRowsStayWhole() {
         let row = "Plan: Critical; Price: USD 7,800 per robot per year; Coverage hours: 24/7"
-        let blocks = [TextBlock(kind: .heading(level: 1), text: "Plans")] + Array(repeating: TextBlock(kind: .tableRow, text: row), count: 30)
+        let blocks =
+            [TextBlock(kind: .heading(level: 1), text: "Plans")]
+            + Array(repeating: TextBlock(kind: .tableRow, text: row), count: 30)
         for chunk in Chunker().chunks(of: blocks) {
             for line in chunk.text.split(separator: "\n") where line != "Plans" {
                 #expect(String(line) == row)

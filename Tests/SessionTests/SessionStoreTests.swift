@@ -20,8 +20,12 @@ import Testing
 
     @Test func recorderFoldsAStreamIntoATurn() {
         var recorder = TurnRecorder(input: "Cap?")
-        recorder.observe(.meta(MetaEvent(requestId: nil, conversationId: "cnv_1", messageId: "msg_2", model: "extractive")))
-        recorder.observe(.sources([Source(n: 1, id: "chk_1", kind: .document, title: "T", snippet: "s", text: "t", score: 1)]))
+        recorder.observe(
+            .meta(MetaEvent(requestId: nil, conversationId: "cnv_1", messageId: "msg_2", model: "extractive"))
+        )
+        recorder.observe(
+            .sources([Source(n: 1, id: "chk_1", kind: .document, title: "T", snippet: "s", text: "t", score: 1)])
+        )
         recorder.observe(.token("Cap "))
         recorder.observe(.token("[1]"))
         recorder.observe(.done(done("Cap [1]")))
@@ -44,7 +48,13 @@ import Testing
         let directory = TemporaryDirectory()
         let store = FileSessionStore(directory: directory.url.appendingPathComponent("sessions"))
         let turn = Turn(input: "Cap?", answer: "Cap [1]", finishReason: .stop, conversationId: "cnv_1")
-        let session = SavedSession(name: "2026-11-26-cap", createdAt: Date(), updatedAt: Date(), backendConversationId: "cnv_1", turns: [turn])
+        let session = SavedSession(
+            name: "2026-11-26-cap",
+            createdAt: Date(),
+            updatedAt: Date(),
+            backendConversationId: "cnv_1",
+            turns: [turn]
+        )
         try store.save(session)
         try store.save(session)
         let path = directory.url.appendingPathComponent("sessions/2026-11-26-cap.json").path
@@ -56,7 +66,9 @@ import Testing
         #expect(loaded.turns.first?.finishReason == .stop)
         #expect(loaded.backendConversationId == "cnv_1")
         #expect(try reopened.list().map(\.name) == ["2026-11-26-cap"])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.appendingPathComponent("sessions").path)
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: directory.url.appendingPathComponent("sessions").path
+        )
         #expect(leftovers == ["2026-11-26-cap.json"])
     }
 

@@ -99,21 +99,6 @@ public struct ExtractiveAnswerer: Answerer {
         let ranked = candidates.sorted {
             $0.score != $1.score ? $0.score > $1.score : ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position)
         }
-        if ProcessInfo.processInfo.environment["CHATSHELL_DEBUG_ANSWER"] != nil {
-            for c in ranked.prefix(8) {
-                FileHandle.standardError.write(
-                    Data(
-                        "  \(String(format: "%.2f cov %.2f", c.score, c.coverage)) [\(c.sourceNumber)] \(c.matched.map(\.text).sorted()) \(c.text.prefix(90))\n"
-                            .utf8
-                    )
-                )
-            }
-            FileHandle.standardError.write(
-                Data(
-                    "  weights \(weights.map { "\($0.key.text)=\(String(format: "%.2f", $0.value))" }.sorted())\n".utf8
-                )
-            )
-        }
         guard let best = ranked.first else { return nil }
 
         // Further sentences must answer a part of the question the earlier picks leave open (multi-part and
@@ -143,7 +128,8 @@ public struct ExtractiveAnswerer: Answerer {
             var previousTotal = 0.0
             var previousCovered = 0.0
             for term in previousTerms {
-                let weight = 0.5 * context.inverseDocumentFrequency(term.text) * (QueryAnalyzer.isFrame(term) ? 0.25 : 1)
+                let weight =
+                    0.5 * context.inverseDocumentFrequency(term.text) * (QueryAnalyzer.isFrame(term) ? 0.25 : 1)
                 previousTotal += weight
                 if matchers.contains(where: { $0.contains(term) }) { previousCovered += weight }
             }

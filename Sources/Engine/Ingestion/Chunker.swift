@@ -182,8 +182,10 @@ struct Chunker: Sendable {
         return drafts
     }
 
-    /// Joins units: sentences of one paragraph with a space, everything else on its own line. A chunk that
-    /// continues a section starts with the section's heading, so a cited passage always says what it is about.
+    /// Joins units: sentences of one paragraph with a space, everything else on its own line.
+    ///
+    /// A chunk that continues a section starts with the section's heading, so a cited passage always says what it
+    /// is about.
     private func render(_ units: [Unit], heading: String?) -> String {
         var text = ""
         if let heading, units.first?.isHeading == false { text = heading + "\n" }
