@@ -130,6 +130,7 @@ let package = Package(
         .testTarget(
             name: "SessionTests",
             dependencies: ["Session", "ChatAPI", "ChatTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

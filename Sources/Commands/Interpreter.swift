@@ -117,7 +117,9 @@ public final class Interpreter: Sendable {
         case .adminMemory: return try await listSharedMemories()
         case .adminMemoryAdd(let text): return try await addSharedMemory(text)
         case .adminMemoryRemove(let id): return try await removeSharedMemory(id)
-        case .adminDocs: return try await listDocuments(scope: "shared")
+        case .adminDocs:
+            try await requireAdmin()
+            return try await listDocuments(scope: "shared")
         case .adminDocsUpload(let paths, let title): return upload(paths, title: title, shared: true)
         case .adminDocsRemove(let id): return try await removeDocument(id, shared: true)
         case .adminUsers: return try await listUsers()

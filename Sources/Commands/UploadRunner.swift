@@ -23,11 +23,15 @@ public struct UploadRunner: Sendable {
         }
 
         /// The summary line of repl.md section 3.
+        static func count(_ value: Int, _ noun: String) -> String {
+            "\(value) \(noun)\(value == 1 ? "" : "s")"
+        }
+
         public var line: StyledText {
             switch outcome {
             case .ingested(let document):
-                var text = "Indexed \(document.filename) as \(document.id): \(document.chunkCount) chunks"
-                if let pages = document.pageCount { text += ", \(pages) pages" }
+                var text = "Indexed \(document.filename) as \(document.id): \(Self.count(document.chunkCount, "chunk"))"
+                if let pages = document.pageCount { text += ", \(Self.count(pages, "page"))" }
                 return StyledText(text)
             case .duplicate(let document):
                 return StyledText("Already indexed \(document.filename) as \(document.id)")

@@ -1,3 +1,4 @@
+import ChatAPI
 public import Engine
 import Foundation
 public import Hummingbird

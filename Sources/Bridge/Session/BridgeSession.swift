@@ -516,6 +516,7 @@ public actor BridgeSession {
         )
         unfinished += 1
         statistics.accepted += 1
+        logger.debug("accepted \(op) \(id ?? "#\(serial)") conversation=\(key ?? "-")")
         statistics.peakUnfinished = max(statistics.peakUnfinished, unfinished)
         if let id { activeIds[id] = serial }
         if let key {
@@ -821,6 +822,7 @@ public actor BridgeSession {
         if cancelTask { request.task?.cancel() }
         requests[serial] = request
         unfinished -= 1
+        logger.debug("ended \(request.op) \(request.id ?? "#\(serial)"), \(unfinished) unfinished")
         if let id = request.id, activeIds[id] == serial { activeIds[id] = nil }
         if wasQueued {
             // Never started: nothing will call `taskEnded`, so release its places now.

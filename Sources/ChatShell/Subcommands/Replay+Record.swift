@@ -89,12 +89,9 @@ extension ChatShellCommand.Replay {
             if let absolute = corpus.first(where: { $0.hasPrefix("/") }) {
                 throw ReplayExit.usage("--corpus '\(absolute)' is absolute; give it relative to the repository root.")
             }
-            let replayer = TranscriptReplayer(options: replayOptions, makeDriver: { _ in throw CancellationError() }) {
-                _ in
-            }
             let files: [URL]
             do {
-                files = try replayer.corpusFiles(corpus, transcript: url)
+                files = try replayOptions.corpusFiles(corpus, transcript: url)
             } catch let error {
                 throw ReplayExit.usage(error.message)
             }

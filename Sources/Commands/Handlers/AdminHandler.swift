@@ -4,6 +4,13 @@ import Foundation
 import Session
 
 extension Interpreter {
+    /// Refuses admin commands whose backend call alone would not (listing shared documents is open to users).
+    func requireAdmin() async throws {
+        guard try await backend.whoAmI().role == .admin else {
+            throw BackendError.api(.init(code: .forbidden, message: "This command requires the admin role.", status: 403))
+        }
+    }
+
     /// `/admin memory`.
     func listSharedMemories() async throws -> CommandOutcome {
         let page = try await backend.sharedMemories(limit: 200, offset: 0)

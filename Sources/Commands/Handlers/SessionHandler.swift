@@ -78,7 +78,7 @@ extension Interpreter {
             throw CommandError.invalidArgument(command: "save", message: "Nothing to save yet.")
         }
         let path = try await saveTranscript(turns, name, force)
-        return .output(StyledText("Saved \(turns.count) turns to \(path)"), result: nil)
+        return .output(StyledText("Saved \(turns.count) turn\(turns.count == 1 ? "" : "s") to \(path)"), result: nil)
     }
 
     /// Stores the active session, if it has turns.

@@ -20,17 +20,10 @@ extension OpenAICompatibleAnswerer {
         - Answer briefly, in the language of the question.
         """
 
-    /// The reminder after the question, where small models follow the citation rule more often.
-    ///
-    /// It holds no example sentence: small models were seen to copy one into unrelated answers.
-    static let reminder =
-        "Answer briefly, from the sources only, and put the number of each fact's source in square brackets after "
-        + "it, like [2]."
-
     /// The longest passage put into the prompt; chunks are about 800 characters, memories shorter.
     static let maxSourceCharacters = 2_000
 
-    /// The messages for a context: the rules, the recent turns, then the sources, the question and a reminder.
+    /// The messages for a context: the rules, the recent turns, then the sources and the question.
     ///
     /// Sources go into the last message, right before the question, where small models attend best; earlier
     /// answers lose their `[n]` markers, which referred to that turn's sources, not this one's.
@@ -44,8 +37,8 @@ extension OpenAICompatibleAnswerer {
         let sources = context.sources.map(describe).joined(separator: "\n\n")
         let body =
             context.sources.isEmpty
-            ? "Sources: none.\n\nQuestion: \(context.question)\n\n\(reminder)"
-            : "Sources:\n\n\(sources)\n\nQuestion: \(context.question)\n\n\(reminder)"
+            ? "Sources: none.\n\nQuestion: \(context.question)"
+            : "Sources:\n\n\(sources)\n\nQuestion: \(context.question)"
         messages.append(PromptMessage(role: "user", content: body))
         return messages
     }

@@ -1,4 +1,3 @@
-import Engine
 import HTTPTypes
 import Hummingbird
 
@@ -13,23 +12,5 @@ struct RouteRegistrar {
     func on(_ method: HTTPRequest.Method, _ path: String, use handler: @escaping Handler) {
         table.add(method: method.rawValue, path: path)
         router.on(RouterPath(path), method: method, use: handler)
-    }
-}
-
-/// What every controller needs: the engine, accounts, identity resolution, limits and the stream responder.
-struct Services: Sendable {
-    let knowledgeBase: KnowledgeBase
-    let accounts: Accounts
-    let callers: CallerResolver
-    let configuration: ServerConfiguration
-    let streams: EventStreamResponder
-    let loginThrottle: LoginThrottle
-    let admission: AnswerAdmission
-
-    /// The upload limit, one value for the engine's checks and the server's streaming limit.
-    var maxUploadBytes: Int { knowledgeBase.configuration.maxUploadBytes }
-
-    func caller(_ request: Request, _ context: ChatRequestContext, _ access: Access = .anyone) async throws -> Caller {
-        try await callers.resolve(request, context: context, access: access)
     }
 }

@@ -83,4 +83,20 @@ public struct ReplayOptions: Sendable {
             url = parent
         }
     }
+
+    /// The files of `@ corpus` paths (or `record --corpus`), in the order they are indexed.
+    ///
+    /// - Throws: a usage message for a path that does not exist, or duplicate file names.
+    public func corpusFiles(_ paths: [String], transcript: URL) throws(TranscriptUsageError) -> [URL] {
+        let resolver = CorpusResolver(
+            transcriptDirectory: transcript.deletingLastPathComponent(),
+            repositoryRoot: repositoryRoot,
+            corpusOverride: corpusOverride
+        )
+        do {
+            return try resolver.resolve(paths.map { TranscriptCorpusPath(path: $0, line: 0) })
+        } catch let error {
+            throw TranscriptUsageError(error.message)
+        }
+    }
 }

@@ -186,22 +186,6 @@ public struct TranscriptReplayer: Sendable {
         }
     }
 
-    /// The files of `@ corpus` paths (or `record --corpus`), in the order they are indexed.
-    ///
-    /// - Throws: a usage message for a path that does not exist, or duplicate file names.
-    public func corpusFiles(_ paths: [String], transcript: URL) throws(TranscriptUsageError) -> [URL] {
-        let resolver = CorpusResolver(
-            transcriptDirectory: transcript.deletingLastPathComponent(),
-            repositoryRoot: options.repositoryRoot,
-            corpusOverride: options.corpusOverride
-        )
-        do {
-            return try resolver.resolve(paths.map { TranscriptCorpusPath(path: $0, line: 0) })
-        } catch let error {
-            throw TranscriptUsageError(error.message)
-        }
-    }
-
     private func usage(_ message: String) -> ReplayReport {
         output("error: \(message)\n")
         var report = ReplayReport(files: [])
