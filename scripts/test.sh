@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build
-swift test "$@"
+swift test --no-parallel "$@"

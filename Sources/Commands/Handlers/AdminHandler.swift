@@ -41,7 +41,8 @@ extension Interpreter {
         for user in page.items {
             lines.append(
                 "  \(user.id)  \(DisplayWidth.pad(user.email, toColumns: width))  \(user.role.rawValue)  "
-                    + "\(user.documentCount) documents, \(user.memoryCount) memories"
+                    + "\(user.documentCount) document\(user.documentCount == 1 ? "" : "s"), "
+                    + "\(user.memoryCount) memor\(user.memoryCount == 1 ? "y" : "ies")"
             )
         }
         return .output(StyledText(lines.joined(separator: "\n")), result: Self.result(page))
