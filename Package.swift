@@ -146,6 +146,7 @@ let package = Package(
         .testTarget(
             name: "BridgeTests",
             dependencies: ["Bridge", "Commands", "Session", "ChatClient", "ChatAPI", "ChatTestSupport"],
+            exclude: ["Goldens"],
             swiftSettings: strictSettings
         ),
         .testTarget(

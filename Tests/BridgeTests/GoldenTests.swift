@@ -10,14 +10,14 @@ import Testing
 /// Record with `CHATSHELL_RECORD_SNAPSHOTS=1 swift test --filter GoldenTests`; a recording run fails on purpose.
 @Suite struct GoldenTests {
     /// One corpus for the cases that change nothing in the store; cases that store memories get their own.
-    private static let sharedStore = Task { try await NorthwindStore.make() }
 
     private static var recording: Bool { ProcessInfo.processInfo.environment["CHATSHELL_RECORD_SNAPSHOTS"] == "1" }
 
     @Test(arguments: GoldenCase.all())
     func sessionMatchesGolden(_ golden: GoldenCase) async throws {
         let script = try golden.script()
-        let store = golden.name.contains("memory") ? try await NorthwindStore.make() : try await Self.sharedStore.value
+        // A fresh store per case: conversations and memories of one golden never leak into another.
+        let store = try await NorthwindStore.make()
         let backend = EmbeddedBackend(knowledgeBase: store.knowledgeBase)
         let input = ScriptedInput()
         let sink = CollectingSink()

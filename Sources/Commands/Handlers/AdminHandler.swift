@@ -7,7 +7,9 @@ extension Interpreter {
     /// Refuses admin commands whose backend call alone would not (listing shared documents is open to users).
     func requireAdmin() async throws {
         guard try await backend.whoAmI().role == .admin else {
-            throw BackendError.api(.init(code: .forbidden, message: "This command requires the admin role.", status: 403))
+            throw BackendError.api(
+                .init(code: .forbidden, message: "This command requires the admin role.", status: 403)
+            )
         }
     }
 
