@@ -109,12 +109,8 @@ public struct UploadRunner: Sendable {
         do {
             progress(name, 0, "uploading")
             let response = try await backend.upload(file: file, title: title, shared: shared)
-            if response.duplicate {
-                return FileResult(
-                    path: file.path,
-                    outcome: .duplicate(try await backend.document(id: response.documentId))
-                )
-            }
+            // A duplicate of a document still being indexed is waited for like a new one, so the result always
+            // describes a finished document.
             var status = try await backend.documentStatus(id: response.documentId)
             while !status.isFinished {
                 progress(name, Double(status.progress) / 100, status.stage)
@@ -129,7 +125,8 @@ public struct UploadRunner: Sendable {
                     outcome: .failed(code: ErrorCode(status.errorCode ?? "internal_error"), message: reason)
                 )
             }
-            return FileResult(path: file.path, outcome: .ingested(try await backend.document(id: response.documentId)))
+            let document = try await backend.document(id: response.documentId)
+            return FileResult(path: file.path, outcome: response.duplicate ? .duplicate(document) : .ingested(document))
         } catch {
             let outcome = CommandOutcome.failure(error)
             if case .failure(let code, let message) = outcome {

@@ -68,7 +68,8 @@ import Testing
         )
         let report = await run(
             [
-                BridgeDriver.json(["op": "command", "id": "up", "line": "/upload glossary.txt"]),
+                // Same conversation as the second upload, so the two run in order (FIFO per conversation).
+                BridgeDriver.json(["op": "command", "id": "up", "line": "/upload glossary.txt", "conversation": "c"]),
                 BridgeDriver.json(["op": "command", "id": "again", "line": "/upload glossary.txt", "conversation": "c"]
                 ),
             ],
