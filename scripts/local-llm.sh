@@ -101,11 +101,15 @@ start() {
 
 stop() {
     if running; then
-        kill "$(cat "$pidfile")"
-        for _ in $(seq 1 20); do
+        local pid
+        pid="$(cat "$pidfile")"
+        kill "$pid"
+        # uvicorn waits for open requests on SIGTERM; a client holding a stream open must not keep it alive.
+        for _ in $(seq 1 40); do
             running || break
             sleep 0.25
         done
+        if running; then kill -9 "$pid"; fi
     fi
     rm -f "$pidfile"
 }
