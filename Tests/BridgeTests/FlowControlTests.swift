@@ -58,8 +58,10 @@ import Testing
         let report = ProtocolGrammar.checkJSONL(run.lines)
         #expect(report.problems == [])
         #expect(report.events.first?["capabilities"] as? [String] == ["coalesce"])
+        // The exact count depends on how the machine schedules the stream (RecordWriterTests pins the mechanism
+        // down); with a window far longer than the stream, a few tokens at most go out.
         let count = report.events.of("c").filter { $0["type"] as? String == "token" }.count
-        #expect(count >= 1 && count <= 10)
+        #expect(count >= 1 && count < tokens.count)
         #expect(report.tokens["c"] == tokens.joined())
     }
 

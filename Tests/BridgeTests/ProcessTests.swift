@@ -31,7 +31,11 @@ struct ProcessTests {
 
     private func bridge(_ flags: [String], pausedOutput: Bool = false) async throws -> ChildProcess {
         let store = try await Self.store.value
-        return try ChildProcess(["bridge", "--data-dir", store.directory.url.path] + flags, pausedOutput: pausedOutput)
+        return try ChildProcess(
+            ["bridge", "--data-dir", store.directory.url.path] + flags,
+            pausedOutput: pausedOutput,
+            smallPipe: pausedOutput
+        )
     }
 
     @Test func sigtermInterruptsEveryOpenRequestSaysByeAndExits143() async throws {
@@ -57,7 +61,7 @@ struct ProcessTests {
         let child = try await bridge(["--jsonl", "--max-buffer", "4096"], pausedOutput: true)
         // More output than the pipe and the buffer hold, so records are still waiting at the signal.
         child.writeLines(asks(120))
-        try await Task.sleep(for: .milliseconds(1_000))
+        try await Task.sleep(for: .milliseconds(1_500))
         let signalled = ContinuousClock.now
         child.signal(SIGTERM)
         // Nobody reads: the bridge gives up on its last records after the grace period.
@@ -71,7 +75,7 @@ struct ProcessTests {
         let child = try await bridge(["--jsonl", "--max-buffer", "4096"], pausedOutput: true)
         // More output than the pipe and the buffer hold, so records are still waiting at the signal.
         child.writeLines(asks(120))
-        try await Task.sleep(for: .milliseconds(1_000))
+        try await Task.sleep(for: .milliseconds(1_500))
         let signalled = ContinuousClock.now
         child.signal(SIGINT)
         try await Task.sleep(for: .milliseconds(100))

@@ -26,8 +26,10 @@ import Testing
         #expect(terminal.text.contains("$320"))
         #expect(terminal.text.contains("[1] travel-policy.pdf p.1"))
         // Ctrl-D is typed at the next prompt, as a person would: before it the terminal is not in raw mode.
-        let afterSources = terminal.text.count
-        #expect(await terminal.waitFor("> ", after: afterSources))
+        let text = terminal.text
+        let afterSources =
+            text.range(of: "Sources:").map { text.distance(from: text.startIndex, to: $0.upperBound) } ?? 0
+        #expect(await terminal.waitFor("\n> ", after: afterSources))
         terminal.type("\u{4}")
         #expect(await terminal.waitFor("Saved session "))
         #expect(await terminal.waitForExit() == 0)

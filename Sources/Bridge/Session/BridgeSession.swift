@@ -21,10 +21,11 @@ import Session
 /// let exitCode = await session.run()
 /// ```
 ///
-/// All bookkeeping happens on this actor: which requests are open, the global FIFO, per-conversation FIFOs,
-/// slots, and the rule that an accepted request gets exactly one terminal event and nothing after it. Whoever
-/// ends a request first (its runner, a cancel, the timeout, end of input, a signal) writes that event; later
-/// reports for it are dropped.
+/// Scheduling lives on this actor: which requests are open, the global FIFO, per-conversation FIFOs, slots,
+/// conversations and flow control. Each request's events go through its `RequestOutput`, which runners write
+/// to directly; whoever ends a request first (its runner, a cancel, the timeout, end of input, a signal) writes
+/// its one terminal event there, and later reports for it are dropped. The actor settles the request's
+/// bookkeeping when it ends it itself, or when the runner's task returns.
 public actor BridgeSession {
     /// The signals that end a bridge (2.8).
     public enum Signal: Sendable {
@@ -65,20 +66,13 @@ public actor BridgeSession {
         let work: RequestWork
         let op: String
         let conversationKey: String?
-        let meta: JSONValue?
-        let acceptedAt: ContinuousClock.Instant
+        let output: RequestOutput
         var phase = Phase.queued
         /// Left the queue (a reset has no task, so `task` cannot tell).
         var started = false
         var task: Task<Void, Never>?
         var timer: Task<Void, Never>?
         var holdsSlot = false
-        var stage = "queued"
-        var lastOutput: ContinuousClock.Instant
-        var partial = ""
-        var sources: [Source] = []
-        var sourcesSent = false
-        var plain: PlainReply
     }
 
     /// A host conversation: the `Conversation` holding its history and backend conversation id, and the FIFO of
@@ -409,7 +403,9 @@ public actor BridgeSession {
                 meta: command.meta
             )
         case .cancel(let id):
-            guard let serial = activeIds[id], let request = requests[serial], !request.work.isReset else {
+            guard let serial = activeIds[id], let request = requests[serial], !request.work.isReset,
+                request.output.isOpen
+            else {
                 logger.info("cancel: no unfinished ask or command with id \(id); ignored")
                 return
             }
@@ -428,7 +424,8 @@ public actor BridgeSession {
     }
 
     private func isFree(_ id: String, line: Int) -> Bool {
-        guard activeIds[id] == nil else {
+        // Once its terminal event is out the request is finished for the host, even if its task is still ending.
+        guard activeIds[id].flatMap({ requests[$0] })?.output.isOpen != true else {
             reject(
                 line,
                 LineRejection(
@@ -500,8 +497,18 @@ public actor BridgeSession {
     private func admit(id: String?, op: String, work: RequestWork, conversation key: String?, meta: JSONValue?) {
         let serial = nextSerial
         nextSerial += 1
-        let now = clock.now()
         let tag = id.map { RequestTag(serial: serial, idJSON: JSONText.string($0)) }
+        let shape = RequestOutput.Shape(
+            mode: configuration.mode,
+            tag: tag,
+            work: work,
+            conversationKey: key,
+            meta: meta,
+            acceptedAt: clock.now(),
+            sourceLines: configuration.sources,
+            maxLines: configuration.maxLines
+        )
+        let output = RequestOutput(shape: shape, writer: writer, clock: clock)
         requests[serial] = Request(
             serial: serial,
             id: id,
@@ -509,10 +516,7 @@ public actor BridgeSession {
             work: work,
             op: op,
             conversationKey: key,
-            meta: meta,
-            acceptedAt: now,
-            lastOutput: now,
-            plain: PlainReply(maxLines: configuration.maxLines)
+            output: output
         )
         unfinished += 1
         statistics.accepted += 1
@@ -531,7 +535,7 @@ public actor BridgeSession {
         }
         schedule()
         if announced, requests[serial]?.phase == .queued {
-            writeStatus(serial)
+            output.writeStage()
         }
     }
 
@@ -568,7 +572,7 @@ public actor BridgeSession {
         guard var request = requests[serial] else { return }
         request.phase = .running
         request.started = true
-        request.stage = "running"
+        request.output.started()
         if !(request.work.isReset && configuration.mode == .jsonl) {
             running += 1
             request.holdsSlot = true
@@ -586,10 +590,9 @@ public actor BridgeSession {
             conversations[key] = entry
         }
         let runner = RequestRunner(
-            serial: serial,
             work: request.work,
             conversation: conversation,
-            session: self,
+            output: request.output,
             backend: backend,
             writer: writer,
             policy: policy,
@@ -620,162 +623,21 @@ public actor BridgeSession {
             entry.used = false
             conversations[key] = entry
         }
-        switch configuration.mode {
-        case .jsonl:
-            let key = request.conversationKey ?? ""
-            if let tag = request.tag {
-                let members = EventEncoding.reset(conversation: key, existed: existed)
-                writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "reset", members: members), terminal: true))
-            } else {
-                writer.enqueue(
-                    OutputRecord(
-                        tag: nil,
-                        kind: .line(EventEncoding.anonymousReset(conversation: key, existed: existed))
-                    )
-                )
-            }
-        case .plain:
-            writer.enqueue(OutputRecord(tag: nil, kind: .line(PlainEncoding.end)))
-        }
-        finish(serial, cancelTask: false)
+        request.output.reset(existed: existed)
+        settle(serial, cancelTask: false)
         release(serial)
     }
 
-    // MARK: - Events from runners
-
-    /// Takes one event of a running request.
-    ///
-    /// - Returns: false when the request is no longer open (it ended, or this event ended it): the runner stops.
-    func emit(_ serial: Int, _ event: RequestEvent, received: ContinuousClock.Instant?) -> Bool {
-        guard !halted, var request = requests[serial], request.phase == .running else { return false }
-        switch configuration.mode {
-        case .jsonl: emitJSONL(&request, event, received: received)
-        case .plain: emitPlain(&request, event, received: received)
-        }
-        requests[serial] = request
-        if event.isTerminal {
-            finish(serial, cancelTask: false)
-            return false
-        }
-        return true
-    }
-
-    private func emitJSONL(_ request: inout Request, _ event: RequestEvent, received: ContinuousClock.Instant?) {
-        guard let tag = request.tag else { return }
-        request.lastOutput = clock.now()
-        let streams = request.work.streams
-        func write(_ type: String, _ members: String, terminal: Bool = false) {
-            writer.enqueue(
-                OutputRecord(
-                    tag: tag,
-                    kind: .event(type: type, members: members),
-                    terminal: terminal,
-                    received: received
-                )
-            )
-        }
-        // An ask that streams gets exactly one `sources`, before its first token (4.2).
-        func ensureSources() {
-            guard streams, !request.sourcesSent, case .ask = request.work else { return }
-            request.sourcesSent = true
-            write("sources", EventEncoding.sources(request.sources))
-        }
-        switch event {
-        case .status(let stage):
-            request.stage = stage
-            write("status", EventEncoding.status(stage))
-        case .sources(let sources):
-            guard !request.sourcesSent else { return }
-            request.sources = sources
-            guard streams else { return }
-            request.sourcesSent = true
-            write("sources", EventEncoding.sources(sources))
-        case .token(let text):
-            guard !text.isEmpty else { return }
-            request.partial += text
-            guard streams else { return }
-            ensureSources()
-            writer.enqueue(OutputRecord(tag: tag, kind: .token(text), received: received))
-        case .citation(let citation):
-            guard streams else { return }
-            ensureSources()
-            write("citation", EventEncoding.citation(citation, sources: request.sources))
-        case .done(let done):
-            if done.output == nil { ensureSources() }
-            let members = EventEncoding.done(
-                done,
-                sources: request.sources.isEmpty ? done.lateSources : request.sources,
-                conversation: request.conversationKey,
-                elapsed: request.acceptedAt.duration(to: clock.now()),
-                meta: request.meta
-            )
-            write("done", members, terminal: true)
-        case .failure(let code, let message):
-            write(
-                "error",
-                EventEncoding.error(code: code, message: message, partial: request.partial, meta: request.meta),
-                terminal: true
-            )
-        }
-    }
-
-    private func emitPlain(_ request: inout Request, _ event: RequestEvent, received: ContinuousClock.Instant?) {
-        var lines: [String] = []
-        switch event {
-        case .status(let stage):
-            request.stage = stage
-        case .sources(let sources):
-            request.sources = sources
-        case .token(let text):
-            request.partial += text
-            lines = request.plain.token(text)
-        case .citation:
-            break
-        case .done(let done):
-            lines = done.output.map { request.plain.text($0) } ?? request.plain.flush()
-            if configuration.sources {
-                let sources = request.sources.isEmpty ? done.lateSources : request.sources
-                let cited = Set(done.citations.map(\.n))
-                lines += sources.filter { cited.contains($0.n) }.sorted { $0.n < $1.n }.map(PlainEncoding.source)
-            }
-            lines.append(PlainEncoding.end)
-        case .failure(let code, let message):
-            lines = request.plain.flush()
-            lines.append(PlainEncoding.error(code: code, message: message))
-        }
-        // Plain heartbeats measure silence on the wire, and statuses write nothing in plain mode.
-        if !lines.isEmpty { request.lastOutput = clock.now() }
-        for line in lines {
-            writer.enqueue(OutputRecord(tag: nil, kind: .line(line), received: received))
-        }
-    }
-
-    /// Writes a request's current stage: `status: queued` on admission, and heartbeats.
-    private func writeStatus(_ serial: Int) {
-        guard var request = requests[serial], request.phase != .finished else { return }
-        request.lastOutput = clock.now()
-        switch configuration.mode {
-        case .jsonl:
-            guard let tag = request.tag else { return }
-            writer.enqueue(
-                OutputRecord(tag: tag, kind: .event(type: "status", members: EventEncoding.status(request.stage)))
-            )
-        case .plain:
-            writer.enqueue(OutputRecord(tag: nil, kind: .line(PlainEncoding.control("status", request.stage))))
-        }
-        requests[serial] = request
-    }
+    // MARK: - Heartbeats
 
     /// Repeats the current status of each request silent for `--heartbeat` (plain: only the one answering).
     private func beat() {
         guard let heartbeat = configuration.heartbeat, !finishing else { return }
-        let now = clock.now()
         for serial in unfinishedSerials() {
             guard let request = requests[serial] else { continue }
+            // Plain replies go out one at a time: a line still waiting has no reply to put a status in.
             if configuration.mode == .plain && request.phase != .running { continue }
-            if request.lastOutput.duration(to: now) >= heartbeat {
-                writeStatus(serial)
-            }
+            request.output.writeStage(ifSilentFor: heartbeat)
         }
     }
 
@@ -783,7 +645,8 @@ public actor BridgeSession {
 
     /// Ends a request from outside its runner with an `error`, keeping its partial text.
     private func fail(_ serial: Int, code: ErrorCode, message: String, cancelTask: Bool) {
-        guard var request = requests[serial], request.phase != .finished else { return }
+        // A request whose runner already wrote its terminal event is finished for the host: leave it be.
+        guard var request = requests[serial], request.phase != .finished, request.output.isOpen else { return }
         if request.work.isReset && configuration.mode == .jsonl {
             // A reset has no error event in JSONL (4.2); it takes effect at once, its conversation ending anyway.
             if let index = pending.firstIndex(of: serial) {
@@ -797,10 +660,8 @@ public actor BridgeSession {
             return
         }
         // Queued plain lines have no reply yet; their error still goes out in input order, after the running one.
-        request.phase = .running
-        requests[serial] = request
-        _ = emit(serial, .failure(code: code, message: message), received: nil)
-        if cancelTask { requests[serial]?.task?.cancel() }
+        request.output.emit(.failure(code: code, message: message))
+        settle(serial, cancelTask: cancelTask)
     }
 
     private func expire(_ serial: Int) {
@@ -813,7 +674,7 @@ public actor BridgeSession {
     }
 
     /// Bookkeeping once a request's terminal event is queued.
-    private func finish(_ serial: Int, cancelTask: Bool) {
+    private func settle(_ serial: Int, cancelTask: Bool) {
         guard var request = requests[serial], request.phase != .finished else { return }
         let wasQueued = !request.started
         request.phase = .finished
@@ -838,10 +699,12 @@ public actor BridgeSession {
 
     private func taskEnded(_ serial: Int) {
         guard let request = requests[serial] else { return }
-        if request.phase != .finished && !halted {
+        if request.output.isOpen && !halted {
+            // Never leave a request without its terminal event.
             logger.error("request \(request.id ?? "#\(serial)") ended without a result")
-            fail(serial, code: .internalError, message: "The request ended without a result.", cancelTask: false)
+            request.output.emit(.failure(code: .internalError, message: "The request ended without a result."))
         }
+        settle(serial, cancelTask: false)
         release(serial)
     }
 

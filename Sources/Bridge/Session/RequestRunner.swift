@@ -7,14 +7,13 @@ import Session
 
 /// Runs one request against the backend and the interpreter, reporting what happens to the session.
 ///
-/// The runner never writes: it hands events to `BridgeSession.emit`, which decides whether the request is still
-/// open (a cancel, timeout or signal may have ended it meanwhile) and encodes them. When `emit` answers false the
-/// runner stops; dropping the answer stream stops the backend's work (architecture.md 2).
+/// Events go to the request's `RequestOutput`, which drops them once the request has ended (a cancel, timeout or
+/// signal may have ended it meanwhile). When it answers false the runner stops; dropping the answer stream stops
+/// the backend's work (architecture.md 2).
 struct RequestRunner: Sendable {
-    let serial: Int
     let work: RequestWork
     let conversation: Conversation
-    let session: BridgeSession
+    let output: RequestOutput
     let backend: any Backend
     let writer: RecordWriter
     let policy: BridgeCommandPolicy
@@ -26,7 +25,7 @@ struct RequestRunner: Sendable {
         switch work {
         case .ask(let question): await ask(question)
         case .command(let line): await command(line)
-        case .reject(let code, let message): _ = await emit(.failure(code: code, message: message))
+        case .reject(let code, let message): _ = emit(.failure(code: code, message: message))
         case .reset: break
         }
     }
@@ -96,24 +95,24 @@ struct RequestRunner: Sendable {
                 case .meta:
                     continue
                 case .status(let stage):
-                    open = await emit(.status(stage), received: received)
+                    open = emit(.status(stage), received: received)
                 case .sources(let sources):
-                    open = await emit(.sources(sources), received: received)
+                    open = emit(.sources(sources), received: received)
                 case .token(let text):
-                    open = await emit(.token(text), received: received)
+                    open = emit(.token(text), received: received)
                 case .citation(let citation):
-                    open = await emit(.citation(citation), received: received)
+                    open = emit(.citation(citation), received: received)
                 case .done(let done):
                     // Recorded before the terminal event: the conversation's next request may start right after
                     // it and must see the backend conversation id.
                     await conversation.record(recorder.turn)
                     recorded = true
-                    _ = await emit(.done(DoneInfo(done, command: command)), received: received)
+                    _ = emit(.done(DoneInfo(done, command: command)), received: received)
                     open = false
                 case .error(let error):
                     await conversation.record(recorder.turn)
                     recorded = true
-                    _ = await emit(.failure(code: error.code, message: error.message), received: received)
+                    _ = emit(.failure(code: error.code, message: error.message), received: received)
                     open = false
                 }
                 guard open else { break }
@@ -134,7 +133,7 @@ struct RequestRunner: Sendable {
             await conversation.record(recorder.turn)
         }
         if open && !Task.isCancelled {
-            _ = await emit(.failure(code: .backendUnavailable, message: "The answer stream ended early."))
+            _ = emit(.failure(code: .backendUnavailable, message: "The answer stream ended early."))
         }
     }
 
@@ -142,10 +141,10 @@ struct RequestRunner: Sendable {
 
     private func command(_ line: String) async {
         if let refusal = policy.refusal(forLine: line) {
-            _ = await emit(.failure(code: .forbiddenCommand, message: refusal))
+            _ = emit(.failure(code: .forbiddenCommand, message: refusal))
             return
         }
-        guard await emit(.status("running")) else { return }
+        guard emit(.status("running")) else { return }
         let interpreter = Interpreter(
             backend: backend,
             conversation: conversation,
@@ -157,15 +156,15 @@ struct RequestRunner: Sendable {
         guard !Task.isCancelled else { return }
         switch outcome {
         case .output(let text, let result):
-            _ = await emit(.done(DoneInfo(output: text.plain, result: result ?? .null)))
+            _ = emit(.done(DoneInfo(output: text.plain, result: result ?? .null)))
         case .answer(let stream, let input):
             await consume(stream, input: input, command: true)
         case .upload(let plan):
             await upload(plan)
         case .failure(let code, let message):
-            _ = await emit(.failure(code: code, message: message))
+            _ = emit(.failure(code: code, message: message))
         case .quit:
-            _ = await emit(
+            _ = emit(
                 .failure(
                     code: .forbiddenCommand,
                     message: BridgeCommandPolicy.refusal(
@@ -182,7 +181,7 @@ struct RequestRunner: Sendable {
     /// `/upload` and `/admin docs upload`, confined to the upload root.
     private func upload(_ plan: UploadPlan) async {
         guard let root = uploadRoot else {
-            _ = await emit(.failure(code: .forbiddenCommand, message: "Uploads need --upload-root"))
+            _ = emit(.failure(code: .forbiddenCommand, message: "Uploads need --upload-root"))
             return
         }
         var results = plan.problems.map { Self.confining($0, to: root) }
@@ -200,7 +199,7 @@ struct RequestRunner: Sendable {
             var last = ""
             for await stage in stages where stage != last {
                 last = stage
-                _ = await emit(.status(stage))
+                _ = emit(.status(stage))
             }
         }
         let runner = UploadRunner(backend: backend)
@@ -220,7 +219,7 @@ struct RequestRunner: Sendable {
             return nil
         }
         if let first = failures.first {
-            _ = await emit(.failure(code: first.0, message: failures.map(\.1).joined(separator: " ")))
+            _ = emit(.failure(code: first.0, message: failures.map(\.1).joined(separator: " ")))
             return
         }
         let documents: [JSONValue] = results.compactMap { result in
@@ -229,7 +228,7 @@ struct RequestRunner: Sendable {
             case .failed: nil
             }
         }
-        _ = await emit(.done(DoneInfo(output: summary, result: .array(documents))))
+        _ = emit(.done(DoneInfo(output: summary, result: .array(documents))))
     }
 
     static func isInside(_ file: URL, root: URL) -> Bool {
@@ -255,8 +254,8 @@ struct RequestRunner: Sendable {
 
     // MARK: - Reporting
 
-    private func emit(_ event: RequestEvent, received: ContinuousClock.Instant? = nil) async -> Bool {
-        await session.emit(serial, event, received: received)
+    private func emit(_ event: RequestEvent, received: ContinuousClock.Instant? = nil) -> Bool {
+        output.emit(event, received: received)
     }
 
     private func fail(_ error: any Error) async {
@@ -264,7 +263,7 @@ struct RequestRunner: Sendable {
         guard !Task.isCancelled, !(error is CancellationError) else { return }
         let failure = Self.failure(error)
         if failure.code == .internalError { logger.error("request failed: \(String(describing: error))") }
-        _ = await emit(.failure(code: failure.code, message: failure.message))
+        _ = emit(.failure(code: failure.code, message: failure.message))
     }
 
     static func failure(_ error: any Error) -> (code: ErrorCode, message: String) {

@@ -67,7 +67,7 @@ public struct ExtractiveAnswerer: Answerer {
                 let matched = Set(terms.filter(matcher.contains))
                 guard !matched.isEmpty else { continue }
                 let fromContext = terms.filter { !matched.contains($0) && contextMatcher.contains($0) }
-                let direct = matched.reduce(0) { $0 + weights[$1, default: 0] }
+                let direct = terms.filter(matched.contains).reduce(0) { $0 + weights[$1, default: 0] }
                 // An identifier in the title names the document's subject as surely as one in the sentence.
                 let indirect = fromContext.reduce(0) { $0 + weights[$1, default: 0] * ($1.isIdentifier ? 1.25 : 1) }
                 let previous = previousTerms.filter { matcher.contains($0) || contextMatcher.contains($0) }
@@ -78,7 +78,8 @@ public struct ExtractiveAnswerer: Answerer {
                 // Facts are mostly figures; among equals prefer the sentence that states one, then the better
                 // ranked source.
                 if sentence.contains(where: \.isNumber) { score += 0.05 * totalWeight }
-                let earliness = matched.reduce(0) { $0 + matcher.earliness(of: $1) } / Double(matched.count)
+                let earliness =
+                    terms.filter(matched.contains).reduce(0) { $0 + matcher.earliness(of: $1) } / Double(matched.count)
                 score += 0.03 * totalWeight * earliness
                 score += 0.1 * totalWeight * max(0, source.score) / topScore
                 candidates.append(
@@ -111,7 +112,7 @@ public struct ExtractiveAnswerer: Answerer {
                 continue
             }
             let added = candidate.covered.subtracting(covered)
-            let gain = added.reduce(0) { $0 + weights[$1, default: 0] }
+            let gain = terms.filter(added.contains).reduce(0) { $0 + weights[$1, default: 0] }
             let addsSomething = added.contains { candidate.matched.contains($0) || $0.isIdentifier }
             guard gain >= 0.15 * totalWeight, addsSomething else { continue }
             picks.append(candidate)
@@ -121,7 +122,8 @@ public struct ExtractiveAnswerer: Answerer {
         // Abstain unless the chosen sentences, with their titles and headings, cover enough of the question. A
         // follow-up ("How old does the arm have to be?") also gets credit for staying on the previous question's
         // topic, at half weight.
-        let coveredWeight = covered.reduce(0) { $0 + weights[$1, default: 0] }
+        // Summed in question order: Set order varies per process and floating-point sums would flip near-ties.
+        let coveredWeight = terms.filter(covered.contains).reduce(0) { $0 + weights[$1, default: 0] }
         var coverage = coveredWeight / totalWeight
         if !previousTerms.isEmpty {
             let matchers = picks.map { TermMatcher($0.text + "\n" + $0.context) }

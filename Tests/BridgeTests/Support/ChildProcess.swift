@@ -32,8 +32,10 @@ final class ChildProcess: Sendable {
     /// - Parameters:
     ///   - arguments: the command line after `chatshell`.
     ///   - pausedOutput: whether reading stdout starts paused (call `resumeOutput()`).
+    ///   - smallPipe: shrink the stdout pipe to one page, so a host that stops reading blocks the child quickly
+    ///     even on a loaded machine.
     /// - Throws: when the binary is missing or cannot be started.
-    init(_ arguments: [String], pausedOutput: Bool = false) throws {
+    init(_ arguments: [String], pausedOutput: Bool = false, smallPipe: Bool = false) throws {
         guard let binary = TestCorpus.binary else { throw CocoaError(.fileNoSuchFile) }
         home = TemporaryDirectory(prefix: "chatshell-bridge-home")
         process = Process()
@@ -48,6 +50,10 @@ final class ChildProcess: Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         output.withLock { $0.paused = pausedOutput }
+        if smallPipe {
+            // F_SETPIPE_SZ (Linux; not exported by the Glibc module).
+            _ = fcntl(stdoutPipe.fileHandleForReading.fileDescriptor, 1031, Int32(4_096))
+        }
         try process.run()
         startReading()
     }
