@@ -2,15 +2,19 @@ public import ChatAPI
 import Foundation
 
 extension KnowledgeBase {
-    /// The `meta.model` of a comparison: the comparer is deterministic, whatever generator answers questions.
+    /// The `meta.model` of a comparison without a model: the deterministic comparer.
     static let comparerModel = "extractive"
+
+    /// The model that writes comparison reports, when the generator can (a language model).
+    var comparisonWriter: (any ComparisonWriter)? { answerer as? any ComparisonWriter }
 
     /// Compares two to five documents (http-api.md section 8) and streams the report.
     ///
     /// The checks run before the stream starts, so their failures are thrown, never streamed. The stream sends
     /// `meta` (no conversation or message), `status: comparing`, one `sources` event holding a passage of every
     /// compared document, the report as `token` and `citation` events, and `done` with `finish_reason: stop` and
-    /// the `comparison`. Nothing is stored.
+    /// the `comparison`. Nothing is stored. With a language model configured, the model writes the report from
+    /// the same sources and the comparer's findings; the structured lists stay the comparer's.
     ///
     /// ```swift
     /// let stream = try knowledgeBase.compare(CompareRequest(documentIds: [x200, x300]), as: .local)
@@ -32,11 +36,18 @@ extension KnowledgeBase {
         let (stream, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
         let task = Task {
             continuation.yield(
-                .meta(MetaEvent(requestId: requestId, conversationId: nil, messageId: nil, model: Self.comparerModel))
+                .meta(
+                    MetaEvent(
+                        requestId: requestId,
+                        conversationId: nil,
+                        messageId: nil,
+                        model: self.comparisonWriter?.model ?? Self.comparerModel
+                    )
+                )
             )
             do {
-                let result = try self.runComparison(job) { event in continuation.yield(event) }
-                continuation.yield(.done(Self.doneEvent(result)))
+                let (result, reason) = try await self.runComparison(job) { event in continuation.yield(event) }
+                continuation.yield(.done(Self.doneEvent(result, reason: reason)))
             } catch is CancellationError {
                 // The consumer left; nothing is stored for a comparison.
             } catch {
@@ -63,7 +74,7 @@ extension KnowledgeBase {
         as principal: Principal
     ) async throws -> ChatAPI.ComparisonResult {
         let job = try comparisonJob(request, as: principal)
-        return try runComparison(job) { _ in }
+        return try await runComparison(job) { _ in }.result
     }
 
     // MARK: - Validation
@@ -126,11 +137,11 @@ extension KnowledgeBase {
     // MARK: - Producing the comparison
 
     /// Compares, sends `status`, `sources`, `token` and `citation` events through `emit`, and returns the result
-    /// for `done`.
+    /// and finish reason for `done`.
     private func runComparison(
         _ job: ComparisonJob,
         emit: (StreamEvent) -> Void
-    ) throws -> ChatAPI.ComparisonResult {
+    ) async throws -> (result: ChatAPI.ComparisonResult, reason: FinishReason) {
         emit(.status(stage: "comparing"))
         let chunks = try job.documents.map { try store.chunks(documentId: $0.id) }
         let inputs = zip(job.documents, chunks).map { document, chunks in
@@ -189,41 +200,66 @@ extension KnowledgeBase {
 
         var normalizer = CitationNormalizer(sources: sources)
         var firstToken: Date?
-        for piece in Self.tokenPieces(of: rendered.report) {
-            try Task.checkCancellation()
-            let events = normalizer.feed(piece)
+        func feed(_ text: String) {
+            let events = normalizer.feed(text)
             if firstToken == nil, !events.isEmpty { firstToken = configuration.now() }
             events.forEach(emit)
         }
-        normalizer.finish().forEach(emit)
-        guard normalizer.answer == rendered.report else {
-            throw EngineError.internalError("the comparison report changed while streaming")
+        var reason = FinishReason.stop
+        var usage: Usage?
+        if let writer = comparisonWriter {
+            let context = ComparisonContext(
+                query: job.query,
+                documentTitles: job.documents.map(\.title),
+                sources: sources,
+                findings: rendered.report
+            )
+            for try await fragment in try await writer.writeComparison(context) {
+                try Task.checkCancellation()
+                switch fragment {
+                case .text(let text): feed(text)
+                case .usage(let reported): usage = reported
+                case .truncated: reason = .length
+                }
+            }
+            normalizer.finish().forEach(emit)
+        } else {
+            for piece in Self.tokenPieces(of: rendered.report) {
+                try Task.checkCancellation()
+                feed(piece)
+            }
+            normalizer.finish().forEach(emit)
+            guard normalizer.answer == rendered.report else {
+                throw EngineError.internalError("the comparison report changed while streaming")
+            }
         }
+        try Task.checkCancellation()
         let promptWords = chunks.joined().reduce(0) { $0 + $1.text.split(whereSeparator: \.isWhitespace).count }
-        let reportWords = rendered.report.split(whereSeparator: \.isWhitespace).count
+        let reportWords = normalizer.answer.split(whereSeparator: \.isWhitespace).count
         let total = Self.milliseconds(since: job.started, now: configuration.now())
-        return ChatAPI.ComparisonResult(
+        let result = ChatAPI.ComparisonResult(
             comparisonId: configuration.makeId("cmp_"),
             documentIds: job.documents.map(\.id),
             query: job.query,
             similarities: rendered.similarities,
             differences: rendered.differences,
             crossDocumentInsights: rendered.insights,
-            report: rendered.report,
+            report: normalizer.answer,
             sources: sources,
             citations: normalizer.citations,
-            usage: Usage(promptTokens: promptWords, completionTokens: reportWords),
+            usage: usage ?? Usage(promptTokens: promptWords, completionTokens: reportWords),
             timingsMs: Timings(
                 retrieval: retrievalMs,
                 firstToken: firstToken.map { Self.milliseconds(since: job.started, now: $0) },
                 total: total
             )
         )
+        return (result, reason)
     }
 
-    private static func doneEvent(_ result: ChatAPI.ComparisonResult) -> DoneEvent {
+    private static func doneEvent(_ result: ChatAPI.ComparisonResult, reason: FinishReason) -> DoneEvent {
         DoneEvent(
-            finishReason: .stop,
+            finishReason: reason,
             answer: result.report,
             citations: result.citations,
             memoryAdded: nil,

@@ -65,3 +65,33 @@ public protocol Answerer: Sendable {
     /// - Throws: `EngineError.llmUnavailable` or `.timeout` when a generator cannot be reached.
     func answer(_ context: AnswerContext) async throws -> AnswerOutcome
 }
+
+/// What a comparison writer gets: the request's focus, the compared documents, the numbered passages and what the
+/// deterministic comparer found in them.
+public struct ComparisonContext: Sendable {
+    /// The request's query, or `Compare these documents.`.
+    public var query: String
+    /// The compared documents' titles, in request order.
+    public var documentTitles: [String]
+    /// The numbered passages the report may cite: every aligned passage and one of each document.
+    public var sources: [Source]
+    /// The deterministic comparer's report, its `[n]` markers pointing into `sources`: aligned facts a writer can
+    /// build on.
+    public var findings: String
+
+    public init(query: String, documentTitles: [String], sources: [Source], findings: String) {
+        self.query = query
+        self.documentTitles = documentTitles
+        self.sources = sources
+        self.findings = findings
+    }
+}
+
+/// An answerer that also writes comparison reports (a language model); without one, `/compare` streams the
+/// deterministic comparer's report.
+public protocol ComparisonWriter: Answerer {
+    /// Writes the report from the context's sources; `[n]` markers refer to them and are normalised by the engine.
+    ///
+    /// - Throws: `EngineError.llmUnavailable` or `.timeout` when the generator cannot be reached.
+    func writeComparison(_ context: ComparisonContext) async throws -> AsyncThrowingStream<AnswerFragment, any Error>
+}

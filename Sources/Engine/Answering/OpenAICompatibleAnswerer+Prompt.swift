@@ -34,7 +34,7 @@ extension OpenAICompatibleAnswerer {
             let content = role == "assistant" ? withoutMarkers(turn.content) : turn.content
             messages.append(PromptMessage(role: role, content: content))
         }
-        let sources = context.sources.map(describe).joined(separator: "\n\n")
+        let sources = context.sources.map { describe($0) }.joined(separator: "\n\n")
         let body =
             context.sources.isEmpty
             ? "Sources: none.\n\nQuestion: \(context.question)"
@@ -44,7 +44,7 @@ extension OpenAICompatibleAnswerer {
     }
 
     /// One numbered source: a header line with what is known about it, then its text.
-    static func describe(_ source: Source) -> String {
+    static func describe(_ source: Source, limit: Int = maxSourceCharacters) -> String {
         var fields: [String] = []
         switch source.kind {
         case .personalMemory:
@@ -58,7 +58,7 @@ extension OpenAICompatibleAnswerer {
             if let heading = source.heading, !heading.isEmpty { fields.append("Section: \(heading)") }
         }
         var text = source.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.count > maxSourceCharacters { text = String(text.prefix(maxSourceCharacters)) + " …" }
+        if text.count > limit { text = String(text.prefix(limit)) + " …" }
         return "[\(source.n)] " + fields.joined(separator: " | ") + "\n" + text
     }
 
@@ -81,8 +81,13 @@ extension OpenAICompatibleAnswerer {
         return output + rest
     }
 
-    /// The JSON body of a streaming chat-completion request.
+    /// The JSON body of a streaming chat-completion request answering the context's question.
     func requestBody(for context: AnswerContext, model: String) throws -> Data {
+        try requestBody(messages: Self.messages(for: context), model: model)
+    }
+
+    /// The JSON body of a streaming chat-completion request with these messages.
+    func requestBody(messages: [PromptMessage], model: String) throws -> Data {
         struct StreamOptions: Encodable {
             var includeUsage = true
         }
@@ -100,7 +105,7 @@ extension OpenAICompatibleAnswerer {
         return try encoder.encode(
             Body(
                 model: model,
-                messages: Self.messages(for: context),
+                messages: messages,
                 temperature: configuration.temperature,
                 maxTokens: configuration.maxTokens
             )

@@ -165,24 +165,29 @@ public struct OpenAICompatibleAnswerer: Answerer {
         guard !context.sources.isEmpty, !Self.asksAboutSomethingElse(context) else { return .abstain }
         let model = await resolvedModel()
         try Task.checkCancellation()
+        let run = try start(body: requestBody(for: context, model: model))
+        switch try await run.decision() {
+        case .abstain: return .abstain
+        case .stream(let fragments): return .stream(fragments)
+        }
+    }
+
+    /// Sends a streaming completion request with this body and starts reading it under the configured limits.
+    func start(body: Data) -> CompletionRun {
         let request = CompletionRequest(
             method: "POST",
             url: configuration.completionsURL,
-            body: try requestBody(for: context, model: model),
+            body: body,
             apiKey: configuration.apiKey,
             connectTimeout: configuration.connectTimeout,
             // The answerer's own first-token and idle limits fire first; this only bounds a transport left alone.
             idleTimeout: max(configuration.firstTokenTimeout, configuration.idleTimeout) + .seconds(15)
         )
-        let run = CompletionRun.start(
+        return CompletionRun.start(
             request: request,
             transport: transport,
             limits: .init(firstToken: configuration.firstTokenTimeout, idle: configuration.idleTimeout),
             failure: { [configuration] in Self.engineError(for: $0, configuration: configuration) }
         )
-        switch try await run.decision() {
-        case .abstain: return .abstain
-        case .stream(let fragments): return .stream(fragments)
-        }
     }
 }
