@@ -23,7 +23,7 @@ struct AdminController {
     }
 
     @Sendable func sharedMemories(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context, .admin)
+        let caller = try await services.caller(request, context, .admin("Shared memory"))
         let page = try QueryParameters(request).page()
         return JSONResponse.make(
             try services.knowledgeBase.sharedMemories(as: caller.principal, limit: page.limit, offset: page.offset)
@@ -31,7 +31,7 @@ struct AdminController {
     }
 
     @Sendable func addSharedMemory(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context, .admin)
+        let caller = try await services.caller(request, context, .admin("Shared memory"))
         var request = request
         let content = try await MemoryController.content(&request, limit: services.configuration.maxJSONBodyBytes)
         let started = WireTime.string(Date())
@@ -40,7 +40,7 @@ struct AdminController {
     }
 
     @Sendable func deleteSharedMemory(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context, .admin)
+        let caller = try await services.caller(request, context, .admin("Shared memory"))
         let id = try context.parameters.require("id")
         return JSONResponse.make(try services.knowledgeBase.deleteSharedMemory(id: id, as: caller.principal))
     }
@@ -50,7 +50,7 @@ struct AdminController {
     }
 
     @Sendable func documents(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context, .admin)
+        let caller = try await services.caller(request, context, .admin("Managing shared documents"))
         let query = try QueryParameters(request)
         let page = try query.page()
         let status = try query.oneOf("status", ["processing", "completed", "failed"])
@@ -66,7 +66,7 @@ struct AdminController {
     }
 
     @Sendable func deleteDocument(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context, .admin)
+        let caller = try await services.caller(request, context, .admin("Deleting shared documents"))
         let id = try context.parameters.require("id")
         return JSONResponse.make(
             try services.knowledgeBase.deleteDocument(id: id, viaAdmin: true, as: caller.principal)
@@ -74,7 +74,7 @@ struct AdminController {
     }
 
     @Sendable func users(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context, .admin)
+        let caller = try await services.caller(request, context, .admin("Listing users"))
         let page = try QueryParameters(request).page()
         return JSONResponse.make(
             try services.knowledgeBase.users(as: caller.principal, limit: page.limit, offset: page.offset)
@@ -82,7 +82,7 @@ struct AdminController {
     }
 
     @Sendable func setRole(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context, .admin)
+        let caller = try await services.caller(request, context, .admin("Changing roles"))
         let id = try context.parameters.require("id")
         var request = request
         let body = try await RequestBodies.json(

@@ -5,13 +5,14 @@ import HTTPTypes
 import Hummingbird
 
 /// Who may call a route (http-api.md section 1, "Access").
-enum Access {
+enum Access: Equatable {
     /// Anyone; a caller without identity gets an anonymous session.
     case anyone
     /// An account (user or admin).
     case account
-    /// An admin account.
-    case admin
+    /// An admin account, for the action named (`Listing users`): a user is refused with the engine's own words,
+    /// "Listing users requires the admin role.", so embedded and remote clients show the same message.
+    case admin(String)
 }
 
 /// The identity a request resolved to.
@@ -31,8 +32,8 @@ struct CallerResolver: Sendable {
     func resolve(_ request: Request, context: ChatRequestContext, access: Access) async throws -> Caller {
         if let token = try Self.bearerToken(request) {
             let grant = try await accounts.grant(accessToken: token)
-            if access == .admin && !grant.principal.isAdmin {
-                throw EngineError.forbidden("This needs the admin role.")
+            if case .admin(let action) = access, !grant.principal.isAdmin {
+                throw EngineError.forbidden("\(action) requires the admin role.")
             }
             return Caller(principal: grant.principal, familyId: grant.familyId)
         }

@@ -18,7 +18,11 @@ struct UploadReceiver {
     static let framingAllowance = 1_048_576
 
     func receive(_ request: Request, _ context: ChatRequestContext, shared: Bool) async throws -> Response {
-        let caller = try await services.caller(request, context, shared ? .admin : .anyone)
+        let caller = try await services.caller(
+            request,
+            context,
+            shared ? .admin("Uploading shared documents") : .anyone
+        )
         let max = services.maxUploadBytes
         // Check 1.
         guard RequestBodies.mediaType(request) == "multipart/form-data" else {

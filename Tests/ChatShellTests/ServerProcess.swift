@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+
+/// The built `chatshell serve` as a separate process on an ephemeral loopback port, with its log (stderr) kept so
+/// tests can see what the server did.
+final class ServerProcess: Sendable {
+    private let process: Process
+    private let log = LogBuffer()
+    /// `http://127.0.0.1:PORT`, once the server listens.
+    let url: String
+
+    /// Starts the server and waits until it logs its address.
+    ///
+    /// - Parameters:
+    ///   - binary: The `chatshell` executable.
+    ///   - dataDirectory: The server's store.
+    ///   - extra: Extra environment (such as `CHATSHELL_TOKEN_DELAY_MS`).
+    /// - Throws: `POSIXError(.ETIMEDOUT)` when it does not listen within 20 s.
+    init(binary: URL, dataDirectory: URL, environment extra: [String: String] = [:]) async throws {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = [
+            "serve", "--port", "0", "--data-dir", dataDirectory.path, "--bcrypt-cost", "10", "--verbose",
+        ]
+        var environment = ["CHATSHELL_HOME": dataDirectory.path, "LANG": "C.UTF-8"]
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
+        environment.merge(extra) { $1 }
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        let log = self.log
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                log.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+        try process.run()
+        self.process = process
+        let deadline = ContinuousClock.now + .seconds(20)
+        var found: String?
+        while found == nil && ContinuousClock.now < deadline && process.isRunning {
+            let text = log.text
+            if let match = text.firstMatch(of: /serving (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/) {
+                found = String(match.1)
+            } else {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        guard let found else {
+            process.terminate()
+            throw POSIXError(.ETIMEDOUT)
+        }
+        url = found
+    }
+
+    /// What the server logged so far.
+    var logText: String { log.text }
+
+    /// Waits until the log contains `needle`.
+    func waitForLog(_ needle: String, timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if logText.contains(needle) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    /// Stops the server with SIGTERM, as a service manager would, and waits for it.
+    func stop() async -> Int32? {
+        if process.isRunning { process.terminate() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+/// Text read from the server's stderr, shared between the pipe's reader and the test.
+private final class LogBuffer: Sendable {
+    private let storage = Mutex("")
+
+    func append(_ text: String) { storage.withLock { $0 += text } }
+
+    var text: String { storage.withLock { $0 } }
+}
