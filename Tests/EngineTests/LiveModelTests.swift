@@ -43,6 +43,34 @@ struct LiveModelTests {
         #expect(firstToken <= done.timingsMs.total)
     }
 
+    @Test func realModelWritesAComparisonFollowingTheContract() async throws {
+        let answerer = try #require(LiveLanguageModel.answerer())
+        let store = try await NorthwindStore.make(documents: ["product-x200-spec.pdf", "product-x300-spec.pdf"]) {
+            $0.answerer = answerer
+        }
+        let ids = try ["product-x200-spec.pdf", "product-x300-spec.pdf"].map { try #require(store.ids[$0]) }
+        var events: [StreamEvent] = []
+        for try await event in try store.knowledgeBase.compare(CompareRequest(documentIds: ids), as: .local) {
+            events.append(event)
+        }
+
+        guard case .meta(let meta) = events.first else {
+            Issue.record("meta is not first")
+            return
+        }
+        #expect(meta.model != "extractive")
+        let done = try #require(events.done, "the stream ended with \(String(describing: events.last))")
+        let comparison = try #require(done.comparison)
+        let tokens = events.compactMap { if case .token(let chunk) = $0 { chunk } else { nil } }
+        #expect(!tokens.isEmpty)
+        #expect(done.answer == tokens.joined())
+        #expect(comparison.report == done.answer)
+        #expect([FinishReason.stop, .length].contains(done.finishReason))
+        let numbers = Set(comparison.sources.map(\.n))
+        #expect(done.citations.allSatisfy { numbers.contains($0.n) })
+        #expect(Set(comparison.sources.map(\.documentId)) == Set(ids))
+    }
+
     @Test func realModelNameIsReported() async throws {
         let answerer = try #require(LiveLanguageModel.answerer())
         let model = await answerer.resolvedModel()

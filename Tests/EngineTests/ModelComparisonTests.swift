@@ -69,7 +69,7 @@ import Testing
     @Test func thePromptCarriesBothDocumentsPassagesFindingsAndTheQuery() async throws {
         let server = try FakeOpenAIServer { _ in FakeOpenAIServer.stream(["- Payload differs [2][17]."]) }
         let store = try await Self.store(server)
-        _ = try await Self.compare(store, query: "How do payload and reach differ?")
+        let events = try await Self.compare(store, query: "How do payload and reach differ?")
 
         let request = try #require(server.requests.last { $0.path.hasSuffix("/chat/completions") })
         let messages = request.messageContents
@@ -81,6 +81,14 @@ import Testing
         #expect(prompt.contains("File: product-x200-spec.pdf") && prompt.contains("File: product-x300-spec.pdf"))
         #expect(prompt.contains("Rated payload: 8 kg ["))
         #expect(prompt.hasSuffix("Request: How do payload and reach differ?"))
+        // Sized for a 4,096-token context: every source stays citable by its header, differences come first
+        #expect(prompt.count < 12_000)
+        try #require(events.sources.count > 2)
+        for n in 1...events.sources.count { #expect(prompt.contains("\n[\(n)] Title: "), "source \(n)") }
+        let differences = try #require(prompt.range(of: "## Differences"))
+        if let similarities = prompt.range(of: "## Similarities") {
+            #expect(differences.lowerBound < similarities.lowerBound)
+        }
     }
 
     @Test func anUnreachableModelEndsTheComparisonWithLLMUnavailable() async throws {

@@ -66,7 +66,8 @@ extension OpenAICompatibleAnswerer {
         case CompletionFailure.endedWithoutDone:
             return EngineError.llmUnavailable(
                 "The language model at \(url) stopped before finishing its answer (the stream ended without "
-                    + "[DONE]). Check the model server's log; it may have crashed or run out of memory."
+                    + "[DONE]). Check the model server's log; it may have crashed, run out of memory, or been sent more than its "
+                    + "context window holds."
             )
         case CompletionFailure.reported(let message):
             return EngineError.llmUnavailable(

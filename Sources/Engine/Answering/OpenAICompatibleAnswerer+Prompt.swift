@@ -57,9 +57,12 @@ extension OpenAICompatibleAnswerer {
             if let page = source.page { fields.append("Page: \(page)") }
             if let heading = source.heading, !heading.isEmpty { fields.append("Section: \(heading)") }
         }
+        let header = "[\(source.n)] " + fields.joined(separator: " | ")
+        // A limit of 0 keeps the header alone: the source stays citable without its text.
+        guard limit > 0 else { return header }
         var text = source.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.count > limit { text = String(text.prefix(limit)) + " …" }
-        return "[\(source.n)] " + fields.joined(separator: " | ") + "\n" + text
+        return header + "\n" + text
     }
 
     /// Text with its `[n]` and `[n, m]` markers removed.
