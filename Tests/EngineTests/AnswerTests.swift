@@ -93,6 +93,43 @@ import Testing
         #expect(question.sources.contains { cited.contains($0.n) && $0.kind == .personalMemory })
     }
 
+    @Test func englishQuestionsFindTheGermanSiteGuide() async throws {
+        let store = try await NorthwindStore.make(documents: ["standort-leipzig-de.md", "employee-handbook.md"])
+        let events = try await store.events("When is the canteen open in Leipzig?")
+        let done = try #require(events.done)
+        #expect(done.answer.contains("11:30 bis 13:45"))
+        #expect(events.citedFiles == ["standort-leipzig-de.md"])
+    }
+
+    @Test func anAmountPicksTheRuleWhoseRangeHoldsIt() async throws {
+        let store = try await NorthwindStore.make()
+        let large = try #require(try await store.events("Who approves an expense claim of $3,000?").done)
+        #expect(large.answer.contains("Above $2,500; Approval required: Your manager and your VP"))
+        let small = try #require(try await store.events("Who approves an expense claim of $120?").done)
+        #expect(small.answer.contains("Up to $500; Approval required: Automatic"))
+        #expect(!small.answer.contains("Your manager and your VP"))
+    }
+
+    @Test func personalMemoriesQualifyQuestionsAboutTheUser() async throws {
+        let store = try await NorthwindStore.make()
+        _ = try store.knowledgeBase.remember("I am based at the Leipzig site.", source: "user", as: .local)
+        let manager = try store.knowledgeBase.remember("My manager is Ada Brandt.", source: "user", as: .local)
+
+        // "my site" is the Leipzig site: its guide answers, in German
+        let canteen = try #require(try await store.events("When does the canteen open at my site?").done)
+        #expect(canteen.answer.contains("11:30"))
+
+        // The rule names "Your manager"; the answer says who that is, citing the memory
+        let events = try await store.events("Who approves my expense claim of $1,000?")
+        let done = try #require(events.done)
+        #expect(done.answer.contains("Above $500 and up to $2,500; Approval required: Your manager"))
+        #expect(done.answer.contains("You told me: My manager is Ada Brandt ["))
+        let memorySource = try #require(
+            events.sources.first { $0.kind == .personalMemory && $0.text == manager.content }
+        )
+        #expect(done.citations.contains { $0.n == memorySource.n })
+    }
+
     @Test func emptyQuestionIsAValidationError() async throws {
         let store = try await NorthwindStore.make(documents: [])
         #expect(throws: EngineError.self) {

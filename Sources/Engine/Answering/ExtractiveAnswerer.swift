@@ -22,6 +22,8 @@ public struct ExtractiveAnswerer: Answerer {
         var matched: Set<QueryTerm>
         /// Terms found in the sentence or in its document's title and heading.
         var covered: Set<QueryTerm>
+        /// Covered terms found only through a translation, which count for less.
+        var translated: Set<QueryTerm>
         /// The source's title and heading.
         var context: String
         var coverage: Double
@@ -33,10 +35,21 @@ public struct ExtractiveAnswerer: Answerer {
         return .stream(Self.words(of: text, pace: pace))
     }
 
+    /// How much a term found only through a glossary translation counts, against the term itself.
+    static let translationFactor = 0.6
+
     /// The answer text, or nil to abstain.
     func compose(_ context: AnswerContext) -> String? {
         let terms = QueryAnalyzer.terms(context.question)
         guard !terms.isEmpty, !context.sources.isEmpty else { return nil }
+        // Each frequency is a query on the index, and the same terms are weighed for every sentence: ask once.
+        var frequencies: [String: Double] = [:]
+        func idf(_ text: String) -> Double {
+            if let known = frequencies[text] { return known }
+            let value = context.inverseDocumentFrequency(text)
+            frequencies[text] = value
+            return value
+        }
 
         // A distinctive identifier that no source mentions means the question is about something else.
         let sourceMatchers = context.sources.map { TermMatcher($0.title + "\n" + ($0.heading ?? "") + "\n" + $0.text) }
@@ -47,12 +60,28 @@ public struct ExtractiveAnswerer: Answerer {
         var weights: [QueryTerm: Double] = [:]
         for term in terms {
             let factor = term.isIdentifier ? 2 : (QueryAnalyzer.isFrame(term) ? 0.25 : 1)
-            weights[term] = context.inverseDocumentFrequency(term.text) * factor
+            weights[term] = idf(term.text) * factor
         }
         let totalWeight = weights.values.reduce(0, +)
         guard totalWeight > 0 else { return nil }
         let own = Set(terms.map(\.text))
         let previousTerms = context.previousQuestion.map(QueryAnalyzer.terms)?.filter { !own.contains($0.text) } ?? []
+
+        // What the user told us about themselves qualifies a question about them ("my site" after "I work at the
+        // Leipzig site"): sentences that also match the memories' terms, or whose title does, rank higher.
+        let aboutUser = QueryAnalyzer.isFirstPerson(context.question)
+        let personalMemories = context.sources.filter { $0.kind == .personalMemory }
+        let memoryTerms =
+            aboutUser
+            ? Self.distinct(personalMemories.flatMap { QueryAnalyzer.terms($0.text) }).filter {
+                !own.contains($0.text) && !QueryAnalyzer.isFrame($0)
+            } : []
+
+        // An amount in the question ("a claim of $900") picks the rule whose stated range holds it.
+        let asked = QuantityRange.quantities(in: context.question).first?.quantity
+        let askedTerm = asked.flatMap { asked in
+            terms.first { Double($0.text.replacingOccurrences(of: ",", with: "")) == asked.value }
+        }
 
         let topScore = max(context.sources.map(\.score).max() ?? 1, 0.001)
         var candidates: [Candidate] = []
@@ -67,14 +96,31 @@ public struct ExtractiveAnswerer: Answerer {
                 let matched = Set(terms.filter(matcher.contains))
                 guard !matched.isEmpty else { continue }
                 let fromContext = terms.filter { !matched.contains($0) && contextMatcher.contains($0) }
-                let direct = terms.filter(matched.contains).reduce(0) { $0 + weights[$1, default: 0] }
+                let translated = Set(
+                    terms.filter {
+                        (matched.contains($0) || fromContext.contains($0)) && !matcher.containsNatively($0)
+                            && !contextMatcher.containsNatively($0)
+                    }
+                )
+                // A glossary translation is a weaker match than the word itself ("guest" / "Gäste").
+                func weight(_ term: QueryTerm) -> Double {
+                    weights[term, default: 0] * (translated.contains(term) ? Self.translationFactor : 1)
+                }
+                let direct = terms.filter(matched.contains).reduce(0) { $0 + weight($1) }
                 // An identifier in the title names the document's subject as surely as one in the sentence.
-                let indirect = fromContext.reduce(0) { $0 + weights[$1, default: 0] * ($1.isIdentifier ? 1.25 : 1) }
+                let indirect = fromContext.reduce(0) { $0 + weight($1) * ($1.isIdentifier ? 1.25 : 1) }
                 let previous = previousTerms.filter { matcher.contains($0) || contextMatcher.contains($0) }
-                    .reduce(0) { $0 + context.inverseDocumentFrequency($1.text) }
+                    .reduce(0) { $0 + idf($1.text) }
                 // The title and heading name the entity a table row or spec line is about ("Reach: 1,300 mm" in
                 // the NR-X300 sheet), so they count nearly as much as the sentence itself.
-                var score = direct + 0.8 * indirect + 0.3 * previous
+                let remembered =
+                    source.kind == .document
+                    ? memoryTerms.filter { matcher.contains($0) || contextMatcher.contains($0) }
+                        .reduce(0) { $0 + idf($1.text) } : 0
+                var score = direct + 0.8 * indirect + 0.3 * previous + 0.3 * remembered
+                // Only the user can have said who *their* manager is: a personal memory that matches a question
+                // about the user outranks a document that speaks of managers in general.
+                if aboutUser && source.kind == .personalMemory { score += 0.2 * totalWeight }
                 // Facts are mostly figures; among equals prefer the sentence that states one, then the better
                 // ranked source.
                 if sentence.contains(where: \.isNumber) { score += 0.05 * totalWeight }
@@ -82,13 +128,21 @@ public struct ExtractiveAnswerer: Answerer {
                     terms.filter(matched.contains).reduce(0) { $0 + matcher.earliness(of: $1) } / Double(matched.count)
                 score += 0.03 * totalWeight * earliness
                 score += 0.1 * totalWeight * max(0, source.score) / topScore
+                var covered = matched.union(fromContext)
+                if let asked, let range = QuantityRange.stated(in: sentence, unit: asked.unit) {
+                    let holds = range.contains(asked.value)
+                    score += (holds ? 0.3 : -0.15) * totalWeight
+                    // A range that holds the amount answers for it, though the figure itself is not written there.
+                    if holds, let amount = askedTerm { covered.insert(amount) }
+                }
                 candidates.append(
                     Candidate(
                         sourceNumber: source.n,
                         position: position,
                         text: sentence,
                         matched: matched,
-                        covered: matched.union(fromContext),
+                        covered: covered,
+                        translated: translated,
                         context: source.title + "\n" + (source.heading ?? ""),
                         coverage: (direct + fromContext.reduce(0) { $0 + weights[$1, default: 0] }) / totalWeight,
                         score: score
@@ -123,7 +177,12 @@ public struct ExtractiveAnswerer: Answerer {
         // follow-up ("How old does the arm have to be?") also gets credit for staying on the previous question's
         // topic, at half weight.
         // Summed in question order: Set order varies per process and floating-point sums would flip near-ties.
-        let coveredWeight = terms.filter(covered.contains).reduce(0) { $0 + weights[$1, default: 0] }
+        let nativelyCovered = picks.reduce(into: Set<QueryTerm>()) {
+            $0.formUnion($1.covered.subtracting($1.translated))
+        }
+        let coveredWeight = terms.filter(covered.contains).reduce(0) {
+            $0 + weights[$1, default: 0] * (nativelyCovered.contains($1) ? 1 : Self.translationFactor)
+        }
         var coverage = coveredWeight / totalWeight
         if !previousTerms.isEmpty {
             let matchers = picks.map { TermMatcher($0.text + "\n" + $0.context) }
@@ -131,7 +190,7 @@ public struct ExtractiveAnswerer: Answerer {
             var previousCovered = 0.0
             for term in previousTerms {
                 let weight =
-                    0.5 * context.inverseDocumentFrequency(term.text) * (QueryAnalyzer.isFrame(term) ? 0.25 : 1)
+                    0.5 * idf(term.text) * (QueryAnalyzer.isFrame(term) ? 0.25 : 1)
                 previousTotal += weight
                 if matchers.contains(where: { $0.contains(term) }) { previousCovered += weight }
             }
@@ -139,7 +198,40 @@ public struct ExtractiveAnswerer: Answerer {
         }
         guard coverage >= tuning.minimumCoverage else { return nil }
         picks.sort { ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position) }
-        return picks.map { Self.cite($0.text, n: $0.sourceNumber) }.joined(separator: " ")
+        var answer = picks.map { Self.cite($0.text, n: $0.sourceNumber) }.joined(separator: " ")
+        if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
+            // The answer names a role or fact the user told us about ("Your manager" and "my manager is Priya
+            // Natarajan"): say it, so the answer is about them.
+            answer += " You told me: " + Self.cite(Self.withoutLeadIn(memory.text), n: memory.n)
+        }
+        return answer
+    }
+
+    /// The first personal memory (not quoted already) sharing a topic word with the picked sentences.
+    static func relatedMemory(_ memories: [Source], to picked: [String], excluding own: Set<String>) -> Source? {
+        let matchers = picked.map(TermMatcher.init)
+        return memories.first { memory in
+            !picked.contains(memory.text)
+                && QueryAnalyzer.terms(memory.text).contains { term in
+                    !own.contains(term.text) && !QueryAnalyzer.isFrame(term) && !term.text.allSatisfy(\.isNumber)
+                        && matchers.contains { $0.contains(term) }
+                }
+        }
+    }
+
+    /// A memory without the instruction it was given with ("Note for later: my manager is …" → "my manager is …").
+    static func withoutLeadIn(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let pattern = /^(?i)(please\s+)?(remember|note|keep in mind|for context|fyi)(\s+that|\s+for later)?\s*[:,]?\s+/
+        guard let match = trimmed.prefixMatch(of: pattern) else { return trimmed }
+        let rest = trimmed[match.range.upperBound...]
+        return rest.isEmpty ? trimmed : String(rest)
+    }
+
+    /// Terms without repeats, first occurrence kept.
+    static func distinct(_ terms: [QueryTerm]) -> [QueryTerm] {
+        var seen: Set<String> = []
+        return terms.filter { seen.insert($0.text).inserted }
     }
 
     /// Puts the marker before the sentence's final punctuation, or adds it with a full stop.

@@ -8,6 +8,12 @@ struct QueryTerm: Sendable, Hashable {
     var isIdentifier: Bool
     /// Other spellings searched too (`ß` → `ss`, `ü` → `ue`, and back).
     var variants: [String]
+    /// The term in the other language (`reception` → `empfang`), from `BilingualGlossary`: matched like a
+    /// spelling, but searched at a lower weight, so a question finds its own language's passages first.
+    var translations: [String] = []
+
+    /// The term, its spellings and its translations: everything a text may say it with.
+    var allSpellings: [String] { [text] + variants + translations }
 }
 
 /// Turns user text into search terms: never FTS5 syntax, stopwords dropped (architecture.md section 6).
@@ -95,7 +101,8 @@ enum QueryAnalyzer {
                 QueryTerm(
                     text: word,
                     isIdentifier: hasLetter && hasDigit,
-                    variants: variants(of: word) + (derivations[word] ?? [])
+                    variants: variants(of: word) + (derivations[word] ?? []),
+                    translations: translations(of: word)
                 )
             )
         }
@@ -108,6 +115,13 @@ enum QueryAnalyzer {
     /// Whether the text speaks about the user.
     static func isFirstPerson(_ text: String) -> Bool {
         words(text).contains(where: firstPerson.contains)
+    }
+
+    /// A word's translations from the glossary, each with its transliterated spellings.
+    static func translations(of word: String) -> [String] {
+        var seen: Set<String> = [word]
+        return BilingualGlossary.translations(of: word).flatMap { [$0] + variants(of: $0) }
+            .filter { seen.insert($0).inserted }
     }
 
     /// Alternative German spellings, both ways, since the index folds diacritics but not `ß` or `ue`.
@@ -129,13 +143,16 @@ enum QueryAnalyzer {
     /// Each term is quoted (inner quotes doubled) and OR-joined; longer plain words also match as prefixes so
     /// "weigh" finds "weight". Nil when there is nothing to search for.
     static func ftsExpression(_ terms: [QueryTerm]) -> String? {
-        var parts: [String] = []
-        for term in terms {
-            for spelling in [term.text] + term.variants {
-                parts.append(ftsTerm(spelling))
-            }
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: " OR ")
+        expression(terms.flatMap { [$0.text] + $0.variants })
+    }
+
+    /// An FTS5 expression matching any translation of the terms, nil when the glossary has none.
+    static func ftsTranslationExpression(_ terms: [QueryTerm]) -> String? {
+        expression(terms.flatMap(\.translations))
+    }
+
+    private static func expression(_ spellings: [String]) -> String? {
+        spellings.isEmpty ? nil : spellings.map(ftsTerm).joined(separator: " OR ")
     }
 
     /// One term as FTS5 syntax.

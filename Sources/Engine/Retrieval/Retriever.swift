@@ -30,7 +30,11 @@ struct Retriever: Sendable {
         var hits: [String: ChunkHit] = [:]
 
         func add(_ terms: [QueryTerm], weight: Double) throws {
-            guard let expression = QueryAnalyzer.ftsExpression(terms) else { return }
+            try add(QueryAnalyzer.ftsExpression(terms), weight: weight)
+        }
+
+        func add(_ expression: String?, weight: Double) throws {
+            guard let expression else { return }
             let found = try store.searchChunks(
                 match: expression,
                 for: principal,
@@ -45,6 +49,7 @@ struct Retriever: Sendable {
         }
 
         try add(terms, weight: 1)
+        try add(QueryAnalyzer.ftsTranslationExpression(terms), weight: tuning.translationWeight)
         let own = Set(terms.map(\.text))
         if let previous = request.previousQuestion {
             try add(

@@ -22,9 +22,22 @@ struct TermMatcher: Sendable {
         self.words = words
     }
 
+    /// A matcher for one word of `ordered`, already folded: no second folding or splitting.
+    private init(foldedWord word: String) {
+        ordered = [word]
+        folded = " " + word + " "
+        var words: Set<String> = [word]
+        if word.contains(where: { !$0.isLetter && !$0.isNumber }) {
+            for part in word.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) { words.insert(String(part)) }
+        }
+        self.words = words
+    }
+
     /// Lower-cases and removes diacritics; `ß` becomes `ss`.
     static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        // Most text is ASCII, where folding is lower-casing; Foundation's folding costs far more.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        return text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             .replacingOccurrences(of: "ß", with: "ss")
     }
 
@@ -34,15 +47,24 @@ struct TermMatcher: Sendable {
     /// early mention is a better match than one in passing ("… not listed as high-cost").
     func earliness(of term: QueryTerm) -> Double {
         guard !ordered.isEmpty else { return 0 }
-        for (index, word) in ordered.enumerated() where TermMatcher(word).contains(term) {
+        for (index, word) in ordered.enumerated() where TermMatcher(foldedWord: word).contains(term) {
             return 1 - Double(index) / Double(ordered.count)
         }
         return 0
     }
 
-    /// Whether `term` (or one of its spellings) occurs.
+    /// Whether `term` (or one of its spellings or translations) occurs.
     func contains(_ term: QueryTerm) -> Bool {
-        ([term.text] + term.variants).contains { spelling in
+        contains(anyOf: term.allSpellings)
+    }
+
+    /// Whether `term` occurs in its own language: as typed or in another spelling, not through a translation.
+    func containsNatively(_ term: QueryTerm) -> Bool {
+        contains(anyOf: [term.text] + term.variants)
+    }
+
+    private func contains(anyOf spellings: [String]) -> Bool {
+        spellings.contains { spelling in
             let spelling = Self.fold(spelling)
             if spelling.contains(where: { !$0.isLetter && !$0.isNumber }) {
                 return folded.contains(" " + spelling + " ")

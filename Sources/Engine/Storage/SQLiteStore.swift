@@ -13,6 +13,10 @@ final class SQLiteStore: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        // In WAL mode, NORMAL syncs at checkpoints instead of at every commit: a power cut may lose the last
+        // transactions but never corrupts the database, and each answer's three small writes stop waiting for
+        // the disk (SQLite's recommendation for WAL).
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         pool = try DatabasePool(
             path: directory.appendingPathComponent("chatshell.sqlite").path,
             configuration: configuration
