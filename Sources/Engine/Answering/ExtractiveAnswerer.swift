@@ -9,6 +9,9 @@ public struct ExtractiveAnswerer: Answerer {
     /// A pause between words, so answers stream visibly in demos and interruption can be tried; none by default.
     let pace: Duration?
 
+    /// Sentences and matchers of the passages seen so far, shared by every answer of this answerer.
+    let analyses = PassageAnalysis.Cache()
+
     public init(tuning: RetrievalTuning = RetrievalTuning(), pace: Duration? = nil) {
         self.tuning = tuning
         self.pace = pace
@@ -52,7 +55,8 @@ public struct ExtractiveAnswerer: Answerer {
         }
 
         // A distinctive identifier that no source mentions means the question is about something else.
-        let sourceMatchers = context.sources.map { TermMatcher($0.title + "\n" + ($0.heading ?? "") + "\n" + $0.text) }
+        let analysed = context.sources.map(analyses.analysis)
+        let sourceMatchers = analysed.map(\.whole)
         for term in terms where term.isIdentifier {
             guard sourceMatchers.contains(where: { $0.contains(term) }) else { return nil }
         }
@@ -85,14 +89,14 @@ public struct ExtractiveAnswerer: Answerer {
 
         let topScore = max(context.sources.map(\.score).max() ?? 1, 0.001)
         var candidates: [Candidate] = []
-        for source in context.sources {
-            let contextMatcher = TermMatcher(source.title + "\n" + (source.heading ?? ""))
-            let sentences = SentenceSplitter.split(source.text)
-            for (position, sentence) in sentences.enumerated() {
+        for (source, analysis) in zip(context.sources, analysed) {
+            let contextMatcher = analysis.context
+            for (position, analysedSentence) in analysis.sentences.enumerated() {
+                let sentence = analysedSentence.text
                 // A bare heading line states no fact.
                 if let heading = source.heading, sentence == heading { continue }
                 guard sentence.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
-                let matcher = TermMatcher(sentence)
+                let matcher = analysedSentence.matcher
                 let matched = Set(terms.filter(matcher.contains))
                 guard !matched.isEmpty else { continue }
                 let fromContext = terms.filter { !matched.contains($0) && contextMatcher.contains($0) }

@@ -65,6 +65,10 @@ struct QuantityRange: Equatable {
 
     /// The range a sentence states for quantities of `unit`, nil when it states no bound for them.
     static func stated(in sentence: String, unit: String) -> QuantityRange? {
+        // Most sentences never mention the unit: a substring test spares them the regular expression.
+        let spellings = currencies.filter { $0.value == unit }.map(\.key) + [unit]
+        let lowered = sentence.lowercased()
+        guard spellings.contains(where: lowered.contains) else { return nil }
         var range = QuantityRange()
         var bounded = false
         for (quantity, start) in quantities(in: sentence) where quantity.unit == unit {

@@ -10,10 +10,20 @@ struct QueryTerm: Sendable, Hashable {
     var variants: [String]
     /// The term in the other language (`reception` → `empfang`), from `BilingualGlossary`: matched like a
     /// spelling, but searched at a lower weight, so a question finds its own language's passages first.
-    var translations: [String] = []
+    var translations: [String]
+    /// The term and its spellings, folded as `TermMatcher` folds text (matching runs per sentence, folding once).
+    let foldedNative: [String]
+    /// `foldedNative` and the folded translations: everything a text may say the term with.
+    let foldedAll: [String]
 
-    /// The term, its spellings and its translations: everything a text may say it with.
-    var allSpellings: [String] { [text] + variants + translations }
+    init(text: String, isIdentifier: Bool, variants: [String], translations: [String] = []) {
+        self.text = text
+        self.isIdentifier = isIdentifier
+        self.variants = variants
+        self.translations = translations
+        foldedNative = ([text] + variants).map(TermMatcher.fold)
+        foldedAll = foldedNative + translations.map(TermMatcher.fold)
+    }
 }
 
 /// Turns user text into search terms: never FTS5 syntax, stopwords dropped (architecture.md section 6).
@@ -126,6 +136,9 @@ enum QueryAnalyzer {
 
     /// Alternative German spellings, both ways, since the index folds diacritics but not `ß` or `ue`.
     static func variants(of word: String) -> [String] {
+        // Most words have nothing to transliterate; Foundation's replacing is slow enough to check first.
+        guard word.contains(where: { "äöüß".contains($0) }) || ["ae", "oe", "ue", "ss"].contains(where: word.contains)
+        else { return [] }
         var result: [String] = []
         let transliterated = word.replacingOccurrences(of: "ß", with: "ss").replacingOccurrences(of: "ä", with: "ae")
             .replacingOccurrences(of: "ö", with: "oe").replacingOccurrences(of: "ü", with: "ue")

@@ -55,17 +55,17 @@ struct TermMatcher: Sendable {
 
     /// Whether `term` (or one of its spellings or translations) occurs.
     func contains(_ term: QueryTerm) -> Bool {
-        contains(anyOf: term.allSpellings)
+        contains(anyOf: term.foldedAll)
     }
 
     /// Whether `term` occurs in its own language: as typed or in another spelling, not through a translation.
     func containsNatively(_ term: QueryTerm) -> Bool {
-        contains(anyOf: [term.text] + term.variants)
+        contains(anyOf: term.foldedNative)
     }
 
+    /// Whether one of these folded spellings occurs.
     private func contains(anyOf spellings: [String]) -> Bool {
         spellings.contains { spelling in
-            let spelling = Self.fold(spelling)
             if spelling.contains(where: { !$0.isLetter && !$0.isNumber }) {
                 return folded.contains(" " + spelling + " ")
             }
@@ -80,7 +80,10 @@ struct TermMatcher: Sendable {
     /// `longer` is `shorter` plus at most three letters ("arm"/"arms", "weigh"/"weight"), or both share a stem
     /// of five or more letters ("decide"/"decision" does not; "released"/"release" does).
     private static func isInflection(of shorter: String, _ longer: String) -> Bool {
-        guard shorter.count >= 3, longer.count >= shorter.count else { return false }
+        // Every rule below needs a shared start; most word pairs differ at once.
+        guard shorter.utf8.first == longer.utf8.first, shorter.count >= 3, longer.count >= shorter.count else {
+            return false
+        }
         if longer.count - shorter.count <= 3, longer.hasPrefix(shorter) { return true }
         let shared = commonPrefix(shorter, longer)
         if shorter.count >= 5, shared >= max(5, shorter.count - 1) { return true }
