@@ -11,6 +11,7 @@ Usage: scripts/bench-repl.py [path/to/chatshell] (default: .build/release/chatsh
 Prints a Markdown table. Bounded: a few dozen runs, each with a timeout.
 """
 import json
+import re
 import os
 import pty
 import resource
@@ -104,8 +105,10 @@ def main():
         sent = time.monotonic()
         os.write(fd, b"\r")
         while True:
-            rest = buffer[mark:].replace(b"\r", b"").replace(b"\n", b"").replace(b"\x1b[K", b"")
-            visible = bytes(b for b in rest if b >= 0x20 and b != 0x1b)
+            # Terminal control sequences (readline turning bracketed paste off, erasing the line) are not the
+            # answer: drop whole CSI sequences, then line breaks.
+            rest = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", buffer[mark:])
+            visible = bytes(b for b in rest if b >= 0x20)
             if visible:
                 break
             ready, _, _ = select.select([fd], [], [], 10)
