@@ -1,3 +1,4 @@
+import Bridge
 import Glibc
 import Synchronization
 
@@ -61,8 +62,9 @@ final class TerminalWriter: Sendable {
             // Anything some other code left in a stdio buffer must land before our bytes, not after them.
             fflush(nil)
             let fd = target == .standardOutput ? outputFD : errorFD
-            var bytes = Array(text.utf8)
-            if !Self.writeAll(fd: fd, bytes: &bytes) {
+            // The bridge's descriptor sink does the short writes, EINTR and non-blocking descriptors; any failure
+            // (EPIPE, EBADF, EIO) closes the stream for good.
+            if FileDescriptorSink(fd: fd).write(Array(text.utf8)) != nil {
                 if target == .standardOutput { state.outputClosed = true } else { state.errorClosed = true }
             }
         }
@@ -75,30 +77,5 @@ final class TerminalWriter: Sendable {
     ///   - target: stdout (the default) or stderr.
     func writeLine(_ text: String = "", to target: Target = .standardOutput) {
         write(text + "\n", to: target)
-    }
-
-    /// Returns false when the descriptor cannot take more bytes (EPIPE, EBADF, EIO...).
-    private static func writeAll(fd: Int32, bytes: inout [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            }
-            if written >= 0 {
-                offset += written
-                continue
-            }
-            switch errno {
-            case EINTR:
-                continue
-            case EAGAIN, EWOULDBLOCK:
-                // A descriptor someone made non-blocking (a shared terminal): wait until it drains.
-                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&pfd, 1, 1_000)
-            default:
-                return false
-            }
-        }
-        return true
     }
 }

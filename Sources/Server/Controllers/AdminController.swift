@@ -34,7 +34,7 @@ struct AdminController {
         let caller = try await services.caller(request, context, .admin("Shared memory"))
         var request = request
         let content = try await MemoryController.content(&request, limit: services.configuration.maxJSONBodyBytes)
-        let started = WireTime.string(Date())
+        let started = Timestamp.string(Date())
         let memory = try services.knowledgeBase.addSharedMemory(content, as: caller.principal)
         return JSONResponse.make(memory, status: MemoryController.isNew(memory, since: started) ? .created : .ok)
     }

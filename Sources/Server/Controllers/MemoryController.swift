@@ -30,7 +30,7 @@ struct MemoryController {
         let caller = try await services.caller(request, context)
         var request = request
         let content = try await Self.content(&request, limit: services.configuration.maxJSONBodyBytes)
-        let started = WireTime.string(Date())
+        let started = Timestamp.string(Date())
         let memory = try services.knowledgeBase.remember(content, as: caller.principal)
         return JSONResponse.make(memory, status: Self.isNew(memory, since: started) ? .created : .ok)
     }

@@ -20,7 +20,9 @@ struct MetaController {
         guard services.knowledgeBase.isHealthy() else {
             throw APIError(status: 503, code: .serviceUnavailable, message: "The store cannot be used.")
         }
-        return JSONResponse.make(Health(status: "ok", version: ChatShellVersion.current, time: WireTime.string(Date())))
+        return JSONResponse.make(
+            Health(status: "ok", version: ChatShellVersion.current, time: Timestamp.string(Date()))
+        )
     }
 
     @Sendable func capabilities(_ request: Request, _ context: ChatRequestContext) async throws -> Response {

@@ -1,8 +1,10 @@
-import Foundation
+public import Foundation
 
-/// RFC 3339 UTC timestamps with milliseconds, as every API timestamp is written.
-enum Timestamp {
-    static func string(_ date: Date) -> String {
+/// RFC 3339 UTC timestamps with milliseconds, as every API timestamp is written (http-api.md section 1): the
+/// engine stores them and the server stamps its own answers with them.
+public enum Timestamp {
+    /// `2026-11-26T15:28:15.402Z` for a date, milliseconds rounded down.
+    public static func string(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let seconds = milliseconds / 1000
         let fraction = Int(milliseconds % 1000)
