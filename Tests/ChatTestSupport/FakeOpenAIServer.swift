@@ -1,12 +1,6 @@
 public import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A fake OpenAI-compatible model server on 127.0.0.1 and an ephemeral port: real HTTP over POSIX sockets on
 /// plain threads, so the libcurl transport is tested against real connections without a model.
 ///
@@ -61,11 +55,12 @@ public final class FakeOpenAIServer: Sendable {
 
     public typealias Responder = @Sendable (Request) -> [Step]
 
-    public let port: Int
-    private let listener: Int32
+    private let listener: LoopbackListener
     private let models: [String]?
-    private let stopped = Atomic<Bool>(false)
     private let state = Mutex(State())
+
+    /// The port it listens on.
+    public var port: Int { listener.port }
 
     private struct State {
         var requests: [Request] = []
@@ -80,32 +75,9 @@ public final class FakeOpenAIServer: Sendable {
     ///   - responder: The script for every other request.
     /// - Throws: `POSIXError` when no loopback port can be bound.
     public init(models: [String]? = ["fake-model"], responder: @escaping Responder) throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(descriptor, 32) == 0 else {
-            close(descriptor)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        listener = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
+        listener = try LoopbackListener()
         self.models = models
-        let thread = Thread { [self] in acceptLoop(responder) }
-        thread.start()
+        listener.start { [self] connection in serve(connection, responder) }
     }
 
     deinit {
@@ -131,10 +103,7 @@ public final class FakeOpenAIServer: Sendable {
 
     /// Stops accepting; hanging connections end.
     public func stop() {
-        guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        // shutdown wakes the thread blocked in accept().
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        listener.stop()
     }
 
     /// Waits until a client has left a hanging connection, for at most `limit`.
@@ -151,10 +120,7 @@ public final class FakeOpenAIServer: Sendable {
 
     /// A port nothing listens on: bound once, then closed.
     public static func closedPort() throws -> Int {
-        let server = try FakeOpenAIServer { _ in [] }
-        let port = server.port
-        server.stop()
-        return port
+        try LoopbackListener.closedPort()
     }
 
     // MARK: - Scripts
@@ -251,21 +217,14 @@ public final class FakeOpenAIServer: Sendable {
 
     // MARK: - Serving
 
-    private func acceptLoop(_ responder: @escaping Responder) {
-        while !stopped.load(ordering: .relaxed) {
-            let connection = accept(listener, nil, nil)
-            if connection < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let thread = Thread { [self] in serve(connection, responder) }
-            thread.start()
-        }
-    }
-
     private func serve(_ connection: Int32, _ responder: Responder) {
-        defer { close(connection) }
-        guard let request = readRequest(connection) else { return }
+        guard let received = LoopbackListener.readRequest(connection) else { return }
+        let request = Request(
+            method: received.method,
+            path: received.target,
+            headers: received.headers,
+            body: received.body
+        )
         state.withLock { $0.requests.append(request) }
         let steps: [Step]
         if request.method == "GET", request.path.hasSuffix("/models") {
@@ -276,15 +235,16 @@ public final class FakeOpenAIServer: Sendable {
         for step in steps {
             switch step {
             case .send(let data):
-                guard sendAll(connection, data) else { return recordDisconnect() }
+                guard LoopbackListener.sendAll(connection, data) else { return recordDisconnect() }
             case .pause(let duration):
                 let (seconds, attoseconds) = duration.components
                 Thread.sleep(forTimeInterval: Double(seconds) + Double(attoseconds) / 1e18)
             case .hang:
-                return waitForDisconnect(connection)
+                if listener.waitForDisconnect(connection) { recordDisconnect() }
+                return
             case .waitUntil(let condition):
                 let deadline = ContinuousClock.now + .seconds(10)
-                while !condition() && !stopped.load(ordering: .relaxed) {
+                while !condition() && !listener.isStopped {
                     if ContinuousClock.now >= deadline {
                         state.withLock { $0.waitTimeouts += 1 }
                         break
@@ -307,67 +267,8 @@ public final class FakeOpenAIServer: Sendable {
         )
     }
 
-    private func readRequest(_ connection: Int32) -> Request? {
-        var buffer = [UInt8]()
-        let separator = Array("\r\n\r\n".utf8)
-        var headEnd: Int?
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while headEnd == nil {
-            let count = recv(connection, &chunk, chunk.count, 0)
-            if count <= 0 { return nil }
-            buffer.append(contentsOf: chunk[0..<count])
-            if buffer.count >= separator.count {
-                headEnd = (0...(buffer.count - separator.count)).first { buffer[$0..<$0 + 4].elementsEqual(separator) }
-            }
-        }
-        guard let headEnd else { return nil }
-        var lines = String(decoding: buffer[0..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
-        let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return nil }
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
-                in: .whitespaces
-            )
-        }
-        var body = Array(buffer[(headEnd + 4)...])
-        let expected = Int(headers["content-length"] ?? "") ?? 0
-        while body.count < expected {
-            let count = recv(connection, &chunk, chunk.count, 0)
-            if count <= 0 { break }
-            body.append(contentsOf: chunk[0..<count])
-        }
-        return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: Data(body))
-    }
-
-    private func sendAll(_ connection: Int32, _ data: Data) -> Bool {
-        data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return true }
-            var sent = 0
-            while sent < raw.count {
-                // MSG_NOSIGNAL: a client that already left must not kill the test process with SIGPIPE.
-                let count = send(connection, base + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
-                if count <= 0 { return false }
-                sent += count
-            }
-            return true
-        }
-    }
-
     private func recordDisconnect() {
         let now = ContinuousClock.now
         state.withLock { $0.disconnects.append(now) }
-    }
-
-    private func waitForDisconnect(_ connection: Int32) {
-        var byte: UInt8 = 0
-        while !stopped.load(ordering: .relaxed) {
-            var descriptor = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)
-            if poll(&descriptor, 1, 50) > 0 {
-                // Readable with nothing to read means the peer closed (or reset) the connection.
-                if recv(connection, &byte, 1, Int32(MSG_DONTWAIT)) <= 0 { return recordDisconnect() }
-            }
-        }
     }
 }
