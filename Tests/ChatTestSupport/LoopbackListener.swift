@@ -7,9 +7,10 @@ import Synchronization
     import Darwin
 #endif
 
-/// A TCP listener on 127.0.0.1 and an ephemeral port for scripted test servers: raw POSIX sockets on plain threads,
-/// so it depends on nothing a client under test uses. Each connection is handled on its own thread and closed
-/// when its handler returns.
+/// A TCP listener on 127.0.0.1 and an ephemeral port, for scripted test servers.
+///
+/// Raw POSIX sockets on plain threads, so it depends on nothing a client under test uses. Each connection is
+/// handled on its own thread and closed when its handler returns.
 ///
 /// ```swift
 /// let listener = try LoopbackListener()
@@ -103,8 +104,9 @@ public final class LoopbackListener: Sendable {
         return listener.port
     }
 
-    /// Reads one request: the head, then a body of `Content-Length` bytes. Nil when the client leaves first or
-    /// sends no request line.
+    /// Reads one request: the head, then a body of `Content-Length` bytes.
+    ///
+    /// - Returns: The request, or nil when the client leaves first or sends no request line.
     public static func readRequest(_ connection: Int32) -> Request? {
         var buffer = [UInt8]()
         let separator = Array("\r\n\r\n".utf8)
