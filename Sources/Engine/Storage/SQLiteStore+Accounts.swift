@@ -46,7 +46,9 @@ extension SQLiteStore {
         anonymousSessionId: String?,
         anonymousSeenAfter: Date
     ) throws -> (UserRecord, Migration?) {
-        try pool.write { db in
+        // Chunks of removed duplicates leave the index: term frequencies change.
+        defer { frequencies.invalidate() }
+        return try pool.write { db in
             if try UserRecord.filter(UserRecord.Columns.email == email).fetchCount(db) > 0 {
                 throw EngineError.emailTaken
             }
@@ -76,7 +78,9 @@ extension SQLiteStore {
         anonymousSessionId: String?,
         anonymousSeenAfter: Date
     ) throws -> (UserRecord, Migration?) {
-        try pool.write { db in
+        // Chunks of removed duplicates leave the index: term frequencies change.
+        defer { frequencies.invalidate() }
+        return try pool.write { db in
             guard var user = try UserRecord.fetchOne(db, key: userId), !user.isAnonymous else {
                 throw EngineError.invalidCredentials
             }
@@ -214,7 +218,9 @@ extension SQLiteStore {
     /// data).
     @discardableResult
     func purgeAnonymousSessions(lastSeenAtOrBefore cutoff: Date) throws -> Int {
-        try pool.write { db in
+        // Chunks of removed duplicates leave the index: term frequencies change.
+        defer { frequencies.invalidate() }
+        return try pool.write { db in
             let expired = "SELECT id FROM user WHERE isAnonymous = 1 AND lastSeenAt <= ?"
             try db.execute(sql: "DELETE FROM document WHERE ownerId IN (\(expired))", arguments: [cutoff])
             try db.execute(sql: "DELETE FROM memory WHERE ownerId IN (\(expired))", arguments: [cutoff])

@@ -80,7 +80,8 @@ extension SQLiteStore {
         chunks: [ChunkRecord],
         at date: Date
     ) throws -> Bool {
-        try pool.write { db in
+        defer { frequencies.invalidate() }
+        return try pool.write { db in
             guard try DocumentRecord.fetchOne(db, key: id) != nil else { return false }
             for var chunk in chunks { try chunk.insert(db) }
             try db.execute(
@@ -122,6 +123,7 @@ extension SQLiteStore {
     }
 
     func deleteDocument(id: String) throws {
+        defer { frequencies.invalidate() }
         _ = try pool.write { db in try DocumentRecord.deleteOne(db, key: id) }
     }
 
@@ -190,7 +192,12 @@ extension SQLiteStore {
 
     /// How many chunks contain a term (an FTS5 expression), and how many chunks exist: the IDF inputs.
     func documentFrequency(of expression: String) throws -> (matching: Int, total: Int) {
-        try pool.read { db in
+        let generation: FrequencyMemo.Generation
+        switch frequencies.lookup(expression) {
+        case .success(let known): return known
+        case .failure(let missed): generation = missed
+        }
+        let counted = try pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk") ?? 0
             let matching =
                 try Int.fetchOne(
@@ -199,7 +206,9 @@ extension SQLiteStore {
                     arguments: [expression]
                 )
                 ?? 0
-            return (matching, total)
+            return (matching: matching, total: total)
         }
+        frequencies.store(expression, matching: counted.matching, total: counted.total, generation: generation)
+        return counted
     }
 }

@@ -6,6 +6,8 @@ import GRDB
 /// Intent-named methods live in `SQLiteStore+<Concern>.swift`; nothing outside this folder writes SQL.
 final class SQLiteStore: Sendable {
     let pool: DatabasePool
+    /// Term frequencies for answer weighting, cleared when chunks are added or removed.
+    let frequencies = FrequencyMemo()
 
     /// Opens (creating if needed) `chatshell.sqlite` in `directory` and migrates it.
     init(directory: URL) throws {

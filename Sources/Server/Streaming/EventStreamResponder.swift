@@ -174,15 +174,22 @@ struct EventStreamResponder: Sendable {
 
     /// One event as its SSE frame.
     static func frame(_ event: StreamEvent, requestId: String) -> ByteBuffer {
+        ByteBuffer(bytes: frameBytes(event, requestId: requestId))
+    }
+
+    /// The bytes of one event's frame.
+    static func frameBytes(_ event: StreamEvent, requestId: String) -> [UInt8] {
+        // Tokens are most of the frames, one per word: text that JSON would not escape is written as the encoder
+        // writes it (sorted keys), without building an encoder for each word.
+        if case .token(let chunk) = event, chunk.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            return Array("event: token\ndata: {\"chunk\":\"\(chunk)\",\"type\":\"token\"}\n\n".utf8)
+        }
         guard let json = try? APIJSON.encode(event) else {
             let fallback = StreamEvent.error(
                 StreamErrorEvent(code: .internalError, message: "Cannot encode an event.", requestId: requestId)
             )
-            return ByteBuffer(string: "event: error\ndata: \(APIJSON.string(fallback))\n\n")
+            return Array("event: error\ndata: \(APIJSON.string(fallback))\n\n".utf8)
         }
-        var buffer = ByteBuffer(string: "event: \(event.type)\ndata: ")
-        buffer.writeBytes(json)
-        buffer.writeString("\n\n")
-        return buffer
+        return Array("event: \(event.type)\ndata: ".utf8) + json + Array("\n\n".utf8)
     }
 }
