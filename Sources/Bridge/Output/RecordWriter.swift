@@ -267,6 +267,8 @@ final class RecordWriter: Sendable {
                 let bytes = Self.encode(slot, seq: seq)
                 let failure = sink.write(bytes)
                 let written = ContinuousClock.now
+                // Reported before the writer counts as closed, so whoever a close releases sees the failure.
+                if let failure { onFailure(failure) }
                 var room: [CheckedContinuation<Void, Never>] = []
                 state.withLock { state in
                     state.busy = false
@@ -285,10 +287,7 @@ final class RecordWriter: Sendable {
                     }
                 }
                 room.forEach { $0.resume() }
-                if let failure {
-                    onFailure(failure)
-                    return
-                }
+                if failure != nil { return }
             }
         }
     }
