@@ -51,6 +51,8 @@ enum BilingualGlossary {
         (["manager", "head", "lead"], ["leiter", "leiterin", "leitung", "führungskraft"]),
         (["site manager"], ["standortleiter", "standortleitung"]),
         (["colleague", "colleagues"], ["kollege", "kollegen", "kollegin"]),
+        (["people", "persons", "person"], ["personen", "person", "menschen", "leute", "mitarbeitende"]),
+        (["work", "works", "working"], ["arbeiten", "arbeitet", "arbeit"]),
         (["contact", "contacts"], ["ansprechperson", "ansprechpersonen", "ansprechpartner", "kontakt"]),
         (["team"], ["team", "abteilung"]),
         (["service"], ["service", "kundendienst"]),
