@@ -116,8 +116,18 @@ extension KnowledgeBase {
         async
     {
         let recorder = AnswerRecording()
+        var stored = false
         func send(_ event: StreamEvent) {
             recorder.observe(event)
+            switch event {
+            case .done, .error:
+                // Stored before the consumer sees the end: a follow-up sent the moment `done` arrives must find
+                // this answer (and what it cited) in the conversation.
+                storeAssistantMessage(turn, recorder)
+                stored = true
+            default:
+                break
+            }
             continuation.yield(event)
         }
         send(
@@ -151,7 +161,7 @@ extension KnowledgeBase {
             )
         }
         if Task.isCancelled && recorder.finishReason == nil { recorder.finishReason = .cancelled }
-        storeAssistantMessage(turn, recorder)
+        if !stored { storeAssistantMessage(turn, recorder) }
         continuation.finish()
     }
 

@@ -130,6 +130,22 @@ import Testing
         #expect(done.citations.contains { $0.n == memorySource.n })
     }
 
+    @Test func theAnswerIsStoredBeforeItsDoneEventArrives() async throws {
+        // A bridge or client sends the follow-up the moment `done` arrives; it must find this answer stored
+        let store = try await NorthwindStore.make(documents: ["product-x200-spec.pdf"])
+        let stream = try store.knowledgeBase.ask(
+            QueryRequest(query: "What is the repeatability of the NR-X200?"),
+            as: .local
+        )
+        for try await event in stream {
+            guard case .done(let done) = event, let id = done.conversationId else { continue }
+            let messages = try store.knowledgeBase.conversation(id: id, as: .local).messages
+            #expect(messages.map(\.role) == ["user", "assistant"])
+            #expect(messages.last?.content == done.answer)
+            #expect(messages.last?.citations.isEmpty == false)
+        }
+    }
+
     @Test func emptyQuestionIsAValidationError() async throws {
         let store = try await NorthwindStore.make(documents: [])
         #expect(throws: EngineError.self) {
