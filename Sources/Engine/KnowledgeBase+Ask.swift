@@ -199,7 +199,10 @@ extension KnowledgeBase {
                 retriever.inverseDocumentFrequency(
                     of: QueryAnalyzer.terms(term).first ?? QueryTerm(text: term, isIdentifier: false, variants: [])
                 )
-            }
+            },
+            sectionPaths: Dictionary(
+                uniqueKeysWithValues: hits.enumerated().map { ($0.offset + 1, $0.element.headingPath) }
+            )
         )
         send(.status(stage: "generating"))
         switch try await answerer.answer(context) {

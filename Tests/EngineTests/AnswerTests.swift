@@ -130,6 +130,19 @@ import Testing
         #expect(done.citations.contains { $0.n == memorySource.n })
     }
 
+    @Test func aSectionThatNamesWhatWasAskedIsQuotedWithTheSentence() async throws {
+        let store = try await NorthwindStore.make(documents: ["release-notes-2026.txt", "security-policy.html"])
+        let done = try #require(
+            try await store.events("Which release of Studio fixed the Remote Access session timeout?").done
+        )
+        #expect(done.answer.hasPrefix("Studio 5.2.1 - released 2026-04-02"))
+        #expect(done.answer.contains("NWS-4588"))
+        // Numbered headings say nothing of their own
+        #expect(ExtractiveAnswerer.namesSomething("Studio 5.2.0 - released 2026-03-17"))
+        #expect(!ExtractiveAnswerer.namesSomething("5. Remote and hybrid work"))
+        #expect(!ExtractiveAnswerer.namesSomething("6.2 Approval limits"))
+    }
+
     @Test func theAnswerIsStoredBeforeItsDoneEventArrives() async throws {
         // A bridge or client sends the follow-up the moment `done` arrives; it must find this answer stored
         let store = try await NorthwindStore.make(documents: ["product-x200-spec.pdf"])

@@ -21,19 +21,24 @@ public struct AnswerContext: Sendable {
     public var history: [HistoryMessage]
     /// Inverse document frequency of a term over the indexed chunks (for term weighting).
     public var inverseDocumentFrequency: @Sendable (String) -> Double
+    /// The headings from the top of each passage's document down to it (`Release notes > Studio 5.2.0 > New`),
+    /// by source number: the sections a list item belongs to often name what it is about.
+    public var sectionPaths: [Int: String]
 
     public init(
         question: String,
         previousQuestion: String?,
         sources: [Source],
         history: [HistoryMessage],
-        inverseDocumentFrequency: @escaping @Sendable (String) -> Double
+        inverseDocumentFrequency: @escaping @Sendable (String) -> Double,
+        sectionPaths: [Int: String] = [:]
     ) {
         self.question = question
         self.previousQuestion = previousQuestion
         self.sources = sources
         self.history = history
         self.inverseDocumentFrequency = inverseDocumentFrequency
+        self.sectionPaths = sectionPaths
     }
 }
 

@@ -29,6 +29,9 @@ public struct ExtractiveAnswerer: Answerer {
         var translated: Set<QueryTerm>
         /// The source's title and heading.
         var context: String
+        /// An enclosing section that names question terms the sentence lacks ("Studio 5.2.0 - released …" for
+        /// "Which release introduced …"): quoted with the sentence.
+        var section: String?
         var coverage: Double
         var score: Double
     }
@@ -55,7 +58,7 @@ public struct ExtractiveAnswerer: Answerer {
         }
 
         // A distinctive identifier that no source mentions means the question is about something else.
-        let analysed = context.sources.map(analyses.analysis)
+        let analysed = context.sources.map { analyses.analysis(of: $0, sectionPath: context.sectionPaths[$0.n]) }
         let sourceMatchers = analysed.map(\.whole)
         for term in terms where term.isIdentifier {
             guard sourceMatchers.contains(where: { $0.contains(term) }) else { return nil }
@@ -148,6 +151,10 @@ public struct ExtractiveAnswerer: Answerer {
                         covered: covered,
                         translated: translated,
                         context: source.title + "\n" + (source.heading ?? ""),
+                        section: analysis.sections.last { section in
+                            Self.namesSomething(section.text)
+                                && fromContext.contains { !$0.isIdentifier && section.matcher.contains($0) }
+                        }?.text,
                         coverage: (direct + fromContext.reduce(0) { $0 + weights[$1, default: 0] }) / totalWeight,
                         score: score
                     )
@@ -202,13 +209,29 @@ public struct ExtractiveAnswerer: Answerer {
         }
         guard coverage >= tuning.minimumCoverage else { return nil }
         picks.sort { ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position) }
-        var answer = picks.map { Self.cite($0.text, n: $0.sourceNumber) }.joined(separator: " ")
+        var quoted: Set<String> = []
+        var answer = picks.map { pick in
+            // Each section is named once, before the first sentence quoted from it.
+            guard let section = pick.section, quoted.insert(section).inserted else {
+                return Self.cite(pick.text, n: pick.sourceNumber)
+            }
+            return Self.cite(section + ": " + pick.text, n: pick.sourceNumber)
+        }.joined(separator: " ")
         if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
             // The answer names a role or fact the user told us about ("Your manager" and "my manager is Priya
             // Natarajan"): say it, so the answer is about them.
             answer += " You told me: " + Self.cite(Self.withoutLeadIn(memory.text), n: memory.n)
         }
         return answer
+    }
+
+    /// Whether a section heading states a figure beyond its own number.
+    ///
+    /// "Studio 5.2.0 - released 2026-03-17" does, "5. Remote and hybrid work" does not: only headings that state
+    /// something are worth quoting with a sentence.
+    static func namesSomething(_ heading: String) -> Bool {
+        let unnumbered = heading.replacing(/^\s*\d+(\.\d+)*\.?\s+/, with: "")
+        return unnumbered.contains(where: \.isNumber)
     }
 
     /// The first personal memory (not quoted already) sharing a topic word with the picked sentences.

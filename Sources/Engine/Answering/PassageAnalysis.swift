@@ -1,4 +1,5 @@
 import ChatAPI
+import Foundation
 import Synchronization
 
 /// A source's text taken apart once for the extractive answerer: its sentences with their term matchers, a
@@ -12,14 +13,34 @@ struct PassageAnalysis: Sendable {
         var matcher: TermMatcher
     }
 
+    /// A heading above the passage's own, with its matcher.
+    struct Section: Sendable {
+        var text: String
+        var matcher: TermMatcher
+    }
+
     var sentences: [Sentence]
-    /// The title and heading, which name what the passage is about.
+    /// The title, the enclosing sections and the heading, which name what the passage is about.
     var context: TermMatcher
+    /// The headings between the title and the passage's own heading, innermost last ("Studio 5.2.0 - released
+    /// 2026-03-17" above "New").
+    var sections: [Section]
     /// Title, heading and text together.
     var whole: TermMatcher
 
-    init(_ source: Source) {
-        let context = source.title + "\n" + (source.heading ?? "")
+    /// - Parameters:
+    ///   - source: The passage.
+    ///   - sectionPath: Its headings from the top of the document, joined by ` > `.
+    init(_ source: Source, sectionPath: String? = nil) {
+        let heading = source.heading ?? ""
+        let title = source.title.lowercased()
+        let enclosing = (sectionPath ?? "").components(separatedBy: " > ").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        sections = enclosing.dropLast(enclosing.last == heading ? 1 : 0)
+            .filter { !$0.isEmpty && $0.lowercased() != title && $0 != heading }
+            .map { Section(text: $0, matcher: TermMatcher($0)) }
+        let context = ([source.title] + sections.map(\.text) + [heading]).joined(separator: "\n")
         sentences = SentenceSplitter.split(source.text).map { Sentence(text: $0, matcher: TermMatcher($0)) }
         self.context = TermMatcher(context)
         whole = TermMatcher(context + "\n" + source.text)
@@ -35,10 +56,10 @@ struct PassageAnalysis: Sendable {
             self.capacity = capacity
         }
 
-        func analysis(of source: Source) -> PassageAnalysis {
-            let key = source.title + "\u{1F}" + (source.heading ?? "") + "\u{1F}" + source.text
+        func analysis(of source: Source, sectionPath: String? = nil) -> PassageAnalysis {
+            let key = [source.title, sectionPath ?? "", source.heading ?? "", source.text].joined(separator: "\u{1F}")
             if let known = entries.withLock({ $0[key] }) { return known }
-            let analysis = PassageAnalysis(source)
+            let analysis = PassageAnalysis(source, sectionPath: sectionPath)
             entries.withLock { entries in
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
                 entries[key] = analysis
