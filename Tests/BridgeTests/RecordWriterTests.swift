@@ -78,6 +78,39 @@ import Testing
         #expect(await waited.value <= 512)
     }
 
+    @Test func producersWriteDirectlyWhenTheSinkHasRoomAndOrderHolds() async {
+        // Given: a sink that takes records at once, and eight requests producing concurrently
+        let sink = CollectingSink(takesAtOnce: true)
+        let writer = RecordWriter(sink: sink, maxBuffer: 1 << 20, coalesce: nil)
+        writer.start { _ in }
+        await withTaskGroup(of: Void.self) { group in
+            for serial in 0..<8 {
+                group.addTask {
+                    let tag = RequestTag(serial: serial, idJSON: "\"r\(serial)\"")
+                    writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "start", members: "")))
+                    for index in 0..<50 {
+                        writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "status", members: ",\"n\":\(index)")))
+                        if index % 10 == 0 { await Task.yield() }
+                    }
+                    writer.enqueue(OutputRecord(tag: tag, kind: .event(type: "done", members: ""), terminal: true))
+                }
+            }
+        }
+        await writer.waitUntilIdle(timeout: .seconds(10))
+
+        // Then: every record is written once, each request's seq runs 0... without gaps and in order, and some
+        // records skipped the writer's thread
+        let events = BridgeDriver.events(sink.lines)
+        #expect(events.count == 8 * 52)
+        for serial in 0..<8 {
+            let own = events.filter { $0["id"] as? String == "r\(serial)" }
+            #expect(own.compactMap { $0["seq"] as? Int } == Array(0..<52))
+            #expect(own.compactMap { $0["n"] as? Int } == Array(0..<50))
+            #expect(own.last?["type"] as? String == "done")
+        }
+        #expect(sink.directWrites > 0)
+    }
+
     @Test func aFailingSinkReleasesWaitersAndReportsOnce() async {
         let failures = FailureLog()
         let writer = RecordWriter(sink: CollectingSink(failAfter: 1), maxBuffer: 64, coalesce: nil)

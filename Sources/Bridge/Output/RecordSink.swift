@@ -17,6 +17,15 @@ public protocol RecordSink: Sendable {
     /// - Parameter bytes: the encoded record.
     /// - Returns: nil once everything is written, else why it could not be.
     func write(_ bytes: [UInt8]) -> SinkFailure?
+
+    /// Whether `count` bytes would be taken at once, without blocking: then a producer may write them itself
+    /// instead of handing them to the writer's thread.
+    func takesWithoutBlocking(_ count: Int) -> Bool
+}
+
+extension RecordSink {
+    /// By default a sink is written from the writer's thread only.
+    public func takesWithoutBlocking(_ count: Int) -> Bool { false }
 }
 
 /// A sink over a file descriptor, written with `write(2)`.
@@ -58,6 +67,15 @@ public struct FileDescriptorSink: RecordSink {
             }
         }
         return nil
+    }
+
+    /// Up to `PIPE_BUF` bytes go into a pipe, socket or terminal that polls writable without blocking (a pipe that
+    /// polls writable has a free page), and a regular file always takes them.
+    public func takesWithoutBlocking(_ count: Int) -> Bool {
+        guard count <= Int(PIPE_BUF) else { return false }
+        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        return poll(&pfd, 1, 0) == 1 && pfd.revents & Int16(POLLOUT) != 0
+            && pfd.revents & Int16(POLLERR | POLLHUP | POLLNVAL) == 0
     }
 
     /// Calls `handler` once when the reader of a pipe or socket goes away, even while nothing is being written,

@@ -74,6 +74,9 @@ final class RecordWriter: Sendable {
         var closed = false
         var sleeping = false
         var busy = false
+        /// A producer is writing a record itself (`enqueue`'s direct path); the thread waits for it.
+        var direct = false
+        var onFailure: (@Sendable (SinkFailure) -> Void)?
         var nextWaiterID = 0
         var roomWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -112,6 +115,7 @@ final class RecordWriter: Sendable {
     ///
     /// - Parameter onFailure: called once, on the writing thread, when the sink stops taking bytes.
     func start(onFailure: @escaping @Sendable (SinkFailure) -> Void) {
+        state.withLock { $0.onFailure = onFailure }
         DedicatedThread.start(name: "chatshell.bridge.writer") { [self] in
             run(onFailure: onFailure)
         }
@@ -119,11 +123,20 @@ final class RecordWriter: Sendable {
 
     // MARK: - Producers
 
+    /// What `enqueue` does once the record is queued.
+    private enum Handoff {
+        case none
+        case wakeWriter
+        /// The queue was empty and the sink takes the record at once: the producer writes it itself, sparing the
+        /// writer thread's wake-up (most of the bridge's latency when the cores are busy).
+        case writeDirectly(Slot, seq: Int?)
+    }
+
     /// Queues a record; returns at once (never blocks on the reader).
     func enqueue(_ record: OutputRecord) {
         let now = ContinuousClock.now
-        let signal = state.withLock { state -> Bool in
-            guard !state.closed else { return false }
+        let handoff = state.withLock { state -> Handoff in
+            guard !state.closed else { return .none }
             if case .token(let text) = record.kind, let tag = record.tag {
                 if let index = state.openToken[tag.serial], state.slots[index - state.base] != nil {
                     state.slots[index - state.base]?.tokenText += text
@@ -131,7 +144,7 @@ final class RecordWriter: Sendable {
                     state.backlogBytes += text.utf8.count
                     state.counters.mergedTokens += 1
                     state.counters.peakBacklogBytes = max(state.counters.peakBacklogBytes, state.backlogBytes)
-                    return false
+                    return .none
                 }
                 let slot = Slot(
                     tag: tag,
@@ -159,10 +172,56 @@ final class RecordWriter: Sendable {
                 )
                 Self.append(slot, to: &state)
             }
-            guard state.sleeping else { return false }
+            if state.live == 1, !state.busy, !state.direct, state.onFailure != nil,
+                let first = state.slots[state.head], first.due == nil,
+                sink.takesWithoutBlocking(Self.largestEncoding(first)),
+                let (slot, seq) = Self.take(now: now, from: &state)
+            {
+                state.direct = true
+                return .writeDirectly(slot, seq: seq)
+            }
+            guard state.sleeping else { return .none }
+            state.sleeping = false
+            return .wakeWriter
+        }
+        switch handoff {
+        case .none: break
+        case .wakeWriter: wake.signal()
+        case .writeDirectly(let slot, let seq): writeDirectly(slot, seq: seq)
+        }
+    }
+
+    /// Writes a record taken by `enqueue`, then settles the queue as the writer thread would.
+    private func writeDirectly(_ slot: Slot, seq: Int?) {
+        let bytes = Self.encode(slot, seq: seq)
+        let failure = sink.write(bytes)
+        let written = ContinuousClock.now
+        if let failure, let onFailure = state.withLock({ $0.onFailure }) { onFailure(failure) }
+        var release: [CheckedContinuation<Void, Never>] = []
+        let signal = state.withLock { state -> Bool in
+            state.direct = false
+            state.backlogBytes -= slot.bytes
+            state.counters.records += 1
+            state.counters.bytes += bytes.count
+            if measure, let received = slot.received, state.counters.latencies.count < Self.maxSamples {
+                state.counters.latencies.append(Self.nanoseconds(received.duration(to: written)))
+            }
+            if failure != nil {
+                state.closed = true
+                release = Self.takeAllWaiters(&state)
+                return true
+            }
+            if state.live == 0 {
+                release = Self.takeAllWaiters(&state)
+            } else if state.backlogBytes <= maxBuffer / 2, !state.roomWaiters.isEmpty {
+                release = Array(state.roomWaiters.values)
+                state.roomWaiters = [:]
+            }
+            guard state.live > 0, state.sleeping else { return false }
             state.sleeping = false
             return true
         }
+        release.forEach { $0.resume() }
         if signal { wake.signal() }
     }
 
@@ -206,7 +265,7 @@ final class RecordWriter: Sendable {
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { state -> Bool in
-                if state.closed || (state.live == 0 && !state.busy) { return true }
+                if state.closed || (state.live == 0 && !state.busy && !state.direct) { return true }
                 state.idleWaiters[id] = continuation
                 return false
             }
@@ -238,6 +297,11 @@ final class RecordWriter: Sendable {
             var idle: [CheckedContinuation<Void, Never>] = []
             let step = state.withLock { state -> Step in
                 if state.closed { return .stop }
+                if state.direct {
+                    // A producer is writing; it wakes this thread when it is done and records wait.
+                    state.sleeping = true
+                    return .sleep(until: nil)
+                }
                 if let (slot, seq) = Self.take(now: now, from: &state) {
                     state.busy = true
                     return .write(slot, seq: seq)
@@ -353,6 +417,16 @@ final class RecordWriter: Sendable {
         state.roomWaiters = [:]
         state.idleWaiters = [:]
         return waiters
+    }
+
+    /// The most bytes a record can take once encoded: JSON escaping makes a character at most six bytes.
+    private static func largestEncoding(_ slot: Slot) -> Int {
+        let envelope = 64 + (slot.tag?.idJSON.utf8.count ?? 0)
+        switch slot.kind {
+        case .line(let line): return line.utf8.count + 1
+        case .event(let type, let members): return envelope + type.utf8.count + members.utf8.count
+        case .token: return envelope + 6 * slot.tokenText.utf8.count
+        }
     }
 
     /// A record's size for the backlog: its text plus a fixed allowance for the envelope.

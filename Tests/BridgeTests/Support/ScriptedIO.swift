@@ -79,6 +79,8 @@ final class CollectingSink: RecordSink {
     private struct State {
         var bytes: [UInt8] = []
         var writes = 0
+        /// Writes made by a producer itself rather than by the writer's thread.
+        var directWrites = 0
         var paused = false
     }
 
@@ -86,16 +88,32 @@ final class CollectingSink: RecordSink {
     private let delay: Duration?
     private let failAfter: Int?
     private let failure: SinkFailure
+    private let takesAtOnce: Bool
 
     /// - Parameters:
     ///   - delay: how long each write takes (a slow reader).
     ///   - failAfter: writes that succeed before every later one fails (a reader that went away).
     ///   - failure: how the later writes fail.
-    init(delay: Duration? = nil, failAfter: Int? = nil, failure: SinkFailure = .readerGone) {
+    ///   - takesAtOnce: whether it says it takes records without blocking while not paused (like a pipe with
+    ///     room), so producers write directly.
+    init(
+        delay: Duration? = nil,
+        failAfter: Int? = nil,
+        failure: SinkFailure = .readerGone,
+        takesAtOnce: Bool = false
+    ) {
         self.delay = delay
         self.failAfter = failAfter
         self.failure = failure
+        self.takesAtOnce = takesAtOnce
     }
+
+    func takesWithoutBlocking(_ count: Int) -> Bool {
+        takesAtOnce && !state.withLock { $0.paused }
+    }
+
+    /// How many writes came from a producer rather than the writer's thread.
+    var directWrites: Int { state.withLock { $0.directWrites } }
 
     func write(_ bytes: [UInt8]) -> SinkFailure? {
         while state.withLock({ $0.paused }) { Thread.sleep(forTimeInterval: 0.002) }
@@ -107,6 +125,7 @@ final class CollectingSink: RecordSink {
         return state.withLock { state in
             if let failAfter, state.writes >= failAfter { return failure }
             state.writes += 1
+            if Thread.current.name != "chatshell.bridge.writer" { state.directWrites += 1 }
             state.bytes += bytes
             return nil
         }
