@@ -200,23 +200,9 @@ final class RecordWriter: Sendable {
         var release: [CheckedContinuation<Void, Never>] = []
         let signal = state.withLock { state -> Bool in
             state.direct = false
-            state.backlogBytes -= slot.bytes
-            state.counters.records += 1
-            state.counters.bytes += bytes.count
-            if measure, let received = slot.received, state.counters.latencies.count < Self.maxSamples {
-                state.counters.latencies.append(Self.nanoseconds(received.duration(to: written)))
-            }
-            if failure != nil {
-                state.closed = true
-                release = Self.takeAllWaiters(&state)
-                return true
-            }
-            if state.live == 0 {
-                release = Self.takeAllWaiters(&state)
-            } else if state.backlogBytes <= maxBuffer / 2, !state.roomWaiters.isEmpty {
-                release = Array(state.roomWaiters.values)
-                state.roomWaiters = [:]
-            }
+            release = settle(slot, bytes: bytes.count, written: written, failure: failure, in: &state)
+            if failure != nil { return true }
+            if state.live == 0 { release += Self.takeAllWaiters(&state) }
             guard state.live > 0, state.sleeping else { return false }
             state.sleeping = false
             return true
@@ -333,27 +319,40 @@ final class RecordWriter: Sendable {
                 let written = ContinuousClock.now
                 // Reported before the writer counts as closed, so whoever a close releases sees the failure.
                 if let failure { onFailure(failure) }
-                var room: [CheckedContinuation<Void, Never>] = []
-                state.withLock { state in
+                let room = state.withLock { state in
                     state.busy = false
-                    state.backlogBytes -= slot.bytes
-                    state.counters.records += 1
-                    state.counters.bytes += bytes.count
-                    if measure, let received = slot.received, state.counters.latencies.count < Self.maxSamples {
-                        state.counters.latencies.append(Self.nanoseconds(received.duration(to: written)))
-                    }
-                    if failure != nil {
-                        state.closed = true
-                        room = Self.takeAllWaiters(&state)
-                    } else if state.backlogBytes <= maxBuffer / 2, !state.roomWaiters.isEmpty {
-                        room = Array(state.roomWaiters.values)
-                        state.roomWaiters = [:]
-                    }
+                    return settle(slot, bytes: bytes.count, written: written, failure: failure, in: &state)
                 }
                 room.forEach { $0.resume() }
                 if failure != nil { return }
             }
         }
+    }
+
+    /// Accounts for a written record: backlog, counters and latency, and closes the writer on failure.
+    ///
+    /// - Returns: The waiters to release: all of them on failure, else producers waiting for room once the
+    ///   backlog is down to half.
+    private func settle(
+        _ slot: Slot,
+        bytes: Int,
+        written: ContinuousClock.Instant,
+        failure: SinkFailure?,
+        in state: inout State
+    ) -> [CheckedContinuation<Void, Never>] {
+        state.backlogBytes -= slot.bytes
+        state.counters.records += 1
+        state.counters.bytes += bytes
+        if measure, let received = slot.received, state.counters.latencies.count < Self.maxSamples {
+            state.counters.latencies.append(Self.nanoseconds(received.duration(to: written)))
+        }
+        if failure != nil {
+            state.closed = true
+            return Self.takeAllWaiters(&state)
+        }
+        guard state.backlogBytes <= maxBuffer / 2, !state.roomWaiters.isEmpty else { return [] }
+        defer { state.roomWaiters = [:] }
+        return Array(state.roomWaiters.values)
     }
 
     // MARK: - Queue helpers
