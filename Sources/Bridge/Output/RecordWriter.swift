@@ -30,7 +30,8 @@ struct OutputRecord: Sendable {
 /// The single writer of the protocol stream (bridge.md 2.3 and 4.4).
 ///
 /// Records wait in one queue and a dedicated thread writes them one at a time, each whole with its LF, through
-/// the sink. The queue is also where output flow control happens:
+/// the sink; a record that finds the queue empty and the sink ready to take it at once is written by its producer
+/// instead, which spares the thread's wake-up. The queue is also where output flow control happens:
 ///
 /// - `seq` is assigned when a record is taken for writing, so merging never leaves a gap;
 /// - a `token` arriving while its request's previous record is a `token` still in the queue is appended to it:
