@@ -118,7 +118,7 @@ public final class Interpreter: Sendable {
         case .adminMemoryAdd(let text): return try await addSharedMemory(text)
         case .adminMemoryRemove(let id): return try await removeSharedMemory(id)
         case .adminDocs:
-            try await requireAdmin()
+            try await requireAdmin(for: "Managing shared documents")
             return try await listDocuments(scope: "shared")
         case .adminDocsUpload(let paths, let title): return upload(paths, title: title, shared: true)
         case .adminDocsRemove(let id): return try await removeDocument(id, shared: true)

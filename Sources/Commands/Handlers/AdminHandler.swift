@@ -4,11 +4,15 @@ import Foundation
 import Session
 
 extension Interpreter {
-    /// Refuses admin commands whose backend call alone would not (listing shared documents is open to users).
-    func requireAdmin() async throws {
+    /// Refuses admin commands whose backend call alone would not (listing shared documents is open to users), in
+    /// the words the engine and the server use for the same refusal.
+    ///
+    /// - Parameter action: What needs the role, such as `Managing shared documents`.
+    /// - Throws: `BackendError.api` with code `forbidden` for a caller who is not an admin.
+    func requireAdmin(for action: String) async throws {
         guard try await backend.whoAmI().role == .admin else {
             throw BackendError.api(
-                .init(code: .forbidden, message: "This command requires the admin role.", status: 403)
+                .init(code: .forbidden, message: "\(action) requires the admin role.", status: 403)
             )
         }
     }
