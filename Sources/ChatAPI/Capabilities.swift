@@ -34,7 +34,16 @@ public struct Capabilities: Codable, Sendable, Hashable {
     /// What can be uploaded.
     public struct Upload: Codable, Sendable, Hashable {
         public var types = ["txt", "md", "html", "pdf", "docx"]
-        public var extensions = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"]
+        public var extensions = Self.supportedExtensions
+
+        /// The file-name endings the engine reads; the one list clients filter folders with.
+        public static let supportedExtensions = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"]
+
+        /// Whether a file name ends in a supported extension, in any case.
+        public static func accepts(_ filename: String) -> Bool {
+            let lowered = filename.lowercased()
+            return supportedExtensions.contains { lowered.hasSuffix($0) }
+        }
     }
 
     /// What a stream may carry.

@@ -72,7 +72,7 @@ public struct UploadRunner: Sendable {
             }
             if isDirectory.boolValue {
                 let entries = (try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []
-                let supported = entries.filter { !$0.hasPrefix(".") && Self.isSupported($0) }.sorted()
+                let supported = entries.filter { !$0.hasPrefix(".") && Capabilities.Upload.accepts($0) }.sorted()
                 if supported.isEmpty {
                     problems.append(
                         FileResult(
@@ -97,10 +97,6 @@ public struct UploadRunner: Sendable {
             }
         }
         return UploadPlan(files: files, title: title, shared: shared, problems: problems)
-    }
-
-    static func isSupported(_ name: String) -> Bool {
-        [".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"].contains { name.lowercased().hasSuffix($0) }
     }
 
     /// Uploads one file and waits until it is indexed or failed.

@@ -1,4 +1,5 @@
 import ChatAPI
+import ChatTestSupport
 import Foundation
 import Synchronization
 import Testing

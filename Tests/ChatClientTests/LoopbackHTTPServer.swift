@@ -8,16 +8,7 @@ import Synchronization
 /// Raw POSIX sockets on plain threads, so it depends on nothing the client under test uses.
 final class LoopbackHTTPServer: Sendable {
     /// A request as the server received it.
-    struct Request: Sendable {
-        var method: String
-        /// The request target as sent: a path, or an absolute URL when the client talks to a proxy.
-        var target: String
-        /// Header names lower-cased.
-        var headers: [String: String]
-        var body: Data
-
-        var bodyText: String { String(decoding: body, as: UTF8.self) }
-    }
+    typealias Request = LoopbackListener.Request
 
     /// One step of a response script.
     enum Step: Sendable {
@@ -117,12 +108,7 @@ final class LoopbackHTTPServer: Sendable {
         let request: Request
         if readsRequest {
             guard let received = LoopbackListener.readRequest(connection) else { return }
-            request = Request(
-                method: received.method,
-                target: received.target,
-                headers: received.headers,
-                body: received.body
-            )
+            request = received
         } else {
             request = Request(method: "", target: "", headers: [:], body: Data())
         }

@@ -28,6 +28,16 @@ public final class LoopbackListener: Sendable {
         /// Header names lower-cased.
         public var headers: [String: String]
         public var body: Data
+
+        public init(method: String, target: String, headers: [String: String], body: Data) {
+            self.method = method
+            self.target = target
+            self.headers = headers
+            self.body = body
+        }
+
+        /// The body as text.
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
     public let port: Int

@@ -1,3 +1,4 @@
+import ChatAPI
 import Engine
 import Foundation
 import Testing
@@ -63,6 +64,17 @@ private extension ExtractedDocument {
 // MARK: - Upload validation
 
 @Suite struct UploadValidatorTests {
+    /// The list clients filter folders with (`Capabilities.Upload`) is exactly what the engine reads.
+    @Test func theAdvertisedExtensionsAreTheEnginesDocumentTypes() {
+        for ending in Capabilities.Upload.supportedExtensions {
+            #expect(DocumentType(filename: "report" + ending.uppercased()) != nil, "\(ending)")
+        }
+        for unsupported in ["report.xyz", "report.doc", "report.rtf", "report"] {
+            #expect(DocumentType(filename: unsupported) == nil)
+            #expect(!Capabilities.Upload.accepts(unsupported))
+        }
+    }
+
     static let badFixtures: [(path: String, expected: EngineError)] = [
         ("bad/binary-garbage.txt", .invalidFile(filename: "binary-garbage.txt", reason: .notText)),
         ("bad/truncated.pdf", .invalidFile(filename: "truncated.pdf", reason: .truncatedPDF)),

@@ -220,7 +220,9 @@ public struct ExtractiveAnswerer: Answerer {
         if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
             // The answer names a role or fact the user told us about ("Your manager" and "my manager is Priya
             // Natarajan"): say it, so the answer is about them.
-            answer += " You told me: " + Self.cite(Self.withoutLeadIn(memory.text), n: memory.n)
+            // Without the instruction it was given with ("Note for later: my manager is …"), as capture strips it.
+            let fact = KnowledgeBase.capturedMemory(in: memory.text) ?? memory.text
+            answer += " You told me: " + Self.cite(fact, n: memory.n)
         }
         return answer
     }
@@ -244,15 +246,6 @@ public struct ExtractiveAnswerer: Answerer {
                         && matchers.contains { $0.contains(term) }
                 }
         }
-    }
-
-    /// A memory without the instruction it was given with ("Note for later: my manager is …" → "my manager is …").
-    static func withoutLeadIn(_ text: String) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let pattern = /^(?i)(please\s+)?(remember|note|keep in mind|for context|fyi)(\s+that|\s+for later)?\s*[:,]?\s+/
-        guard let match = trimmed.prefixMatch(of: pattern) else { return trimmed }
-        let rest = trimmed[match.range.upperBound...]
-        return rest.isEmpty ? trimmed : String(rest)
     }
 
     /// Terms without repeats, first occurrence kept.

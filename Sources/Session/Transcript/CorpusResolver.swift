@@ -1,12 +1,10 @@
+import ChatAPI
 import Foundation
 
 /// Resolves `@ corpus` paths to files (transcripts.md section 3): `./` and `../` relative to the transcript,
 /// others to the repository root; a directory means its supported files, not recursive; the last component may use
 /// `*` and `?`; files in bytewise path order; duplicate names are an error.
 struct CorpusResolver: Sendable {
-    /// The extensions the backend indexes.
-    static let supportedExtensions: Set<String> = ["txt", "md", "markdown", "html", "htm", "pdf", "docx"]
-
     let transcriptDirectory: URL
     let repositoryRoot: URL
     /// `CHATSHELL_CORPUS`: paths under `samples/northwind/` resolve inside it.
@@ -71,7 +69,7 @@ struct CorpusResolver: Sendable {
         guard isDirectory.boolValue else { return [url] }
         let names = (try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []
         let files = names.filter { name in
-            !name.hasPrefix(".") && Self.supportedExtensions.contains((name as NSString).pathExtension.lowercased())
+            !name.hasPrefix(".") && Capabilities.Upload.accepts(name)
         }
         .map { url.appendingPathComponent($0) }
         .filter { isFile($0) }
