@@ -42,6 +42,23 @@ public struct AnswerContext: Sendable {
     }
 }
 
+extension AnswerContext {
+    /// Whether the question names an identifier (`NR-X400`) that no source mentions.
+    ///
+    /// The sources are then about something else, and both answerers abstain: small models readily answer with a
+    /// neighbour's figures.
+    ///
+    /// - Parameter matchers: One matcher per source over its title, heading and text, when the caller has them.
+    /// - Returns: True when some identifier of the question occurs in no source.
+    func asksAboutSomethingElse(matchers: [TermMatcher]? = nil) -> Bool {
+        let identifiers = QueryAnalyzer.terms(question).filter(\.isIdentifier)
+        guard !identifiers.isEmpty else { return false }
+        let matchers =
+            matchers ?? sources.map { TermMatcher($0.title + "\n" + ($0.heading ?? "") + "\n" + $0.text) }
+        return identifiers.contains { term in !matchers.contains { $0.contains(term) } }
+    }
+}
+
 /// What an answerer decided.
 public enum AnswerOutcome: Sendable {
     /// The evidence is too weak: the engine answers `no_context` with no sources.

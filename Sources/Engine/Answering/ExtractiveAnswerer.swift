@@ -59,17 +59,16 @@ public struct ExtractiveAnswerer: Answerer {
 
         // A distinctive identifier that no source mentions means the question is about something else.
         let analysed = context.sources.map { analyses.analysis(of: $0, sectionPath: context.sectionPaths[$0.n]) }
-        let sourceMatchers = analysed.map(\.whole)
-        for term in terms where term.isIdentifier {
-            guard sourceMatchers.contains(where: { $0.contains(term) }) else { return nil }
-        }
+        guard !context.asksAboutSomethingElse(matchers: analysed.map(\.whole)) else { return nil }
 
         var weights: [QueryTerm: Double] = [:]
         for term in terms {
             let factor = term.isIdentifier ? 2 : (QueryAnalyzer.isFrame(term) ? 0.25 : 1)
             weights[term] = idf(term.text) * factor
         }
-        let totalWeight = weights.values.reduce(0, +)
+        // Summed in question order, as every weight sum here: Dictionary order varies per process, and
+        // floating-point sums in another order can flip near-ties.
+        let totalWeight = terms.reduce(0) { $0 + weights[$1, default: 0] }
         guard totalWeight > 0 else { return nil }
         let own = Set(terms.map(\.text))
         let previousTerms = context.previousQuestion.map(QueryAnalyzer.terms)?.filter { !own.contains($0.text) } ?? []

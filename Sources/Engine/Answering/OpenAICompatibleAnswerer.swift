@@ -150,19 +150,9 @@ public struct OpenAICompatibleAnswerer: Answerer {
         }
     }
 
-    /// Whether the question names an identifier (`NR-X400`) that no source mentions: the sources are then about
-    /// something else, and small models readily answer with a neighbour's figures, so the model is not asked (the
-    /// extractive answerer applies the same rule).
-    static func asksAboutSomethingElse(_ context: AnswerContext) -> Bool {
-        let identifiers = QueryAnalyzer.terms(context.question).filter(\.isIdentifier)
-        guard !identifiers.isEmpty else { return false }
-        let matchers = context.sources.map { TermMatcher($0.title + "\n" + ($0.heading ?? "") + "\n" + $0.text) }
-        return identifiers.contains { term in !matchers.contains { $0.contains(term) } }
-    }
-
     public func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
         // Nothing retrieved: there is nothing to answer from, and the contract wants the plain abstention.
-        guard !context.sources.isEmpty, !Self.asksAboutSomethingElse(context) else { return .abstain }
+        guard !context.sources.isEmpty, !context.asksAboutSomethingElse() else { return .abstain }
         let model = await resolvedModel()
         try Task.checkCancellation()
         let run = try start(body: requestBody(for: context, model: model))
