@@ -127,7 +127,7 @@ extension ChatShellCommand {
         }
 
         private func printJSON<T: Encodable>(_ value: T) {
-            TerminalWriter.standard.writeLine(APIJSON.string(value))
+            TerminalWriter.standard.writeLine(OutputSanitizer.escapingJSONControls(APIJSON.string(value)))
         }
     }
 }

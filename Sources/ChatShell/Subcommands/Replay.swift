@@ -1,4 +1,5 @@
 import ArgumentParser
+import Commands
 import Foundation
 import Logging
 import Session
@@ -132,7 +133,10 @@ struct ReplayCommonOptions: ParsableArguments {
                 allowAdmin: allowAdmin,
                 environment: environment
             ),
-            output: { text in writer.write(text, to: jsonToStdout ? .standardError : .standardOutput) }
+            // The report quotes answers and client output: outside text, sanitised at this edge.
+            output: { text in
+                writer.write(OutputSanitizer.visible(text), to: jsonToStdout ? .standardError : .standardOutput)
+            }
         )
         let report = await replayer.run(paths: paths)
         if let json {

@@ -12,7 +12,7 @@ import Glibc
 ///
 /// ```swift
 /// let terminal = TerminalCapabilities.detect(colorMode: options.color)
-/// let renderer = ANSIRenderer(useColor: terminal.useColor, neutralizeControls: terminal.stdoutIsTerminal)
+/// let renderer = ANSIRenderer(useColor: terminal.useColor)
 /// ```
 struct TerminalCapabilities: Sendable {
     /// The `--color` option.
