@@ -208,7 +208,9 @@ public struct EvalRunner: Sendable {
         return sorted[index]
     }
 
-    /// The human-readable tables, one per split. `phrases` counts key phrases in the answer or its cited passages
+    /// The human-readable tables, one per split.
+    ///
+    /// `phrases` counts key phrases in the answer or its cited passages
     /// (the corpus README's rule), `in ans` in the answer text alone; `right` is `in ans` with the expected
     /// document cited for answerable questions and abstention for unanswerable ones.
     public static func table(_ summaries: [Summary]) -> String {
