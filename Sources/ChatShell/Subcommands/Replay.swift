@@ -141,7 +141,7 @@ struct ReplayCommonOptions: ParsableArguments {
         let report = await replayer.run(paths: paths)
         if let json {
             if jsonToStdout {
-                writer.write(String(decoding: report.json(), as: UTF8.self))
+                writer.write(OutputSanitizer.escapingJSONControls(String(decoding: report.json(), as: UTF8.self)))
             } else {
                 try write(report.json(), to: json)
             }
@@ -169,7 +169,7 @@ struct ReplayExit: Error, CustomStringConvertible {
 
     /// Prints the message and exits 2.
     static func fail(_ message: String) -> ExitCode {
-        TerminalWriter.standard.write("error: \(message)\n", to: .standardError)
+        TerminalWriter.standard.write("error: \(OutputSanitizer.visible(message))\n", to: .standardError)
         return ExitCode(2)
     }
 }
