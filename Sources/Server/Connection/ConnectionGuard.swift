@@ -4,9 +4,9 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 
-/// Guards one HTTP/1.1 connection below the router, where a slow or broken client never reaches a handler
-/// (http-api.md section 10):
+/// Guards one HTTP/1.1 connection below the router, where a slow or broken client never reaches a handler.
 ///
+/// What it enforces (http-api.md section 10):
 /// - a request head must be complete within `headTimeout` of the connection opening or of the previous response
 ///   ending, else the connection is closed;
 /// - a body must keep up a minimum average rate after a grace period, so a body trickled byte by byte cannot hold
