@@ -27,7 +27,7 @@ extension APIError {
             status: 400,
             code: .invalidRequest,
             message: "Malformed HTTP request: \(what). Fix the client or send the request again.",
-            details: ["reason": .string(String(describing: error))],
+            details: ["parser_error": .string(String(describing: error))],
             headers: [("Connection", "close")]
         )
     }
