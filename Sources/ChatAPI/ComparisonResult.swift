@@ -18,6 +18,11 @@ public struct ComparisonResult: Codable, Sendable, Hashable {
     public var differences: [String]
     public var crossDocumentInsights: [String]
     public var report: String
+    /// The item that best answers `query`, with its markers; clients lead with it.
+    ///
+    /// A difference, similarity or insight sharing most of the query's terms; nil without a query or when no item
+    /// shares a term.
+    public var bestMatch: String?
     public var sources: [Source]
     public var citations: [Citation]
     public var usage: Usage
@@ -31,6 +36,7 @@ public struct ComparisonResult: Codable, Sendable, Hashable {
         differences: [String],
         crossDocumentInsights: [String],
         report: String,
+        bestMatch: String? = nil,
         sources: [Source],
         citations: [Citation],
         usage: Usage,
@@ -43,6 +49,7 @@ public struct ComparisonResult: Codable, Sendable, Hashable {
         self.differences = differences
         self.crossDocumentInsights = crossDocumentInsights
         self.report = report
+        self.bestMatch = bestMatch
         self.sources = sources
         self.citations = citations
         self.usage = usage

@@ -19,7 +19,7 @@ public enum CommandCatalog {
         Entry(name: "docs", usage: "/docs [show <id> | rm <id>]", summary: "list documents; show or delete one"),
         Entry(
             name: "compare",
-            usage: "/compare <doc> <doc> [<doc>...] [-- <question>]",
+            usage: "/compare <doc> <doc> [<doc>...] [--all] [-- <question>]",
             summary: "compare 2 to 5 documents by id, file name or title prefix"
         ),
         Entry(name: "remember", usage: "/remember <text>", summary: "store a personal memory"),

@@ -24,6 +24,10 @@ public final class Interpreter: Sendable {
         public static let repl = Policy(allowed: nil, refusal: { _ in "" })
     }
 
+    /// The width tables fit when there is no terminal to ask: the classic terminal width, so pipes and
+    /// transcripts read well anywhere.
+    public static let defaultColumns = 80
+
     public let backend: any Backend
     public let conversation: Conversation
     public let sessions: any SessionStore
@@ -37,6 +41,8 @@ public final class Interpreter: Sendable {
     let readPassword: (@Sendable (String) async -> String?)?
     /// Notes state-changing commands for `/save`; nil outside the REPL.
     let journal: CommandJournal?
+    /// The width that tables such as `/docs` fit (the terminal width in the REPL, 80 elsewhere).
+    let columns: @Sendable () -> Int
     /// Writes a transcript for `/save` (name, force) and returns the path written.
     let saveTranscript: (@Sendable (_ turns: [Turn], _ name: String, _ force: Bool) async throws -> String)?
 
@@ -50,9 +56,11 @@ public final class Interpreter: Sendable {
         includeMemory: Bool? = nil,
         readPassword: (@Sendable (String) async -> String?)? = nil,
         journal: CommandJournal? = nil,
-        saveTranscript: (@Sendable ([Turn], String, Bool) async throws -> String)? = nil
+        saveTranscript: (@Sendable ([Turn], String, Bool) async throws -> String)? = nil,
+        columns: @escaping @Sendable () -> Int = { Interpreter.defaultColumns }
     ) {
         self.journal = journal
+        self.columns = columns
         self.backend = backend
         self.conversation = conversation
         self.sessions = sessions
@@ -113,8 +121,8 @@ public final class Interpreter: Sendable {
         case .docs: return try await listDocuments(scope: nil)
         case .docsShow(let id): return try await showDocument(id)
         case .docsRemove(let id): return try await removeDocument(id, shared: false)
-        case .compare(let documents, let question):
-            return try await compare(documents, question: question, input: input)
+        case .compare(let documents, let question, let all):
+            return try await compare(documents, question: question, all: all, input: input)
         case .remember(let text): return try await remember(text)
         case .memories: return try await listMemories()
         case .forget(let id): return try await forget(id)

@@ -11,7 +11,8 @@ public enum SlashCommand: Sendable, Equatable {
     case docs
     case docsShow(String)
     case docsRemove(String)
-    case compare(documents: [String], question: String?)
+    /// `all`: the full report instead of the answer-first summary.
+    case compare(documents: [String], question: String?, all: Bool = false)
     case remember(String)
     case memories
     case forget(String)

@@ -101,7 +101,9 @@ public enum SlashCommandParser {
         } else if rest.hasSuffix(" --") {
             documentPart = String(rest.dropLast(3))
         }
-        let documents = Tokenizer.split(documentPart)
+        var documents = Tokenizer.split(documentPart)
+        let all = documents.contains("--all")
+        documents.removeAll { $0 == "--all" }
         guard documents.count >= 2 else {
             throw .invalidArgument(command: "compare", message: "Compare needs at least 2 documents.")
         }
@@ -111,7 +113,7 @@ public enum SlashCommandParser {
                 message: "Compare takes at most 5 documents, not \(documents.count)."
             )
         }
-        return .compare(documents: documents, question: question)
+        return .compare(documents: documents, question: question, all: all)
     }
 
     private static func admin(_ words: [String], rest: String) throws(CommandError) -> SlashCommand {

@@ -245,6 +245,7 @@ extension KnowledgeBase {
             differences: rendered.differences,
             crossDocumentInsights: rendered.insights,
             report: normalizer.answer,
+            bestMatch: rendered.bestMatch,
             sources: sources,
             citations: normalizer.citations,
             usage: usage ?? Usage(promptTokens: promptWords, completionTokens: reportWords),

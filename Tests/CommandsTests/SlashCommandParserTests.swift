@@ -42,9 +42,13 @@ import Testing
         #expect(parsed == .command(.compare(documents: ["NR-X200", "NR-X300"], question: "Which is heavier?")))
         #expect(
             message("/compare only-one")
-                == "Compare needs at least 2 documents. Usage: /compare <doc> <doc> [<doc>...] [-- <question>]"
+                == "Compare needs at least 2 documents. Usage: /compare <doc> <doc> [<doc>...] [--all] [-- <question>]"
         )
         #expect(message("/compare a b c d e f")?.hasPrefix("Compare takes at most 5 documents, not 6.") == true)
+        #expect(
+            try SlashCommandParser.parse("/compare a --all b -- why --all?")
+                == .command(.compare(documents: ["a", "b"], question: "why --all?", all: true))
+        )
     }
 
     @Test func adminSubcommandsParse() throws {

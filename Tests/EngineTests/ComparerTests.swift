@@ -333,6 +333,45 @@ private func validationFields(_ body: () throws -> Void) -> [String] {
         #expect(result.differences.first?.hasPrefix("Warranty: 24 months") == true)
     }
 
+    @Test func theBestMatchIsTheItemTheQuestionIsAbout() async throws {
+        let events = try await comparison(
+            ["product-x200-spec.pdf", "product-x300-spec.pdf"],
+            query: "How does the warranty differ?"
+        )
+        let result = try #require(events.done?.comparison)
+        #expect(result.bestMatch?.hasPrefix("Warranty: 24 months") == true)
+        let unfocused = try #require(
+            try await comparison(["product-x200-spec.pdf", "product-x300-spec.pdf"]).done?.comparison
+        )
+        #expect(unfocused.bestMatch == nil)
+    }
+
+    @Test func contactDetailsAreNotComparedAsAttributes() async throws {
+        let result = try #require(
+            try await comparison(["product-x200-spec.pdf", "product-x300-spec.pdf"]).done?.comparison
+        )
+        let lines = result.similarities + result.differences
+        #expect(!lines.contains { $0.contains("@") })
+        #expect(!lines.contains { $0.contains("help.northwind-robotics.example") })
+        // The rest of the ordering block is still compared.
+        #expect(result.differences.contains { $0.hasPrefix("Standard lead time:") })
+    }
+
+    @Test func contactDetailsAreRecognisedByTheirShape() {
+        for contact in [
+            "sales@northwind-robotics.example", "help.northwind-robotics.example", "https://example.com/support",
+            "www.example.org", "+1 503 555 0100", "(503) 555-0100", "030 1234 5678", "a@b.example, c@d.example",
+        ] {
+            #expect(ContactDetail.isContact(contact), "\(contact)")
+        }
+        for value in [
+            "ISO 9409-1-50-4-M6", "Node.js", "8 kg", "USD 31,500", "2025-11-03", "1,050 mm", "100 to 240 V AC",
+            "Northwind Robotics, Inc., 2200 Foundry Row", "v2.1.3", "",
+        ] {
+            #expect(!ContactDetail.isContact(value), "\(value)")
+        }
+    }
+
     // MARK: - Validation
 
     @Test func documentCountAndDuplicatesAreValidationErrors() async throws {

@@ -1,31 +1,57 @@
 import Commands
 
 /// Writes render pieces and styled text to stdout and stderr, styled for the terminal or plain.
+///
+/// On a terminal (`columns` set) every line is word-wrapped to the width with hanging indents, and answers go
+/// through a `TerminalLayout` that also renders markdown when styles are on; into a pipe the text is written as
+/// it is, so pipes, sessions and transcripts see the raw text (repl.md "Streaming").
 struct Console: Sendable {
     let writer: TerminalWriter
     let renderer: ANSIRenderer
+    /// The terminal width now, or nil when stdout is not a terminal (no wrapping).
+    let columns: (@Sendable () -> Int)?
 
-    init(writer: TerminalWriter = .standard, useColor: Bool) {
+    init(writer: TerminalWriter = .standard, useColor: Bool, columns: (@Sendable () -> Int)? = nil) {
         self.writer = writer
         self.renderer = ANSIRenderer(useColor: useColor)
+        self.columns = columns
+    }
+
+    /// The layout for one streamed answer, or nil when the raw text goes out as it is.
+    func answerLayout() -> TerminalLayout? {
+        guard columns != nil || renderer.useColor else { return nil }
+        return TerminalLayout(markdown: renderer.useColor, width: columns)
     }
 
     /// Writes pieces in order: answer text appended, lines on stdout, errors on stderr.
     func write(_ pieces: [RenderPiece]) {
+        var layout = answerLayout()
+        write(pieces, layout: &layout)
+        if let rest = layout?.finish() { writer.write(renderer.render(rest)) }
+    }
+
+    /// Writes pieces of one answer in order; answer text passes `layout`, which holds what it cannot place yet
+    /// and gives it back before any other piece is written.
+    func write(_ pieces: [RenderPiece], layout: inout TerminalLayout?) {
         for piece in pieces {
             switch piece {
-            case .answer(let text): writer.write(renderer.render(text))
+            case .answer(let text):
+                writer.write(renderer.render(layout?.feed(text) ?? text))
             case .lines(let lines):
-                for line in lines { writer.writeLine(renderer.render(line)) }
-            case .error(let message): error(message)
+                if let rest = layout?.finish() { writer.write(renderer.render(rest)) }
+                for line in lines { output(line) }
+            case .error(let message):
+                if let rest = layout?.finish() { writer.write(renderer.render(rest)) }
+                error(message)
             case .status: break
             }
         }
     }
 
-    /// Client output with a newline.
+    /// Client output with a newline, wrapped on a terminal.
     func output(_ text: StyledText) {
-        writer.writeLine(renderer.render(text))
+        let laidOut = columns.map { TerminalLayout.wrap(text, width: $0()) } ?? text
+        writer.writeLine(renderer.render(laidOut))
     }
 
     /// `error: MESSAGE` on stderr, red on a terminal.

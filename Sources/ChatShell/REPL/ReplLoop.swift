@@ -94,6 +94,8 @@ struct ReplLoop {
         let spinner = self.spinner
         let work: @Sendable () async throws -> Turn = {
             var renderer = AnswerRenderer()
+            // Word wrap and markdown for this answer; it holds a word until it is known to fit.
+            var layout = console.answerLayout()
             var recorder = TurnRecorder(input: input)
             var started = false
             do {
@@ -103,7 +105,7 @@ struct ReplLoop {
                     for piece in pieces {
                         if case .status(let stage) = piece { spinner?.update(label: stage); continue }
                         if !started { spinner?.stop(); started = true }
-                        console.write([piece])
+                        console.write([piece], layout: &layout)
                     }
                 }
                 if !renderer.finished {
@@ -112,19 +114,20 @@ struct ReplLoop {
             } catch is CancellationError {
                 spinner?.stop()
                 recorder.interrupt()
-                console.write(renderer.interrupt())
+                console.write(renderer.interrupt(), layout: &layout)
             } catch {
                 spinner?.stop()
                 if Task.isCancelled {
                     recorder.interrupt()
-                    console.write(renderer.interrupt())
+                    console.write(renderer.interrupt(), layout: &layout)
                 } else {
                     let message = (error as? BackendError)?.errorDescription ?? error.localizedDescription
                     recorder.fail(code: (error as? BackendError)?.code ?? .internalError, message: message)
                     console.write(
                         renderer.render(
                             .error(StreamErrorEvent(code: recorder.turn.errorCode ?? .internalError, message: message))
-                        )
+                        ),
+                        layout: &layout
                     )
                 }
             }

@@ -32,7 +32,8 @@ extension ChatShellCommand {
             let colorMode =
                 TerminalCapabilities.ColorMode(rawValue: settings.value("color", flag: global.color) ?? "auto") ?? .auto
             let terminal = TerminalCapabilities.detect(colorMode: colorMode, environment: settings.environment)
-            let console = Console(useColor: terminal.useColor)
+            let columns: (@Sendable () -> Int)? = terminal.stdoutIsTerminal ? { @Sendable in terminal.columns() } : nil
+            let console = Console(useColor: terminal.useColor, columns: columns)
             let interactive = isatty(STDIN_FILENO) == 1
 
             let backend: any Backend
@@ -81,7 +82,8 @@ extension ChatShellCommand {
                 sessions: sessions,
                 readPassword: interactive ? { @Sendable prompt in PasswordPrompt.read(prompt: prompt) } : nil,
                 journal: journal,
-                saveTranscript: { turns, name, force in try await saver.save(turns: turns, name: name, force: force) }
+                saveTranscript: { turns, name, force in try await saver.save(turns: turns, name: name, force: force) },
+                columns: { terminal.stdoutIsTerminal ? terminal.columns() : Interpreter.defaultColumns }
             )
             if interactive {
                 console.output(

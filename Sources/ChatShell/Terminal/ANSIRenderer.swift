@@ -57,14 +57,19 @@ struct ANSIRenderer: Sendable {
     /// The SGR parameter for a style, or nil for none.
     ///
     /// - Parameter style: a role.
-    /// - Returns: `2` dim, `31` red, `32` green, `1` bold.
+    /// - Returns: `2` dim, `31` red, `32` green, `1` bold, `3` italic, `36` cyan for code, `4` underlined links,
+    ///   bold and underlined headings.
     static func sgrCode(for style: TextStyle) -> String? {
         switch style {
         case .plain: nil
         case .dim, .marker: "2"
         case .error: "31"
         case .success: "32"
-        case .emphasis: "1"
+        case .emphasis, .strong: "1"
+        case .italic: "3"
+        case .code: "36"
+        case .link: "4"
+        case .heading: "1;4"
         }
     }
 }

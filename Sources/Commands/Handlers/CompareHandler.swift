@@ -6,7 +6,9 @@ import Session
 extension Interpreter {
     /// `/compare DOC DOC [DOC...] [-- QUESTION]`: documents by id, file name or title prefix; streamed like an
     /// answer.
-    func compare(_ references: [String], question: String?, input: String) async throws -> CommandOutcome {
+    ///
+    /// Without `all`, the report becomes the answer-first brief (`ComparisonBrief`).
+    func compare(_ references: [String], question: String?, all: Bool, input: String) async throws -> CommandOutcome {
         var ids: [String] = []
         for reference in references {
             let document = try await resolveDocument(reference)
@@ -19,6 +21,9 @@ extension Interpreter {
             ids.append(document.id)
         }
         let stream = try await backend.compare(CompareRequest(documentIds: ids, query: question))
-        return .answer(stream, input: input)
+        if all { return .answer(stream, input: input) }
+        let quoted = references.map { $0.contains(" ") ? "\"\($0)\"" : $0 }
+        let command = "/compare " + quoted.joined(separator: " ") + " --all" + (question.map { " -- " + $0 } ?? "")
+        return .answer(ComparisonBrief.summarizing(stream, fullReportCommand: command), input: input)
     }
 }

@@ -12,7 +12,8 @@ extension Interpreter {
     /// `/docs` and `/admin docs`.
     func listDocuments(scope: String?) async throws -> CommandOutcome {
         let page = try await backend.documents(scope: scope, limit: 200, offset: 0)
-        return .output(StyledText(Self.documentTable(page.items, total: page.total)), result: Self.result(page))
+        let table = Self.documentTable(page.items, total: page.total, width: columns())
+        return .output(StyledText(table), result: Self.result(page))
     }
 
     /// `/docs show ID`: metadata, status and the first passage.
@@ -92,24 +93,45 @@ extension Interpreter {
         }
     }
 
-    static func documentTable(_ documents: [Document], total: Int) -> String {
+    /// `N documents`, then one row per document: `  ID  FILE  "TITLE"  STATUS`, aligned in display columns.
+    ///
+    /// A row fits `width` (its last column stays free): the widest of the file and title columns gives up a
+    /// column at a time (`TerminalLayout.fit`), and names cut that way end in `…`. Names pass the output
+    /// sanitiser before they are measured, so a control character cannot skew the alignment.
+    static func documentTable(_ documents: [Document], total: Int, width: Int = Interpreter.defaultColumns) -> String {
         var lines = [total == 1 ? "1 document" : "\(total) documents"]
+        let files = documents.map { Self.oneLine($0.filename) }
+        let titles = documents.map { Self.oneLine($0.title) }
+        let statuses = documents.map { status(of: $0) }
         let idWidth = documents.map { DisplayWidth.of($0.id) }.max() ?? 0
-        let fileWidth = documents.map { DisplayWidth.of($0.filename) }.max() ?? 0
-        let titleWidth = documents.map { DisplayWidth.of(Self.quotedTitle($0)) }.max() ?? 0
-        for document in documents {
+        let statusWidth = statuses.map { DisplayWidth.of($0) }.max() ?? 0
+        // Titles are quoted and cut to the Sources list's quote length at most.
+        let natural = [
+            files.map { DisplayWidth.of($0) }.max() ?? 0,
+            titles.map { min(DisplayWidth.of($0), SourceFormatter.quoteColumns) + 2 }.max() ?? 0,
+        ]
+        // Two spaces of indent and two between each of the four columns; one column kept free at the edge.
+        let room = width - 1 - 2 - 3 * 2 - idWidth - statusWidth
+        let fitted = TerminalLayout.fit(natural, into: room)
+        for (index, document) in documents.enumerated() {
+            let title = "\"" + DisplayWidth.truncate(titles[index], toColumns: fitted[1] - 2) + "\""
             let columns = [
                 DisplayWidth.pad(document.id, toColumns: idWidth),
-                DisplayWidth.pad(document.filename, toColumns: fileWidth),
-                DisplayWidth.pad(Self.quotedTitle(document), toColumns: titleWidth),
-                status(of: document),
+                DisplayWidth.pad(files[index], toColumns: fitted[0]),
+                DisplayWidth.pad(title, toColumns: fitted[1]),
+                statuses[index],
             ]
             lines.append("  " + columns.joined(separator: "  "))
         }
         return lines.joined(separator: "\n")
     }
 
-    private static func quotedTitle(_ document: Document) -> String {
-        "\"" + DisplayWidth.truncate(document.title, toColumns: SourceFormatter.quoteColumns) + "\""
+    /// Outside text on one line, sanitised, as a table cell.
+    private static func oneLine(_ text: String) -> String {
+        OutputSanitizer.sanitize(
+            text.split(whereSeparator: \.isNewline).joined(separator: " "),
+            policy: .visible,
+            keepLayout: false
+        )
     }
 }

@@ -11,6 +11,16 @@ public enum TextStyle: Sendable, Hashable {
     case success
     /// A heading or a label.
     case emphasis
+    /// Markdown `**strong**` text in an answer.
+    case strong
+    /// Markdown `*emphasis*` in an answer.
+    case italic
+    /// Inline code and code blocks in an answer.
+    case code
+    /// The text of a markdown link.
+    case link
+    /// A markdown heading in an answer.
+    case heading
 }
 
 /// Output as runs of styled text; no ANSI codes ever appear in it.

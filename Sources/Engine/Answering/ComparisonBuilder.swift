@@ -102,6 +102,12 @@ struct ComparisonBuilder {
 
     /// Turns an aligned attribute into a similarity, a difference, or both (shared and differing sentences).
     mutating func judge(_ group: [Fact]) {
+        // Contact details (an e-mail address, a web address, a phone number) say how to reach someone, not what a
+        // document's subject is: they are neither a similarity nor a difference.
+        if group.contains(where: { ContactDetail.isContact($0.fact.value) }) {
+            for fact in group { used[fact.document].insert(fact.order) }
+            return
+        }
         let name = attributeName(group)
         if Set(group.map(\.value.joinedKey)).count == 1 {
             addSimilarity(name: name, texts: group.map(\.value), facts: group)
@@ -378,13 +384,14 @@ struct ComparisonBuilder {
                 && !Self.queryFrameWords.contains($0.text)
         }
         guard !terms.isEmpty else { return result }
+        func score(_ line: ComparisonReport.Line) -> Int {
+            let topic = TermMatcher(line.topic)
+            let context = TermMatcher(line.context)
+            // A term in the item itself counts twice as much as one only in its section heading.
+            return terms.reduce(0) { $0 + (topic.contains($1) ? 2 : (context.contains($1) ? 1 : 0)) }
+        }
         func focus(_ lines: [ComparisonReport.Line]) -> [ComparisonReport.Line] {
-            let matching = lines.map { line in
-                let topic = TermMatcher(line.topic)
-                let context = TermMatcher(line.context)
-                // A term in the item itself counts twice as much as one only in its section heading.
-                return terms.reduce(0) { $0 + (topic.contains($1) ? 2 : (context.contains($1) ? 1 : 0)) }
-            }
+            let matching = lines.map(score)
             // Stable: higher scores first, document order otherwise.
             return lines.indices.sorted { matching[$0] != matching[$1] ? matching[$0] > matching[$1] : $0 < $1 }
                 .map { lines[$0] }
@@ -392,6 +399,14 @@ struct ComparisonBuilder {
         result.similarities = focus(result.similarities)
         result.differences = focus(result.differences)
         result.insights = focus(result.insights)
+        // The direct answer: the best-scoring item, a difference before a similarity before an insight on a tie
+        // (the question is usually about what differs); none when nothing shares a term.
+        var best: (line: ComparisonReport.Line, score: Int)?
+        for line in result.differences + result.similarities + result.insights {
+            let value = score(line)
+            if value > 0, value > best?.score ?? 0 { best = (line, value) }
+        }
+        result.bestMatch = best?.line
         return result
     }
 

@@ -41,6 +41,8 @@ struct ComparisonReport: Sendable, Hashable {
     var similarities: [Line] = []
     var differences: [Line] = []
     var insights: [Line] = []
+    /// The item that best matches the request's query, when one shares any of its terms.
+    var bestMatch: Line?
 
     /// Every cited passage, in document and passage order.
     var references: [Reference] {
@@ -54,7 +56,7 @@ struct ComparisonReport: Sendable, Hashable {
     /// - Returns: the items of each section, and the report.
     func rendered(
         numbers: [Reference: Int]
-    ) -> (similarities: [String], differences: [String], insights: [String], report: String) {
+    ) -> (similarities: [String], differences: [String], insights: [String], report: String, bestMatch: String?) {
         func render(_ line: Line) -> String {
             var text = ""
             for piece in line.pieces {
@@ -82,7 +84,7 @@ struct ComparisonReport: Sendable, Hashable {
             section("Cross-document insights", insights),
         ]
         .joined(separator: "\n\n")
-        return (similarities, differences, insights, report)
+        return (similarities, differences, insights, report, bestMatch.map(render))
     }
 
     /// Text that cannot be mistaken for markup: brackets would read as citation markers and backticks would open
