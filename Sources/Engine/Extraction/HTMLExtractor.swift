@@ -103,6 +103,10 @@ private final class LinkCensus {
     static let navigationLinkShare = 0.6
     /// One or two links in a short block are a cross-reference ("See Section 5."), not navigation.
     static let navigationMinimumLinks = 3
+    /// Text outside the links of a navigation block is labels and separators, a few words; a link-heavy block
+    /// with more is a container of navigation and content (a part's introduction above its table of
+    /// contents), so its children are judged one by one instead.
+    static let navigationPlainCharacters = 200
     /// A table cell is a link when at least this share of its text is link text (arrows and `&nbsp;` around
     /// "Prev" may sit outside the link).
     static let linkCellShare = 0.8
@@ -146,10 +150,11 @@ private final class LinkCensus {
         }
     }
 
-    /// Whether a block-level element is navigation: mostly link text over several links.
+    /// Whether a block-level element is navigation: mostly link text over several links, and little else.
     func isLinkBlock(_ node: xmlNodePtr) -> Bool {
         let figures = self[node]
         return figures.links >= Self.navigationMinimumLinks && figures.linkShare >= Self.navigationLinkShare
+            && figures.characters - figures.linkCharacters <= Self.navigationPlainCharacters
     }
 
     /// Whether a table is a navigation bar: more link cells than other filled cells, at least two of them, and
@@ -360,7 +365,9 @@ private struct HTMLWalker {
     }
 
     /// Closes the pending inline text as a block of the innermost heading, list-item or code kind, else a
-    /// paragraph. Code keeps its indentation and inner blank lines; everything else is collapsed.
+    /// paragraph.
+    ///
+    /// Code keeps its indentation and inner blank lines; everything else is collapsed.
     mutating func flush() {
         let text = inline
         inline = ""

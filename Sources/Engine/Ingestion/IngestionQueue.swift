@@ -60,7 +60,7 @@ actor IngestionQueue {
                 try store.failDocument(
                     id: job.documentId,
                     code: "no_extractable_text",
-                    error: "No text could be extracted from '\(job.filename)'. If it is a scan, run OCR on it first.",
+                    error: Self.noTextMessage(filename: job.filename, type: job.type),
                     at: now()
                 )
                 return
@@ -116,6 +116,19 @@ actor IngestionQueue {
                 error: "Processing failed unexpectedly. Try the upload again.",
                 at: now()
             )
+        }
+    }
+
+    /// Why a document gave no text, by what usually causes it in its format.
+    static func noTextMessage(filename: String, type: DocumentType) -> String {
+        switch type {
+        case .pdf, .docx:
+            "No text could be extracted from '\(filename)'. If it is a scan, run OCR on it first."
+        case .html:
+            "No text could be extracted from '\(filename)': the page holds only navigation (menus, link lists, "
+                + "a table of contents) or no text at all."
+        case .txt, .md:
+            "No text could be extracted from '\(filename)': it holds no words, only markup or symbols."
         }
     }
 }
