@@ -21,7 +21,8 @@ extension SQLiteStore {
     /// A non-failed document with the same content in the same owner's scope, if any.
     func duplicate(sha256: String, ownerId: String?, scope: String) throws -> DocumentRecord? {
         try pool.read { db in
-            var request = DocumentRecord.filter(DocumentRecord.Columns.sha256 == sha256)
+            var request = DocumentRecord.select(DocumentRecord.listedColumns)
+                .filter(DocumentRecord.Columns.sha256 == sha256)
                 .filter(DocumentRecord.Columns.status != "failed")
                 .filter(DocumentRecord.Columns.scope == scope)
             if let ownerId { request = request.filter(DocumentRecord.Columns.ownerId == ownerId) }
@@ -30,12 +31,13 @@ extension SQLiteStore {
     }
 
     func document(id: String) throws -> DocumentRecord? {
-        try pool.read { db in try DocumentRecord.fetchOne(db, key: id) }
+        try pool.read { db in try DocumentRecord.select(DocumentRecord.listedColumns).filter(key: id).fetchOne(db) }
     }
 
     func visibleDocument(id: String, for principal: Principal) throws -> DocumentRecord? {
         try pool.read { db in
-            try DocumentRecord.filter(key: id).filter(Self.visibility(principal)).fetchOne(db)
+            try DocumentRecord.select(DocumentRecord.listedColumns).filter(key: id).filter(Self.visibility(principal))
+                .fetchOne(db)
         }
     }
 
@@ -51,7 +53,9 @@ extension SQLiteStore {
             if let scope { request = request.filter(DocumentRecord.Columns.scope == scope) }
             if let status { request = request.filter(DocumentRecord.Columns.status == status) }
             let total = try request.fetchCount(db)
-            let items = try request.order(DocumentRecord.Columns.createdAt.desc, DocumentRecord.Columns.id.desc)
+            // Every column but the extracted text, which a listing never shows and which is most of a row.
+            let items = try request.select(DocumentRecord.listedColumns)
+                .order(DocumentRecord.Columns.createdAt.desc, DocumentRecord.Columns.id.desc)
                 .limit(limit, offset: offset).fetchAll(db)
             return (items, total)
         }
@@ -140,53 +144,6 @@ extension SQLiteStore {
         try pool.read { db in
             try ChunkRecord.filter(ChunkRecord.Columns.documentId == documentId)
                 .order(ChunkRecord.Columns.ordinal).fetchAll(db)
-        }
-    }
-
-    /// Full-text search over the chunks of completed documents visible to `principal`, best first.
-    func searchChunks(
-        match: String,
-        for principal: Principal,
-        documentIds: [String]?,
-        weights: (Double, Double, Double),
-        limit: Int
-    ) throws -> [ChunkHit] {
-        try pool.read { db in
-            var arguments: StatementArguments = [weights.0, weights.1, weights.2, match, principal.id]
-            var sql = """
-                SELECT chunk.id, chunk.seq, chunk.documentId, document.filename, document.title AS documentTitle,
-                    document.type, chunk.headingPath, chunk.heading, chunk.pageStart, chunk.charStart, chunk.charEnd,
-                    chunk.text, -bm25(chunk_fts, ?, ?, ?) AS score
-                FROM chunk_fts
-                JOIN chunk ON chunk.seq = chunk_fts.rowid
-                JOIN document ON document.id = chunk.documentId
-                WHERE chunk_fts MATCH ? AND document.status = 'completed'
-                    AND (document.ownerId = ?
-                """
-            sql += principal.isAccount ? " OR document.scope = 'shared')" : ")"
-            if let documentIds, !documentIds.isEmpty {
-                sql += " AND document.id IN (\(documentIds.map { _ in "?" }.joined(separator: ",")))"
-                for id in documentIds { _ = arguments.append(contentsOf: [id]) }
-            }
-            sql += " ORDER BY score DESC, chunk.seq ASC LIMIT ?"
-            _ = arguments.append(contentsOf: [limit])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ChunkHit(
-                    chunkId: row["id"],
-                    seq: row["seq"],
-                    documentId: row["documentId"],
-                    filename: row["filename"],
-                    documentTitle: row["documentTitle"],
-                    documentType: row["type"],
-                    headingPath: row["headingPath"],
-                    heading: row["heading"],
-                    pageStart: row["pageStart"],
-                    charStart: row["charStart"],
-                    charEnd: row["charEnd"],
-                    text: row["text"],
-                    score: row["score"]
-                )
-            }
         }
     }
 
