@@ -75,6 +75,13 @@ public final class UploadRecordingBackend: Backend {
     }
 
     public func documentStatus(id: String) async throws -> DocumentStatus { try await base.documentStatus(id: id) }
+
+    public func waitUntilProcessed(
+        id: String,
+        progress: @Sendable (DocumentStatus) -> Void
+    ) async throws -> DocumentStatus {
+        try await base.waitUntilProcessed(id: id, progress: progress)
+    }
     public func documents(scope: String?, limit: Int, offset: Int) async throws -> Page<Document> {
         try await base.documents(scope: scope, limit: limit, offset: offset)
     }

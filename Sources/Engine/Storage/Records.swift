@@ -82,8 +82,10 @@ struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     }
 
     /// The columns of a document without its extracted text (decoded as nil), for reads that do not need it.
-    static var listedColumns: [any SQLSelectable] { CodingKeys.allCases.filter { $0 != .extractedText }
-        .map { Column($0) } }
+    static var listedColumns: [any SQLSelectable] {
+        CodingKeys.allCases.filter { $0 != .extractedText }
+            .map { Column($0) }
+    }
 }
 
 /// One passage of a document; `seq` is the integer rowid the FTS5 index refers to.

@@ -1,6 +1,12 @@
 import Foundation
 import GRDB
 
+/// How the processing of one document ended, as `finishDocuments` stores it.
+enum DocumentOutcome: Sendable {
+    case completed(id: String, title: String, pageCount: Int?, extractedText: String, chunks: [ChunkRecord])
+    case failed(id: String, code: String, error: String)
+}
+
 extension SQLiteStore {
     // MARK: - Visibility
 
@@ -74,29 +80,36 @@ extension SQLiteStore {
         }
     }
 
-    /// Stores the chunks, their index rows and the final status in one transaction; false if the document was
-    /// deleted meanwhile.
-    func completeDocument(
-        id: String,
-        title: String,
-        pageCount: Int?,
-        extractedText: String,
-        chunks: [ChunkRecord],
-        at date: Date
-    ) throws -> Bool {
+    /// Stores processed documents in one transaction: each one's chunks, their index rows and its final status.
+    ///
+    /// A document deleted meanwhile is skipped.
+    func finishDocuments(_ outcomes: [DocumentOutcome], at date: Date) throws {
         defer { frequencies.invalidate() }
-        return try pool.write { db in
-            guard try DocumentRecord.fetchOne(db, key: id) != nil else { return false }
-            for var chunk in chunks { try chunk.insert(db) }
-            try db.execute(
-                sql: """
-                    UPDATE document SET title = ?, pageCount = ?, extractedText = ?, chunkCount = ?,
-                        status = 'completed', stage = 'done', progress = 100, message = NULL, updatedAt = ?
-                    WHERE id = ?
-                    """,
-                arguments: [title, pageCount, extractedText, chunks.count, date, id]
-            )
-            return true
+        try pool.write { db in
+            for outcome in outcomes {
+                switch outcome {
+                case .completed(let id, let title, let pageCount, let extractedText, let chunks):
+                    guard try DocumentRecord.filter(key: id).fetchCount(db) > 0 else { continue }
+                    for var chunk in chunks { try chunk.insert(db) }
+                    try db.execute(
+                        sql: """
+                            UPDATE document SET title = ?, pageCount = ?, extractedText = ?, chunkCount = ?,
+                                status = 'completed', stage = 'done', progress = 100, message = NULL, updatedAt = ?
+                            WHERE id = ?
+                            """,
+                        arguments: [title, pageCount, extractedText, chunks.count, date, id]
+                    )
+                case .failed(let id, let code, let error):
+                    try db.execute(
+                        sql: """
+                            UPDATE document SET status = 'failed', stage = 'failed', errorCode = ?, error = ?,
+                                updatedAt = ?
+                            WHERE id = ? AND status = 'processing'
+                            """,
+                        arguments: [code, error, date, id]
+                    )
+                }
+            }
         }
     }
 
