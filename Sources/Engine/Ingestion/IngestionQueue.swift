@@ -28,9 +28,7 @@ actor IngestionQueue {
     /// Documents extracted and chunked at once.
     private let workerLimit: Int
 
-    /// Waiting jobs per owner, and the owners with waiting jobs in turn order.
-    private var waiting: [String: [IngestionJob]] = [:]
-    private var turns: [String] = []
+    private var waiting = OwnerTurns<IngestionJob>()
     private var running = 0
     /// Jobs are numbered as they start; `ready` holds finished ones until every earlier one is stored.
     private var started = 0
@@ -59,8 +57,7 @@ actor IngestionQueue {
 
     func enqueue(_ job: IngestionJob) {
         unfinished.insert(job.documentId)
-        if waiting[job.owner, default: []].isEmpty { turns.append(job.owner) }
-        waiting[job.owner, default: []].append(job)
+        waiting.append(job, owner: job.owner)
         startWorkers()
     }
 
@@ -74,23 +71,8 @@ actor IngestionQueue {
 
     // MARK: - Scheduling
 
-    /// The next job, taking owners in turn.
-    private func takeNext() -> IngestionJob? {
-        guard !turns.isEmpty else { return nil }
-        let owner = turns.removeFirst()
-        var jobs = waiting[owner, default: []]
-        let job = jobs.removeFirst()
-        if jobs.isEmpty {
-            waiting[owner] = nil
-        } else {
-            waiting[owner] = jobs
-            turns.append(owner)
-        }
-        return job
-    }
-
     private func startWorkers() {
-        while running < workerLimit, let job = takeNext() {
+        while running < workerLimit, let job = waiting.next() {
             running += 1
             let ticket = started
             started += 1
@@ -170,7 +152,6 @@ actor IngestionQueue {
                 id: prepared.documentId,
                 title: document.title,
                 pageCount: document.pageCount,
-                extractedText: document.extractedText,
                 chunks: chunks
             )
         }
@@ -183,7 +164,6 @@ actor IngestionQueue {
         struct Document: Sendable {
             var title: String
             var pageCount: Int?
-            var extractedText: String
             var drafts: [ChunkDraft]
         }
 
@@ -274,7 +254,6 @@ actor IngestionQueue {
                 .init(
                     title: title,
                     pageCount: extracted.pageCount,
-                    extractedText: Chunker.extractedText(of: blocks),
                     drafts: drafts
                 )
             )

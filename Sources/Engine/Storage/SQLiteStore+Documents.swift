@@ -3,7 +3,8 @@ import GRDB
 
 /// How the processing of one document ended, as `finishDocuments` stores it.
 enum DocumentOutcome: Sendable {
-    case completed(id: String, title: String, pageCount: Int?, extractedText: String, chunks: [ChunkRecord])
+    /// The chunks are the stored text: offsets refer to the extracted text, which is not kept a second time.
+    case completed(id: String, title: String, pageCount: Int?, chunks: [ChunkRecord])
     case failed(id: String, code: String, error: String)
 }
 
@@ -88,16 +89,16 @@ extension SQLiteStore {
         try pool.write { db in
             for outcome in outcomes {
                 switch outcome {
-                case .completed(let id, let title, let pageCount, let extractedText, let chunks):
+                case .completed(let id, let title, let pageCount, let chunks):
                     guard try DocumentRecord.filter(key: id).fetchCount(db) > 0 else { continue }
                     for var chunk in chunks { try chunk.insert(db) }
                     try db.execute(
                         sql: """
-                            UPDATE document SET title = ?, pageCount = ?, extractedText = ?, chunkCount = ?,
+                            UPDATE document SET title = ?, pageCount = ?, chunkCount = ?,
                                 status = 'completed', stage = 'done', progress = 100, message = NULL, updatedAt = ?
                             WHERE id = ?
                             """,
-                        arguments: [title, pageCount, extractedText, chunks.count, date, id]
+                        arguments: [title, pageCount, chunks.count, date, id]
                     )
                 case .failed(let id, let code, let error):
                     try db.execute(
@@ -162,12 +163,9 @@ extension SQLiteStore {
 
     /// How many chunks contain a term (an FTS5 expression), and how many chunks exist: the IDF inputs.
     func documentFrequency(of expression: String) throws -> (matching: Int, total: Int) {
-        let generation: FrequencyMemo.Generation
-        switch frequencies.lookup(expression) {
-        case .success(let known): return known
-        case .failure(let missed): generation = missed
-        }
-        let counted = try pool.read { db in
+        try pool.read { db in
+            let generation = try Int.fetchOne(db, sql: "SELECT value FROM index_generation") ?? 0
+            if let known = frequencies.lookup(expression, generation: generation) { return known }
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk") ?? 0
             let matching =
                 try Int.fetchOne(
@@ -176,9 +174,8 @@ extension SQLiteStore {
                     arguments: [expression]
                 )
                 ?? 0
-            return (matching: matching, total: total)
+            frequencies.store(expression, matching: matching, total: total, generation: generation)
+            return (matching, total)
         }
-        frequencies.store(expression, matching: counted.matching, total: counted.total, generation: generation)
-        return counted
     }
 }
