@@ -102,7 +102,7 @@ import Testing
 
     @Test func answersKeepReferencesAndTheConversationShowsTheText() async throws {
         let store = try await NorthwindStore.make(documents: ["faq.md"])
-        let events = try await store.events("How do I reset my password?")
+        let events = try await store.events("How much does a seat on the Northwind Academy Cobot Operator course cost?")
         let done = try #require(events.done)
         let sources = events.sources
         #expect(!sources.isEmpty)
