@@ -50,7 +50,7 @@ extension ChatShellCommand {
             bar.finish()
             let summary = IngestSummary(results, skipped: plan.skipped)
             if json {
-                TerminalWriter.standard.writeLine(APIJSON.string(summary))
+                TerminalWriter.standard.writeLine(OutputSanitizer.escapingJSONControls(APIJSON.string(summary)))
             } else {
                 for problem in plan.problems {
                     if case .failed(_, let message) = problem.outcome { console.error(message) }
