@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // MARK: - C shims
@@ -51,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "ChatShell",
             dependencies: [
-                "Bridge", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "CReadline",
+                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,6 +63,15 @@ let package = Package(
             name: "Bridge",
             dependencies: [
                 "Commands", "Session", "ChatClient", "ChatAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "Commands", "ChatClient", "ChatAPI",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
