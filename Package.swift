@@ -160,6 +160,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "MCPServerTests",
+            dependencies: ["MCPServer", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "ChatShellTests",
             dependencies: ["ChatShell", "Session", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport"],
             swiftSettings: strictSettings
