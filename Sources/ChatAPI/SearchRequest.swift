@@ -1,4 +1,4 @@
-/// The body of `POST /search`: ranked passages for a query, without an answer (http-api.md section 6a).
+/// The body of `POST /search`: ranked passages for a query, without an answer (docs/mcp.md).
 public struct SearchRequest: Codable, Sendable, Hashable {
     public var query: String
     public var documentIds: [String]?

@@ -92,8 +92,9 @@ public actor LineTransport: Transport {
         if inputEnded && pending.isEmpty { messageSink.finish() }
     }
 
-    /// Lines read by blocking `read(2)` on a dedicated thread, so a quiet client never holds a thread of the
-    /// cooperative pool. A line longer than `maxLineBytes` arrives cut to `maxLineBytes + 1` bytes, which the
+    /// Lines read by blocking `read(2)` on a dedicated thread.
+    ///
+    /// A quiet client so never holds a thread of the cooperative pool. A line longer than `maxLineBytes` arrives cut to `maxLineBytes + 1` bytes, which the
     /// screen rejects; the rest of it is skipped.
     private static func readLines(from fd: Int32, maxLineBytes: Int) -> AsyncStream<Data> {
         let (stream, continuation) = AsyncStream<Data>.makeStream()

@@ -81,7 +81,11 @@ enum MessageScreen {
             }
             if let params = object["params"], params.objectValue == nil {
                 return .reject(
-                    response(id: id, code: invalidRequestCode, message: #"Invalid Request: "params" must be an object."#)
+                    response(
+                        id: id,
+                        code: invalidRequestCode,
+                        message: #"Invalid Request: "params" must be an object."#
+                    )
                 )
             }
             return .forward(line)
@@ -105,7 +109,9 @@ enum MessageScreen {
 
     /// A JSON-RPC error response; `id` is JSON text, nil for `null`.
     static func response(id: String?, code: Int, message: String) -> Data {
-        Data(#"{"jsonrpc":"2.0","id":\#(id ?? "null"),"error":{"code":\#(code),"message":\#(jsonString(message))}}"#.utf8)
+        Data(
+            #"{"jsonrpc":"2.0","id":\#(id ?? "null"),"error":{"code":\#(code),"message":\#(jsonString(message))}}"#.utf8
+        )
     }
 
     private static func jsonString(_ text: String) -> String {

@@ -43,7 +43,11 @@ struct ToolArguments {
         case .int(let number)?: return number
         case .double(let number)? where number.rounded() == number && abs(number) < 1e9: return Int(number)
         case let other?:
-            throw ToolError.invalidArgument(tool: tool, name: name, problem: "must be a whole number, not \(kind(other))")
+            throw ToolError.invalidArgument(
+                tool: tool,
+                name: name,
+                problem: "must be a whole number, not \(kind(other))"
+            )
         }
     }
 

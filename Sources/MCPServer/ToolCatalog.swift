@@ -34,7 +34,12 @@ enum ToolCatalog {
                 ],
                 required: ["question"]
             ),
-            annotations: .init(readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false),
+            annotations: .init(
+                readOnlyHint: false,
+                destructiveHint: false,
+                idempotentHint: false,
+                openWorldHint: false
+            ),
             outputSchema: object(
                 [
                     "answer": ["type": "string", "description": "The answer text with [n] citation markers."],

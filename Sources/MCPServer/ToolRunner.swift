@@ -94,7 +94,10 @@ struct ToolRunner: Sendable {
 
     private func listDocuments() async throws -> CallTool.Result {
         let documents = try await allDocuments()
-        let output = ToolOutput.DocumentList(documents: documents.map(ToolOutput.DocumentEntry.init), total: documents.count)
+        let output = ToolOutput.DocumentList(
+            documents: documents.map(ToolOutput.DocumentEntry.init),
+            total: documents.count
+        )
         let text =
             documents.isEmpty
             ? "No documents yet."
@@ -183,7 +186,11 @@ struct ToolRunner: Sendable {
     /// The largest page the API serves (http-api.md section 1, pagination).
     private static let pageSize = 200
 
-    private static func result(_ text: String, _ output: some Encodable, isError: Bool = false) throws
+    private static func result(
+        _ text: String,
+        _ output: some Encodable,
+        isError: Bool = false
+    ) throws
         -> CallTool.Result
     {
         let structured: Value? = try ToolOutput.value(output)

@@ -232,7 +232,9 @@ struct MCPServerTests {
         let lines = client.lines
         let objects = lines.compactMap(MCPClient.object)
         #expect(objects.count == lines.count)
-        #expect(objects.allSatisfy { $0["jsonrpc"]?.stringValue == "2.0" && ($0["result"] != nil) != ($0["error"] != nil) })
+        #expect(
+            objects.allSatisfy { $0["jsonrpc"]?.stringValue == "2.0" && ($0["result"] != nil) != ($0["error"] != nil) }
+        )
         let ids = objects.compactMap { $0["id"]?.intValue }
         // Each of the 8 requests (initialize to ping) answered once, plus 4 rejected lines (not JSON, the
         // message without method, `[1,2]` and `42`).
@@ -306,7 +308,9 @@ struct MCPServerTests {
         let documentId = try #require(file["document_id"]?.stringValue)
 
         let listed = try await client.callTool("list_documents", [:])
-        #expect(listed["structuredContent"]?["documents"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [documentId])
+        #expect(
+            listed["structuredContent"]?["documents"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [documentId]
+        )
         let remembered = try await client.callTool("remember", ["text": "I work at the Leipzig site."])
         #expect(remembered["structuredContent"]?["content"]?.stringValue == "I work at the Leipzig site.")
         #expect(remembered["structuredContent"]?["id"]?.stringValue?.hasPrefix("mem_") == true)

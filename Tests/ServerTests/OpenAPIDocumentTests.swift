@@ -23,7 +23,7 @@ import Testing
                     "\($0.method) \($0.path)"
                 }
             )
-            #expect(live.count == 35)
+            #expect(live.count == 37)
             #expect(live.subtracting(documented).isEmpty, "undocumented: \(live.subtracting(documented).sorted())")
             #expect(documented.subtracting(live).isEmpty, "not served: \(documented.subtracting(live).sorted())")
         }

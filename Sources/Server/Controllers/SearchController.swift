@@ -2,8 +2,10 @@ import ChatAPI
 import Engine
 import Hummingbird
 
-/// `POST /search`: ranked passages for a query without an answer, for tools that read the evidence themselves
-/// (http-api.md section 6a). The same field rules as `POST /query`; nothing joins a conversation.
+/// `POST /search`: ranked passages for a query without an answer.
+///
+/// For tools that read the evidence themselves (docs/mcp.md). The same field rules as `POST /query`; nothing
+/// joins a conversation.
 struct SearchController {
     let services: Services
 
