@@ -27,8 +27,8 @@ struct DocumentResources: Sendable {
                     title: document.title,
                     description: "\(document.type) document, \(document.chunkCount) passages"
                         + (document.pageCount.map { ", \($0) pages" } ?? ""),
-                    mimeType: "text/plain",
-                    size: document.sizeBytes
+                    // No `size`: the file's size is not the size of the text a read returns.
+                    mimeType: "text/plain"
                 )
             }
         )
