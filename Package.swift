@@ -161,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MCPServerTests",
-            dependencies: ["MCPServer", "ChatAPI", "ChatTestSupport"],
+            dependencies: ["MCPServer", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -44,11 +44,13 @@ final class MCPClient: Sendable {
     private let stderrPipe = Pipe()
     private let state = Mutex(State())
     private let stderrText = Mutex([UInt8]())
-    private let home = TemporaryDirectory(prefix: "chatshell-mcp-home")
+    private let home: TemporaryDirectory
     private let nextId = Mutex(1)
 
-    /// Starts `chatshell mcp` with the arguments; HOME and the XDG folders point at a temporary folder.
-    init(_ arguments: [String]) throws {
+    /// Starts `chatshell mcp` with the arguments; HOME, `CHATSHELL_HOME` and the XDG folders point at `home`, a
+    /// temporary folder of its own unless given (with stored credentials, for `--server`).
+    init(_ arguments: [String], home: TemporaryDirectory = TemporaryDirectory(prefix: "chatshell-mcp-home")) throws {
+        self.home = home
         guard let binary = TestCorpus.binary else { throw CocoaError(.fileNoSuchFile) }
         process.executableURL = binary
         process.arguments = ["mcp"] + arguments

@@ -1,5 +1,7 @@
 import ChatAPI
+import ChatClient
 import ChatTestSupport
+import Commands
 import Foundation
 import Testing
 
@@ -328,5 +330,59 @@ struct MCPServerTests {
         )
         locked.closeInput()
         #expect(await locked.exitStatus() == 0)
+    }
+
+    // MARK: - Remote backend
+
+    @Test func aServerBackendServesTheSameToolsWithTheStoredLogin() async throws {
+        let server = try await ServeProcess()
+        let home = TemporaryDirectory(prefix: "chatshell-mcp-remote-home")
+        // The login `chatshell --server URL` would store, in the credentials file of the mcp process's home.
+        let account = try RemoteBackend(
+            server: server.url,
+            credentials: CredentialStore(path: home.url.appendingPathComponent("credentials").path)
+        )
+        _ = try await account.register(email: "dana@northwind.example", password: "correct horse 42")
+        let runner = UploadRunner(backend: account)
+        var ids: [String: String] = [:]
+        for name in ["travel-policy.pdf", "product-x200-spec.pdf"] {
+            let result = await runner.run(TestCorpus.document(name), title: nil, shared: false) { _, _, _ in }
+            guard case .ingested(let document) = result.outcome else {
+                Issue.record("\(name) was not indexed: \(result.outcome)")
+                return
+            }
+            ids[name] = document.id
+        }
+
+        let client = try MCPClient(["--server", server.url, "--allow-dir", NSTemporaryDirectory()], home: home)
+        _ = try await initialize(client)
+        let listed = try await client.callTool("list_documents", [:])
+        #expect(
+            Set(listed["structuredContent"]?["documents"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [])
+                == Set(ids.values)
+        )
+        let search = try await client.callTool("search_documents", ["query": "nightly hotel cap", "top_k": 1])
+        #expect(
+            search["structuredContent"]?["results"]?.arrayValue?.first?["document"]?.stringValue == "travel-policy.pdf"
+        )
+        let answer = try await client.callTool("ask", ["question": "What is the rated payload of the NR-X200?"])
+        #expect(answer["structuredContent"]?["answer"]?.stringValue?.contains("8 kg [1]") == true)
+        let travel = try #require(ids["travel-policy.pdf"])
+        let read = try await client.request("resources/read", ["uri": .string("chatshell://documents/\(travel)")])
+        #expect(read["result"]?["contents"]?.arrayValue?.first?["text"]?.stringValue?.contains("Hotels") == true)
+
+        let upload = try await client.callTool(
+            "upload_document",
+            ["path": .string(TestCorpus.document("faq.md").path)]
+        )
+        #expect(upload["isError"]?.boolValue == true)
+        #expect(
+            upload["content"]?.arrayValue?.first?["text"]?.stringValue
+                == "upload_document works on the local store only; this server talks to a chatshell server. Upload "
+                + "there with `chatshell ingest PATH --server URL` or /upload in the REPL."
+        )
+        client.closeInput()
+        #expect(await client.exitStatus() == 0)
+        #expect(client.stderr.contains("--allow-dir has no effect with --server"))
     }
 }
