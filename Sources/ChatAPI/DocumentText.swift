@@ -1,4 +1,4 @@
-/// `GET /documents/{id}/text`: a processed document's extracted text, as retrieval sees it.
+/// `GET /documents/{id}/text`: a processed document's text as retrieval sees it, its passages in order.
 public struct DocumentText: Codable, Sendable, Hashable {
     public var documentId: String
     public var filename: String

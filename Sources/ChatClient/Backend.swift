@@ -67,7 +67,7 @@ public protocol Backend: Sendable {
     func deleteDocument(id: String, shared: Bool) async throws -> Deleted
     /// One passage in full.
     func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail
-    /// A processed document's extracted text (`GET /documents/{id}/text`).
+    /// A processed document's text, its passages in order (`GET /documents/{id}/text`).
     func documentText(id: String) async throws -> DocumentText
     /// The first passage of a document, where the backend can tell it cheaply (for `/docs show`).
     func firstPassage(documentId: String) async throws -> String?

@@ -88,7 +88,7 @@ import Testing
                 }
             }
         }
-        #expect(operations == 35)
+        #expect(operations == 37)
     }
 
     @Test func theDocumentedLimitsAreTheServersLimits() async throws {

@@ -82,14 +82,18 @@ import Testing
             #expect(text.filename == "travel-policy.pdf")
             #expect(text.type == "pdf")
             #expect(text.text.contains("Hotels"))
-            // Every passage was cut from this text.
-            let passage = try #require(
-                try await owner.search(SearchRequest(query: "nightly hotel cap", documentIds: [id])).results.first
-            )
-            let scalars = Array(text.text.unicodeScalars)
-            let start = try #require(passage.charStart)
-            let end = try #require(passage.charEnd)
-            #expect(end <= scalars.count && start < end)
+            // The passages in order: every line of every passage is in it, and the overlaps are not repeated.
+            let passages = try await owner.search(
+                SearchRequest(query: "travel hotel flight expenses cap approval", documentIds: [id], topK: 20)
+            ).results
+            #expect(!passages.isEmpty)
+            for passage in passages {
+                for line in passage.text.split(separator: "\n") {
+                    #expect(text.text.contains(line), "missing: \(line)")
+                }
+            }
+            let document = try await owner.document(id: id)
+            #expect(document.chunkCount > 1)
 
             // Another account never sees it.
             let stranger = try RemoteBackend(server: server.origin)
