@@ -31,7 +31,9 @@ struct ChatShellCommand: AsyncParsableCommand {
               chatshell --server http://127.0.0.1:8000
             """,
         version: ChatShellVersion.current,
-        subcommands: [Repl.self, Ask.self, Ingest.self, Eval.self, Bridge.self, Replay.self, Serve.self, Man.self],
+        subcommands: [
+            Repl.self, Ask.self, Ingest.self, Eval.self, Bridge.self, Mcp.self, Replay.self, Serve.self, Man.self,
+        ],
         defaultSubcommand: Repl.self
     )
 

@@ -22,7 +22,7 @@ struct CommandLineRewriter {
     }
 
     /// The subcommands, as the parser names them.
-    static let subcommands = ["repl", "ask", "ingest", "eval", "bridge", "replay", "serve", "man", "help"]
+    static let subcommands = ["repl", "ask", "ingest", "eval", "bridge", "mcp", "replay", "serve", "man", "help"]
     /// Global options that take a value (GlobalOptions).
     static let valueOptions: Set<String> = ["--server", "--data-dir", "--ca-file", "--color", "--llm"]
     /// Global options without a value.
