@@ -29,7 +29,8 @@ public struct DOCXExtractor: TextExtractor {
             throw .invalidFile(filename: filename, reason: .notDOCX)
         }
         let propertyTitle = Self.read("docProps/core.xml", from: archive).flatMap(Self.coreTitle)
-        return ExtractedDocument(title: propertyTitle ?? body.firstTitle, blocks: body.blocks)
+        let title = [propertyTitle, body.firstTitle].compactMap { $0 }.first(where: Extractors.isPlausibleTitle)
+        return ExtractedDocument(title: title, blocks: body.blocks)
     }
 
     /// Whether the bytes are a readable ZIP holding `word/document.xml` (check 9 of the upload rules).
