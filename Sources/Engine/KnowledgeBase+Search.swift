@@ -79,7 +79,8 @@ extension KnowledgeBase {
     private static func carriedPrefix(of body: Substring, after previous: String) -> Int? {
         // The carried sentences end `previous`; find where `body`'s opening words occur in its tail and check
         // that everything from there to the end of `previous` is what `body` starts with.
-        let probe = body.prefix(40)
+        // A short probe, so a carried sentence shorter than it is still found; each hit is verified in full.
+        let probe = body.prefix(8)
         guard !probe.isEmpty else { return nil }
         var searchEnd = previous.endIndex
         while let found = previous.range(of: probe, options: .backwards, range: previous.startIndex..<searchEnd) {
