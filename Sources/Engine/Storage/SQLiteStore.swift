@@ -9,9 +9,10 @@ final class SQLiteStore: Sendable {
     /// Term frequencies for answer weighting, cleared when chunks are added or removed.
     let frequencies = FrequencyMemo()
 
-    /// Opens (creating if needed) `chatshell.sqlite` in `directory` and migrates it.
-    init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// Opens (creating if needed) `chatshell.sqlite` in `directory` and migrates it; the folder and files are
+    /// made owner-only first (`StoreFiles`), with a `notice` line for each mode tightened.
+    init(directory: URL, notice: (String) -> Void = { _ in }) throws {
+        let path = try StoreFiles.prepare(directory: directory, notice: notice)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -19,10 +20,7 @@ final class SQLiteStore: Sendable {
         // transactions but never corrupts the database, and each answer's three small writes stop waiting for
         // the disk (SQLite's recommendation for WAL).
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        pool = try DatabasePool(
-            path: directory.appendingPathComponent("chatshell.sqlite").path,
-            configuration: configuration
-        )
+        pool = try DatabasePool(path: path, configuration: configuration)
         try SchemaMigrator.make().migrate(pool)
     }
 

@@ -1,0 +1,71 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Keeps the store private: its folder 0700 and the database with its companions 0600, whatever the umask, because
+/// they hold password and refresh-token hashes and every user's documents, conversations and memories
+/// (architecture.md section 5).
+///
+/// SQLite creates `-wal`, `-shm` and `-journal` with the mode of the database file, so the database is created
+/// 0600 before SQLite opens it. Looser modes left by earlier versions are tightened, each with a one-line notice.
+enum StoreFiles {
+    /// The database file in the data directory.
+    static let databaseName = "chatshell.sqlite"
+    /// The files SQLite keeps beside the database.
+    static let companionSuffixes = ["-wal", "-shm", "-journal"]
+    /// Owner-only access to the folder.
+    static let directoryMode: mode_t = 0o700
+    /// Owner-only reading and writing of the files.
+    static let fileMode: mode_t = 0o600
+
+    /// Creates or tightens the folder and the database file.
+    ///
+    /// - Parameters:
+    ///   - directory: the data directory.
+    ///   - notice: receives one line per mode tightened.
+    /// - Returns: the database file's path.
+    /// - Throws: when the folder or the file cannot be created.
+    static func prepare(directory: URL, notice: (String) -> Void) throws -> String {
+        let folder = directory.path
+        var info = stat()
+        if stat(folder, &info) != 0 {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            chmod(folder, directoryMode)
+        } else if info.st_uid == geteuid(), info.st_mode & 0o077 != 0, info.st_mode & S_ISVTX == 0 {
+            // A shared sticky folder (/tmp) is left alone: it is not ours to close, and the files inside still are.
+            tighten(folder, from: info.st_mode, to: directoryMode, notice: notice)
+        }
+        let database = directory.appendingPathComponent(databaseName).path
+        if stat(database, &info) != 0 {
+            // An empty file is a new database to SQLite; creating it here fixes the mode its companions inherit.
+            let descriptor = open(database, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
+            if descriptor >= 0 {
+                fchmod(descriptor, fileMode)
+                close(descriptor)
+            } else if errno != EEXIST {
+                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: database])
+            }
+        }
+        for path in [database] + companionSuffixes.map({ database + $0 }) where stat(path, &info) == 0 {
+            if info.st_mode & 0o077 != 0 { tighten(path, from: info.st_mode, to: fileMode, notice: notice) }
+        }
+        return database
+    }
+
+    private static func tighten(_ path: String, from mode: mode_t, to wanted: mode_t, notice: (String) -> Void) {
+        let old = String(mode & 0o7777, radix: 8)
+        let new = String(wanted, radix: 8)
+        if chmod(path, wanted) == 0 {
+            notice("chatshell: tightened \(path) from \(old) to \(new): other users could read the store.")
+        } else {
+            notice(
+                "chatshell: \(path) is \(old), readable by other users, and cannot be changed "
+                    + "(\(String(cString: strerror(errno)))). Run `chmod \(new) \(path)`."
+            )
+        }
+    }
+}
