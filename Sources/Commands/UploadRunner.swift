@@ -58,7 +58,7 @@ public struct UploadRunner: Sendable {
         var problems: [FileResult] = []
         let fileManager = FileManager.default
         for path in paths {
-            let expanded = (path as NSString).expandingTildeInPath
+            let expanded = UserPath.expandingTilde(path)
             let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : base.appendingPathComponent(expanded)
             var isDirectory: ObjCBool = false
             guard fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) else {

@@ -9,7 +9,12 @@ final class PseudoTerminal: Sendable {
     private let process: Process
     private let output = OutputBuffer()
 
-    init(executable: URL, arguments: [String], environment: [String: String]) throws {
+    init(
+        executable: URL,
+        arguments: [String],
+        environment: [String: String],
+        currentDirectory: URL? = nil
+    ) throws {
         // posix_openpt and friends are not visible through the Glibc module; /dev/ptmx with the two Linux ioctls
         // (TIOCSPTLCK to unlock, TIOCGPTN for the number; their _IOW/_IOR values on Linux) does the same.
         let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
@@ -28,6 +33,7 @@ final class PseudoTerminal: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
         process.arguments = ["--ctty", executable.path] + arguments
         process.environment = environment
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
         process.standardInput = handle
         process.standardOutput = handle
@@ -70,6 +76,9 @@ final class PseudoTerminal: Sendable {
         }
         return false
     }
+
+    /// The process id, to send signals as a terminal or a crash would.
+    var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits for the program to exit and returns its status.
     func waitForExit(timeout: Duration = .seconds(15)) async -> Int32? {

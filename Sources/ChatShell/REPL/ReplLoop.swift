@@ -183,10 +183,13 @@ struct ReplLoop {
         await interpreter.saveSession()
         await reader.saveHistory()
         if let snapshot = await interpreter.conversation.snapshot() {
-            let count = snapshot.turns.count
-            console.output(
-                StyledText("Saved session \(snapshot.name) (\(count) turn\(count == 1 ? "" : "s")).", style: .dim)
-            )
+            let text = "Saved session \(snapshot.name) (\(Plural.count(snapshot.turns.count, "turn")))."
+            // A note for the person at the terminal: when stdout is piped it would end up inside the answers.
+            if isatty(STDOUT_FILENO) == 1 {
+                console.output(StyledText(text, style: .dim))
+            } else {
+                console.notice(text)
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ extension ChatShellCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ask one question (or run one command) and exit.",
             discussion: """
-                Exit codes: 0 ok (an abstention included), 1 the request failed, 2 usage.
+                Exit codes: 0 ok (an abstention included), 1 the request failed or the answer was cut off, 2 usage.
                 With --json a question prints the body of POST /api/v1/query; a command prints its result.
                 """
         )
@@ -71,6 +71,10 @@ extension ChatShellCommand {
                     if let message = collected.turn.errorMessage { console.error(message) }
                 }
                 if collected.turn.errorCode != nil { throw ExitCode(1) }
+                if collected.turn.interrupted {
+                    if !json { console.error("The answer was cut off before it finished; ask again.") }
+                    throw ExitCode(1)
+                }
             case .output(let text, let result):
                 if json { printJSON(result ?? .null) } else { console.output(text) }
             case .upload(let plan):

@@ -73,10 +73,20 @@ extension ChatShellCommand {
                 TerminalWriter.standard.writeLine(String(decoding: data, as: UTF8.self))
             } else {
                 for outcome in outcomes {
+                    // `ok` right, `part` key phrases only in a cited passage or the wrong document cited, `MISS`
+                    // wrong, `abst` abstained, `ANS` answered an unanswerable question.
                     let mark =
-                        outcome.keyPhraseHit.map { $0 ? "ok  " : "MISS" } ?? (outcome.abstained ? "abst" : "-   ")
+                        switch (outcome.kind == "unanswerable", outcome.right, outcome.keyPhraseHit) {
+                        case (true, _, _): outcome.abstained ? "abst" : "ANS "
+                        case (false, true?, _): "ok  "
+                        case (false, _, true?): "part"
+                        case (false, _, _): outcome.abstained ? "abst" : "MISS"
+                        }
                     let cited = outcome.citedDocs.joined(separator: ",")
-                    console.output(StyledText("\(outcome.id) \(mark) [\(cited)] \(outcome.answer.prefix(110))"))
+                    let split = outcome.split.map { " \($0)" } ?? ""
+                    console.output(
+                        StyledText("\(outcome.id)\(split) \(mark) [\(cited)] \(outcome.answer.prefix(110))")
+                    )
                 }
                 console.output(StyledText(EvalRunner.table(summaries)))
             }

@@ -82,9 +82,8 @@ struct ReplayCommonOptions: ParsableArguments {
     /// The options of a run, from flags and the variables transcripts.md names.
     func replayOptions(mode: ReplayOptions.Mode, environment: [String: String]) throws -> ReplayOptions {
         let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        guard let root = ReplayOptions.repositoryRoot(from: currentDirectory) else {
-            throw ReplayExit.usage("no Package.swift in this folder or above: run replay inside the repository.")
-        }
+        // Outside a repository (a user's saved transcripts), each file's paths resolve from its own folder.
+        let root = ReplayOptions.repositoryRoot(from: currentDirectory)
         let server = self.server ?? environment["CHATSHELL_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
         return ReplayOptions(
             mode: mode,
@@ -94,7 +93,8 @@ struct ReplayCommonOptions: ParsableArguments {
             verbose: verbose,
             keep: keep,
             jobs: jobs ?? (server == nil ? ProcessInfo.processInfo.activeProcessorCount : 1),
-            repositoryRoot: root,
+            repositoryRoot: root ?? currentDirectory,
+            insideRepository: root != nil,
             currentDirectory: currentDirectory,
             corpusOverride: environment["CHATSHELL_CORPUS"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) },
             modelConfigured: !(environment["CHATSHELL_LLM_URL"] ?? "").isEmpty,
