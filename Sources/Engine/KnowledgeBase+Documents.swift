@@ -19,7 +19,10 @@ extension KnowledgeBase {
             throw EngineError.forbidden("Uploading shared documents requires the admin role.")
         }
         let filename = (rawName as NSString).lastPathComponent
+        let trimmedTitle = title?.trimmingCharacters(in: .whitespacesAndNewlines)
         try UploadValidator.checkSize(filename: filename, size: data.count, max: configuration.maxUploadBytes)
+        // The name as sent: path handling must not get the chance to cut it at a NUL first.
+        try UploadValidator.checkNames(filename: rawName, title: trimmedTitle)
         let type = try UploadValidator.validate(filename: filename, data: data)
         let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let scope = shared ? "shared" : "personal"
@@ -28,7 +31,6 @@ extension KnowledgeBase {
             return (Self.uploadResponse(existing, duplicate: true), false)
         }
         let date = configuration.now()
-        let trimmedTitle = title?.trimmingCharacters(in: .whitespacesAndNewlines)
         let record = DocumentRecord(
             id: configuration.makeId("doc_"),
             ownerId: ownerId,
