@@ -13,7 +13,8 @@ final class PseudoTerminal: Sendable {
         executable: URL,
         arguments: [String],
         environment: [String: String],
-        currentDirectory: URL? = nil
+        currentDirectory: URL? = nil,
+        columns: UInt16 = 100
     ) throws {
         // posix_openpt and friends are not visible through the Glibc module; /dev/ptmx with the two Linux ioctls
         // (TIOCSPTLCK to unlock, TIOCGPTN for the number; their _IOW/_IOR values on Linux) does the same.
@@ -23,7 +24,7 @@ final class PseudoTerminal: Sendable {
         guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
             throw POSIXError(.EIO)
         }
-        var size = winsize(ws_row: 40, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw POSIXError(.EIO) }
         _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
@@ -57,6 +58,15 @@ final class PseudoTerminal: Sendable {
         let raw = String(decoding: output.bytes, as: UTF8.self)
         return raw.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
             .replacingOccurrences(of: "\r", with: "")
+    }
+
+    /// Everything written so far, byte for byte, escape sequences included.
+    var rawBytes: [UInt8] { output.bytes }
+
+    /// Resizes the window; the kernel sends SIGWINCH to the program, as a terminal emulator's resize does.
+    func resize(columns: UInt16, rows: UInt16 = 40) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
     }
 
     /// Types text as a user would.

@@ -34,7 +34,11 @@ extension ChatShellCommand {
 
         func run() async throws {
             let settings = Settings()
-            let console = Console(useColor: false)
+            let colorMode =
+                TerminalCapabilities.ColorMode(rawValue: settings.value("color", flag: global.color) ?? "auto") ?? .auto
+            let terminal = TerminalCapabilities.detect(colorMode: colorMode, environment: settings.environment)
+            // `--color always` styles even into a pipe; JSON is never styled.
+            let console = Console(useColor: terminal.useColor && !json)
             let backend: any Backend
             do {
                 backend = try BackendFactory.make(global, settings: settings)
@@ -131,7 +135,7 @@ extension ChatShellCommand {
         }
 
         private func printJSON<T: Encodable>(_ value: T) {
-            TerminalWriter.standard.writeLine(APIJSON.string(value))
+            TerminalWriter.standard.writeLine(OutputSanitizer.escapingJSONControls(APIJSON.string(value)))
         }
     }
 }

@@ -70,7 +70,9 @@ extension ChatShellCommand {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 let data = try encoder.encode(Report(summaries: summaries, questions: outcomes))
-                TerminalWriter.standard.writeLine(String(decoding: data, as: UTF8.self))
+                TerminalWriter.standard.writeLine(
+                    OutputSanitizer.escapingJSONControls(String(decoding: data, as: UTF8.self))
+                )
             } else {
                 for outcome in outcomes {
                     // `ok` right, `part` key phrases only in a cited passage or the wrong document cited, `MISS`

@@ -52,7 +52,7 @@ extension ChatShellCommand {
             }
             let summary = IngestSummary(results)
             if json {
-                TerminalWriter.standard.writeLine(APIJSON.string(summary))
+                TerminalWriter.standard.writeLine(OutputSanitizer.escapingJSONControls(APIJSON.string(summary)))
             } else {
                 for problem in plan.problems {
                     if case .failed(_, let message) = problem.outcome { console.error(message) }

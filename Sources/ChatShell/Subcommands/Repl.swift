@@ -60,7 +60,8 @@ extension ChatShellCommand {
                 reader = ReadlineLineReader(
                     historyFile: historyDisabled ? nil : settings.paths.history.path,
                     completer: completer,
-                    signals: signals
+                    signals: signals,
+                    bracketedPaste: terminal.bracketedPaste
                 )
             } else {
                 reader = PlainLineReader()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Commands
 import Foundation
 import Logging
 import Session
@@ -132,12 +133,15 @@ struct ReplayCommonOptions: ParsableArguments {
                 allowAdmin: allowAdmin,
                 environment: environment
             ),
-            output: { text in writer.write(text, to: jsonToStdout ? .standardError : .standardOutput) }
+            // The report quotes answers and client output: outside text, sanitised at this edge.
+            output: { text in
+                writer.write(OutputSanitizer.visible(text), to: jsonToStdout ? .standardError : .standardOutput)
+            }
         )
         let report = await replayer.run(paths: paths)
         if let json {
             if jsonToStdout {
-                writer.write(String(decoding: report.json(), as: UTF8.self))
+                writer.write(OutputSanitizer.escapingJSONControls(String(decoding: report.json(), as: UTF8.self)))
             } else {
                 try write(report.json(), to: json)
             }
@@ -165,7 +169,7 @@ struct ReplayExit: Error, CustomStringConvertible {
 
     /// Prints the message and exits 2.
     static func fail(_ message: String) -> ExitCode {
-        TerminalWriter.standard.write("error: \(message)\n", to: .standardError)
+        TerminalWriter.standard.write("error: \(OutputSanitizer.visible(message))\n", to: .standardError)
         return ExitCode(2)
     }
 }

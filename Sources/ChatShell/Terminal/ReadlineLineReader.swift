@@ -15,8 +15,9 @@ import Synchronization
 ///   prints `interruptHint` (by default `(To quit, press Ctrl-D or type /quit.)`).
 /// - Ctrl-D on an empty line returns `.endOfInput` (readline moves to a fresh line); mid-line it deletes a
 ///   character.
-/// - Bracketed paste is on, so a pasted block with newlines arrives as one entry (newlines at its end dropped);
-///   Alt-Enter inserts a newline.
+/// - Bracketed paste is on when the terminal can take it (`TerminalCapabilities.bracketedPaste`), so a pasted
+///   block with newlines arrives as one entry (newlines at its end dropped); off for `TERM=dumb` or when stdout is
+///   not a terminal, where its `ESC[?2004h` around every prompt would be litter. Alt-Enter inserts a newline.
 /// - Tab asks the `Completer`; readline's file-name fallback never runs, and a single completion ending in `/`
 ///   (a folder) gets no trailing space. Paths with a space are quoted, and a quote opens a word.
 /// - History: `HistoryFile` (one JSON string per line, 0600, 1,000 entries) is loaded at start;
@@ -50,13 +51,15 @@ final class ReadlineLineReader: LineReader {
     ///   - writer: writes the newline and hint after Ctrl-C, and history errors.
     ///   - interruptHint: printed after Ctrl-C on an empty line; nil prints nothing.
     ///   - echoToStandardError: draw the prompt and the typed text on stderr (when stdout is redirected).
+    ///   - bracketedPaste: let readline switch the terminal's bracketed-paste mode on around each prompt.
     init(
         historyFile: String?,
         completer: (any Completer)?,
         signals: SignalWatcher,
         writer: TerminalWriter = .standard,
         interruptHint: String? = ReadlineLineReader.defaultInterruptHint,
-        echoToStandardError: Bool = false
+        echoToStandardError: Bool = false,
+        bracketedPaste: Bool = true
     ) {
         let count = Self.instances.withLock { count in
             count += 1
@@ -68,7 +71,8 @@ final class ReadlineLineReader: LineReader {
                 historyFile: historyFile.map { HistoryFile(path: $0) },
                 completer: completer,
                 interruptHint: interruptHint,
-                echoToStandardError: echoToStandardError
+                echoToStandardError: echoToStandardError,
+                bracketedPaste: bracketedPaste
             ),
             signals: signals,
             writer: writer
@@ -133,6 +137,7 @@ private final class ReadlineCore: Sendable {
         var completer: (any Completer)?
         var interruptHint: String?
         var echoToStandardError: Bool
+        var bracketedPaste: Bool
     }
 
     let settings: Settings
@@ -328,7 +333,7 @@ private final class ReaderThread {
         }
         // Reads ~/.inputrc; our settings below come after it on purpose, since the REPL depends on them.
         rl_initialize()
-        rl_variable_bind("enable-bracketed-paste", "on")
+        rl_variable_bind("enable-bracketed-paste", core.settings.bracketedPaste ? "on" : "off")
         // In a non-UTF-8 locale readline would show `ü` as `\303\274`; pass bytes through instead.
         rl_variable_bind("input-meta", "on")
         rl_variable_bind("output-meta", "on")
