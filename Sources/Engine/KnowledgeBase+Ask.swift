@@ -261,7 +261,12 @@ extension KnowledgeBase {
 
     private func storeAssistantMessage(_ turn: AnswerTurn, _ recorder: AnswerRecording) {
         let reason = recorder.finishReason ?? .error
-        let sources = reason == .noContext ? [] : recorder.sources
+        // A document source is stored as a reference: its chunk holds the text, read back with the conversation.
+        let sources = (reason == .noContext ? [] : recorder.sources).map { source in
+            var reference = source
+            if source.kind == .document, source.chunkId != nil { reference.text = "" }
+            return reference
+        }
         try? store.appendMessage(
             MessageRecord(
                 seq: nil,

@@ -48,9 +48,8 @@ extension ChatShellCommand {
                     relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
                 )
                 let started = ContinuousClock.now
-                for file in plan.files {
-                    let result = await UploadRunner(backend: backend, pollInterval: .milliseconds(5))
-                        .run(file, title: nil, shared: false) { _, _, _ in }
+                _ = await UploadRunner(backend: backend).run(plan.files, title: nil, shared: false) { _ in
+                } each: { result in
                     if case .failed(_, let message) = result.outcome { console.error(message) }
                 }
                 if !json { console.notice("Ingested \(plan.files.count) files in \(ContinuousClock.now - started).") }

@@ -96,6 +96,15 @@ public final class UploadRecordingBackend: Backend {
         if status.isFinished, isUploaded(id) { seen.withLock { $0[id, default: Seen()].status = status } }
         return status
     }
+
+    public func waitUntilProcessed(
+        id: String,
+        progress: @Sendable (DocumentStatus) -> Void
+    ) async throws -> DocumentStatus {
+        let status = try await base.waitUntilProcessed(id: id, progress: progress)
+        if isUploaded(id) { seen.withLock { $0[id, default: Seen()].status = status } }
+        return status
+    }
     public func documents(scope: String?, limit: Int, offset: Int) async throws -> Page<Document> {
         try await base.documents(scope: scope, limit: limit, offset: offset)
     }
