@@ -6,7 +6,10 @@ Per query: from writing the request line to reading its first `token` event (abs
 A warm-up pass over the first queries is not timed. Prints one JSON object: count, p50/p90/p99/mean/max in ms,
 errors. Standard library only; bounded by --deadline.
 
-Usage: bench-firsttoken.py --binary PATH --data-dir DIR --queries FILE [--limit N] [--warmup N] [--deadline S]
+With --command LINE instead of --queries, the same line (e.g. `/docs`) is run --limit times and timed to its end.
+
+Usage: bench-firsttoken.py --binary PATH --data-dir DIR (--queries FILE | --command LINE) [--limit N] [--warmup N]
+       [--deadline S]
 """
 import argparse
 import json
@@ -27,14 +30,18 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
     parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--queries", required=True)
+    parser.add_argument("--queries")
+    parser.add_argument("--command")
     parser.add_argument("--limit", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--deadline", type=float, default=600)
     args = parser.parse_args()
 
-    with open(args.queries, encoding="utf-8") as handle:
-        queries = [line.strip() for line in handle if line.strip()][: args.limit]
+    if args.command:
+        queries = [args.command] * args.limit
+    else:
+        with open(args.queries, encoding="utf-8") as handle:
+            queries = [line.strip() for line in handle if line.strip()][: args.limit]
     bridge = subprocess.Popen(
         [args.binary, "bridge", "--jsonl", "--max-inflight", "1", "--data-dir", args.data_dir],
         stdin=subprocess.PIPE,
@@ -47,7 +54,11 @@ def main():
 
     def ask(identifier, text):
         """Seconds to the first token, or None if the request ended without one."""
-        line = json.dumps({"op": "ask", "id": identifier, "text": text}) + "\n"
+        if args.command:
+            request = {"op": "command", "id": identifier, "line": text}
+        else:
+            request = {"op": "ask", "id": identifier, "text": text}
+        line = json.dumps(request) + "\n"
         sent = time.perf_counter()
         bridge.stdin.write(line.encode())
         first = None
@@ -63,6 +74,8 @@ def main():
             if event["type"] == "token" and first is None:
                 first = time.perf_counter() - sent
             if event["type"] in ("done", "error"):
+                if args.command and event["type"] == "done":
+                    return time.perf_counter() - sent
                 return first if event["type"] == "done" else None
 
     hello = json.loads(reader.readline())

@@ -98,10 +98,11 @@ extension ChatShellCommand {
 
         private func upload(_ plan: UploadPlan, backend: any Backend, console: Console) async throws {
             let runner = UploadRunner(backend: backend)
-            var results = plan.problems
-            for file in plan.files {
-                results.append(await runner.run(file, title: plan.title, shared: plan.shared) { _, _, _ in })
-            }
+            let results =
+                plan.problems
+                + (await runner.run(plan.files, title: plan.title, shared: plan.shared) { _ in
+                } each: { _ in
+                })
             if json {
                 let documents: [JSONValue] = results.compactMap { result in
                     switch result.outcome {

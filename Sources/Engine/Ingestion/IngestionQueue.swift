@@ -221,7 +221,7 @@ actor IngestionQueue {
             at: now()
         )
         let extracted = try Extractors.extractor(for: job.type).extract(job.data, filename: job.filename)
-        let blocks = extracted.blocks.filter { !$0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let blocks = extracted.blocks.filter { !$0.text.isBlank }
         guard !blocks.isEmpty else {
             return Prepared(
                 documentId: job.documentId,
