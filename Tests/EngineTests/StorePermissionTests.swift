@@ -14,8 +14,8 @@ import Testing
 /// The store's folder and files are owner-only whatever the umask (architecture.md section 5, issue 15).
 @Suite struct StorePermissionTests {
     private static func mode(_ path: String) -> mode_t {
-        var info = stat()
-        return stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        return mode_t((attributes?[.posixPermissions] as? NSNumber)?.uint32Value ?? 0)
     }
 
     /// Every file in the folder, with its mode.

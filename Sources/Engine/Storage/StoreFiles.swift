@@ -31,16 +31,17 @@ enum StoreFiles {
     /// - Throws: when the folder or the file cannot be created.
     static func prepare(directory: URL, notice: (String) -> Void) throws -> String {
         let folder = directory.path
-        var info = stat()
-        if stat(folder, &info) != 0 {
+        if let info = status(folder) {
+            // A shared sticky folder (/tmp) is left alone: it is not ours to close, and the files inside still are.
+            if info.owner == geteuid(), info.mode & 0o077 != 0, info.mode & 0o1000 == 0 {
+                tighten(folder, from: info.mode, to: directoryMode, notice: notice)
+            }
+        } else {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             chmod(folder, directoryMode)
-        } else if info.st_uid == geteuid(), info.st_mode & 0o077 != 0, info.st_mode & S_ISVTX == 0 {
-            // A shared sticky folder (/tmp) is left alone: it is not ours to close, and the files inside still are.
-            tighten(folder, from: info.st_mode, to: directoryMode, notice: notice)
         }
         let database = directory.appendingPathComponent(databaseName).path
-        if stat(database, &info) != 0 {
+        if status(database) == nil {
             // An empty file is a new database to SQLite; creating it here fixes the mode its companions inherit.
             let descriptor = open(database, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
             if descriptor >= 0 {
@@ -50,10 +51,21 @@ enum StoreFiles {
                 throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: database])
             }
         }
-        for path in [database] + companionSuffixes.map({ database + $0 }) where stat(path, &info) == 0 {
-            if info.st_mode & 0o077 != 0 { tighten(path, from: info.st_mode, to: fileMode, notice: notice) }
+        for path in [database] + companionSuffixes.map({ database + $0 }) {
+            if let info = status(path), info.mode & 0o077 != 0 {
+                tighten(path, from: info.mode, to: fileMode, notice: notice)
+            }
         }
         return database
+    }
+
+    /// The permission bits and owner of a path, nil when it does not exist.
+    private static func status(_ path: String) -> (mode: mode_t, owner: uid_t)? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.uint32Value
+        else { return nil }
+        let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value ?? uid_t.max
+        return (mode_t(mode), uid_t(owner))
     }
 
     private static func tighten(_ path: String, from mode: mode_t, to wanted: mode_t, notice: (String) -> Void) {
