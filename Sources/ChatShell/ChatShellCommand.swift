@@ -12,7 +12,7 @@ struct ChatShellCommand: AsyncParsableCommand {
             Free text is a question; /help lists the slash-commands.
             """,
         version: ChatShellVersion.current,
-        subcommands: [Repl.self, Ask.self, Ingest.self, Eval.self, Bridge.self, Replay.self, Serve.self],
+        subcommands: [Repl.self, Ask.self, Ingest.self, Eval.self, Bridge.self, Mcp.self, Replay.self, Serve.self],
         defaultSubcommand: Repl.self
     )
 }
