@@ -136,7 +136,10 @@ let package = Package(
         .testTarget(name: "ChatAPITests", dependencies: ["ChatAPI"], swiftSettings: strictSettings),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "ChatAPI", "ChatTestSupport"],
+            dependencies: [
+                "Engine", "ChatAPI", "ChatTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -17,9 +17,10 @@ final class SQLiteStore: Sendable {
     /// faults and unmapping were a fifth of an answer's CPU), more than the copies it saves.
     static let pageCacheKiB = 32 * 1024
 
-    /// Opens (creating if needed) `chatshell.sqlite` in `directory` and migrates it.
-    init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// Opens (creating if needed) `chatshell.sqlite` in `directory` and migrates it; the folder and files are
+    /// made owner-only first (`StoreFiles`), with a `notice` line for each mode tightened.
+    init(directory: URL, notice: (String) -> Void = { _ in }) throws {
+        let path = try StoreFiles.prepare(directory: directory, notice: notice)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -30,10 +31,7 @@ final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = \(-Self.pageCacheKiB)")
         }
-        pool = try DatabasePool(
-            path: directory.appendingPathComponent("chatshell.sqlite").path,
-            configuration: configuration
-        )
+        pool = try DatabasePool(path: path, configuration: configuration)
         try SchemaMigrator.make().migrate(pool)
     }
 
