@@ -45,47 +45,23 @@ extension ChatShellCommand {
 
         func validate() throws {
             for directory in allowDirectories {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
-                    isDirectory.boolValue
-                else {
-                    throw ValidationError("--allow-dir '\(directory)' is not a folder.")
-                }
+                try StdioFrontEnd.requireFolder(directory, flag: "--allow-dir")
             }
-            if let logLevel, Logger.Level(rawValue: logLevel.lowercased()) == nil {
-                throw ValidationError(
-                    "--log-level must be one of trace, debug, info, notice, warning, error, critical."
-                )
-            }
+            try StdioFrontEnd.validateLogLevel(logLevel)
         }
 
         func run() async throws {
-            // A client that goes away must surface as EPIPE on write, not kill the process.
-            signal(SIGPIPE, SIG_IGN)
-            // Taken before anything else can print: from here on descriptor 1 is stderr.
-            guard let protocolFD = StandardOutputTakeover.takeOver() else {
-                FileHandle.standardError.write(Data("chatshell mcp: cannot duplicate stdout\n".utf8))
-                throw ExitCode(1)
-            }
             let settings = Settings()
-            let level = Bridge.level(flag: logLevel, setting: settings.value("log_level"), verbose: global.verbose)
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
-            let logger = Logger(label: "chatshell.mcp")
+            let (protocolFD, logger, backend) = try StdioFrontEnd.start(
+                name: "mcp",
+                logLevel: logLevel,
+                global: global,
+                settings: settings
+            )
             if global.server != nil || settings.value("server") != nil, !allowDirectories.isEmpty {
                 logger.warning("--allow-dir has no effect with --server: upload_document works on the local store only")
             }
 
-            let backend: any Backend
-            do {
-                backend = try BackendFactory.make(global, settings: settings)
-            } catch {
-                logger.critical("backend unavailable: \(error.localizedDescription)")
-                throw ExitCode(69)
-            }
             try await Bridge.checkReachable(backend, logger: logger)
 
             let session = MCPSession(
