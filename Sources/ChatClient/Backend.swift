@@ -49,11 +49,16 @@ public protocol Backend: Sendable {
     /// Asks a question; returns once the request is accepted (validation errors are thrown).
     func ask(_ request: QueryRequest) async throws -> AnswerStream
 
+    /// Ranks the passages an answer to the query would be built from, without answering (`POST /search`).
+    func search(_ request: SearchRequest) async throws -> SearchResponse
+
     // MARK: - Documents
     /// Uploads a local file; `shared` uploads go to the shared scope (admins only).
     func upload(file: URL, title: String?, shared: Bool) async throws -> UploadResponse
     /// Processing state of an upload.
     func documentStatus(id: String) async throws -> DocumentStatus
+    /// Waits until an upload is indexed or failed, reporting its state on the way; returns the final state.
+    func waitUntilProcessed(id: String, progress: @Sendable (DocumentStatus) -> Void) async throws -> DocumentStatus
     /// Documents visible to the caller, newest first.
     func documents(scope: String?, limit: Int, offset: Int) async throws -> Page<Document>
     /// One document.
@@ -62,6 +67,8 @@ public protocol Backend: Sendable {
     func deleteDocument(id: String, shared: Bool) async throws -> Deleted
     /// One passage in full.
     func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail
+    /// A processed document's text, its passages in order (`GET /documents/{id}/text`).
+    func documentText(id: String) async throws -> DocumentText
     /// The first passage of a document, where the backend can tell it cheaply (for `/docs show`).
     func firstPassage(documentId: String) async throws -> String?
 
@@ -101,6 +108,23 @@ public protocol Backend: Sendable {
 extension Backend {
     /// Remote backends have no chunk listing: no first passage.
     public func firstPassage(documentId: String) async throws -> String? { nil }
+
+    /// Polls the status, from a short first wait doubling to a bound: a small file is indexed within
+    /// milliseconds, a large PDF may take seconds, and neither should wait long or poll often.
+    public func waitUntilProcessed(
+        id: String,
+        progress: @Sendable (DocumentStatus) -> Void
+    ) async throws -> DocumentStatus {
+        var pause = Duration.milliseconds(5)
+        var status = try await documentStatus(id: id)
+        while !status.isFinished {
+            progress(status)
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(250))
+            status = try await documentStatus(id: id)
+        }
+        return status
+    }
 
     /// Runs a question to its end and folds the stream into the `POST /query` body.
     public func query(_ request: QueryRequest) async throws -> QueryResponse {

@@ -59,7 +59,8 @@ extension KnowledgeBase {
                 filename: filename,
                 type: type,
                 data: data,
-                title: trimmedTitle?.isEmpty == false ? trimmedTitle : nil
+                title: trimmedTitle?.isEmpty == false ? trimmedTitle : nil,
+                owner: ownerId ?? principal.id
             )
         )
         return (Self.uploadResponse(record, duplicate: false), true)
@@ -99,12 +100,18 @@ extension KnowledgeBase {
         )
     }
 
-    /// Waits until a document is completed or failed, polling its row.
+    /// Waits until a document is completed or failed.
+    ///
+    /// This process's own queue reports the end directly; a document another process is indexing (a second
+    /// `chatshell` on the same store) is polled, from a short first wait doubling to a bound.
     public func waitUntilProcessed(id: String, as principal: Principal) async throws -> DocumentStatus {
+        var pause = Duration.milliseconds(2)
         while true {
+            await ingestion.waitUntilFinished(documentId: id)
             let status = try documentStatus(id: id, as: principal)
             if status.isFinished { return status }
-            try await Task.sleep(for: .milliseconds(10))
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(200))
         }
     }
 

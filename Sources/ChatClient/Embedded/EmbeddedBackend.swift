@@ -43,6 +43,10 @@ public final class EmbeddedBackend: Backend {
         try map { try knowledgeBase.ask(request, as: principal) }
     }
 
+    public func search(_ request: SearchRequest) async throws -> SearchResponse {
+        try map { try knowledgeBase.search(request, as: principal) }
+    }
+
     // MARK: - Documents
 
     public func upload(file: URL, title: String?, shared: Bool) async throws -> UploadResponse {
@@ -53,6 +57,14 @@ public final class EmbeddedBackend: Backend {
 
     public func documentStatus(id: String) async throws -> DocumentStatus {
         try map { try knowledgeBase.documentStatus(id: id, as: principal) }
+    }
+
+    /// The engine reports the end of processing directly: no polling.
+    public func waitUntilProcessed(
+        id: String,
+        progress: @Sendable (DocumentStatus) -> Void
+    ) async throws -> DocumentStatus {
+        try await mapAsync { try await knowledgeBase.waitUntilProcessed(id: id, as: principal) }
     }
 
     public func documents(scope: String?, limit: Int, offset: Int) async throws -> Page<Document> {
@@ -69,6 +81,10 @@ public final class EmbeddedBackend: Backend {
 
     public func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail {
         try map { try knowledgeBase.chunk(documentId: documentId, chunkId: chunkId, as: principal) }
+    }
+
+    public func documentText(id: String) async throws -> DocumentText {
+        try map { try knowledgeBase.documentText(id: id, as: principal) }
     }
 
     public func firstPassage(documentId: String) async throws -> String? {

@@ -48,12 +48,17 @@ extension ChatShellCommand {
                     relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
                 )
                 let started = ContinuousClock.now
-                for file in plan.files {
-                    let result = await UploadRunner(backend: backend, pollInterval: .milliseconds(5))
-                        .run(file, title: nil, shared: false) { _, _, _ in }
+                _ = await UploadRunner(backend: backend).run(plan.files, title: nil, shared: false) { _ in
+                } each: { result in
                     if case .failed(_, let message) = result.outcome { console.error(message) }
                 }
-                if !json { console.notice("Ingested \(plan.files.count) files in \(ContinuousClock.now - started).") }
+                if !json {
+                    let elapsed = ContinuousClock.now - started
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    console.notice(
+                        "Ingested \(Plural.count(plan.files.count, "file")) in \(String(format: "%.2f", seconds)) s."
+                    )
+                }
             } else {
                 backend = try BackendFactory.make(global, settings: settings)
             }

@@ -52,7 +52,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
     }
 
     public func index(_ file: URL) async throws -> String? {
-        let result = await UploadRunner(backend: backend, pollInterval: .milliseconds(5)).run(
+        let result = await UploadRunner(backend: backend).run(
             file,
             title: nil,
             shared: false
@@ -125,7 +125,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
                 failures.append(.init(code: code, message: message))
             }
         }
-        let runner = UploadRunner(backend: backend, pollInterval: .milliseconds(5))
+        let runner = UploadRunner(backend: backend)
         for file in plan.files {
             let result = await runner.run(file, title: plan.title, shared: plan.shared) { _, _, _ in }
             if case .failed(let code, let message) = result.outcome {

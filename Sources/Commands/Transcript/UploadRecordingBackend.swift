@@ -96,6 +96,15 @@ public final class UploadRecordingBackend: Backend {
         if status.isFinished, isUploaded(id) { seen.withLock { $0[id, default: Seen()].status = status } }
         return status
     }
+
+    public func waitUntilProcessed(
+        id: String,
+        progress: @Sendable (DocumentStatus) -> Void
+    ) async throws -> DocumentStatus {
+        let status = try await base.waitUntilProcessed(id: id, progress: progress)
+        if isUploaded(id) { seen.withLock { $0[id, default: Seen()].status = status } }
+        return status
+    }
     public func documents(scope: String?, limit: Int, offset: Int) async throws -> Page<Document> {
         try await base.documents(scope: scope, limit: limit, offset: offset)
     }
@@ -109,6 +118,12 @@ public final class UploadRecordingBackend: Backend {
     }
     public func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail {
         try await base.chunk(documentId: documentId, chunkId: chunkId)
+    }
+    public func documentText(id: String) async throws -> DocumentText {
+        try await base.documentText(id: id)
+    }
+    public func search(_ request: SearchRequest) async throws -> SearchResponse {
+        try await base.search(request)
     }
     public func firstPassage(documentId: String) async throws -> String? {
         try await base.firstPassage(documentId: documentId)
