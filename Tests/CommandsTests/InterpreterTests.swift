@@ -26,7 +26,18 @@ import Testing
         let store = try await NorthwindStore.make(documents: ["employee-handbook.md"])
         let output = try #require(text(await interpreter(store).handle("/docs")))
         let id = try #require(store.ids["employee-handbook.md"])
-        #expect(output == "1 document\n  \(id)  employee-handbook.md  \"Northwind Robotics Employee Handbook\"  ready")
+        // Fitted to 80 columns (no terminal to ask): the title is the widest column, so it gives way first.
+        #expect(output == "1 document\n  \(id)  employee-handbook.md  \"Northwind Robotics Employee…\"  ready")
+        #expect(output.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) < Interpreter.defaultColumns })
+        let wide = Interpreter(
+            backend: EmbeddedBackend(knowledgeBase: store.knowledgeBase),
+            conversation: Conversation(),
+            sessions: InMemorySessionStore(),
+            workingDirectory: TestCorpus.repositoryRoot,
+            columns: { 200 }
+        )
+        let full = try #require(text(await wide.handle("/docs")))
+        #expect(full == "1 document\n  \(id)  employee-handbook.md  \"Northwind Robotics Employee Handbook\"  ready")
     }
 
     @Test func questionStreamsAndIsRecordedInTheSession() async throws {

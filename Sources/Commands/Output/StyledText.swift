@@ -44,13 +44,19 @@ public struct StyledText: Sendable, Hashable, ExpressibleByStringLiteral {
     /// The text without styles, as pipes and transcripts see it.
     public var plain: String { runs.map(\.text).joined() }
 
-    /// Appends a run.
+    /// Appends a run, merged into the last one when the style is the same, so the same output is the same value
+    /// however it was pieced together (tokens arrive in arbitrary pieces) and carries one pair of SGR codes.
     public mutating func append(_ text: String, style: TextStyle = .plain) {
-        runs.append(Run(style, text))
+        guard !text.isEmpty else { return }
+        if let last = runs.last, last.style == style {
+            runs[runs.count - 1].text += text
+        } else {
+            runs.append(Run(style, text))
+        }
     }
 
-    /// Appends another styled text.
+    /// Appends another styled text, merging runs as `append(_:style:)` does.
     public mutating func append(_ other: StyledText) {
-        runs.append(contentsOf: other.runs)
+        for run in other.runs { append(run.text, style: run.style) }
     }
 }

@@ -41,7 +41,7 @@ public struct TerminalLayout: Sendable {
     private enum Block: Sendable {
         case text
         case code(fence: String)
-        case table(rows: [[StyledText]])
+        case table(rows: [[String]])
     }
 
     /// One character with its style, on its way to the word being built.
@@ -69,6 +69,9 @@ public struct TerminalLayout: Sendable {
     private var wordWidth = 0
     /// Spaces seen since the last word, written only if another word follows on the same line.
     private var pendingSpaces = 0
+    /// The style of those spaces: kept when the next word has it too, so a link or heading is underlined across
+    /// its spaces, and plain otherwise.
+    private var pendingSpaceStyle = TextStyle.plain
     /// A style every character of the line gets (headings).
     private var lineStyle: TextStyle?
     /// Inline markdown state.
@@ -585,6 +588,7 @@ public struct TerminalLayout: Sendable {
         previousCharacter = atom.character
         if atom.character == " " || atom.character == "\t" {
             flushWord()
+            if pendingSpaces == 0 { pendingSpaceStyle = styled.style }
             pendingSpaces += atom.character == "\t" ? 4 : 1
             return
         }
@@ -603,7 +607,8 @@ public struct TerminalLayout: Sendable {
         if let width, lineHasText, column + pendingSpaces + wordWidth > width {
             breakLine()
         } else if pendingSpaces > 0 {
-            out.append(String(repeating: " ", count: pendingSpaces))
+            let style = word.first?.style == pendingSpaceStyle ? pendingSpaceStyle : .plain
+            out.append(String(repeating: " ", count: pendingSpaces), style: style)
             column += pendingSpaces
         }
         pendingSpaces = 0
@@ -654,29 +659,38 @@ public struct TerminalLayout: Sendable {
         block = .table(rows: rows)
     }
 
-    /// The cells of one `| a | b |` row, each as plain text (inline markup removed).
-    private static func cells(of line: [Atom]) -> [StyledText] {
+    /// The cells of one `| a | b |` row, raw (a separator row is recognised before any rendering).
+    private static func cells(of line: [Atom]) -> [String] {
         var text = String(line.map(\.character)).trimmingCharacters(in: .whitespaces)
         if text.hasPrefix("|") { text.removeFirst() }
         if text.hasSuffix("|") { text.removeLast() }
-        return text.split(separator: "|", omittingEmptySubsequences: false).map { cell in
-            let trimmed = cell.trimmingCharacters(in: .whitespaces)
-            return StyledText(trimmed.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: ""))
+        return text.split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
         }
     }
 
-    private static func isSeparator(_ row: [StyledText]) -> Bool {
+    private static func isSeparator(_ row: [String]) -> Bool {
         row.allSatisfy { cell in
-            let text = cell.plain
-            return !text.isEmpty && text.allSatisfy { $0 == "-" || $0 == ":" || $0 == " " }
+            !cell.isEmpty && cell.allSatisfy { $0 == "-" || $0 == ":" || $0 == " " }
         }
+    }
+
+    /// A cell's inline markdown rendered (markers, emphasis, code, links), so its width is what is shown.
+    private static func renderedCell(_ cell: String) -> StyledText {
+        var layout = TerminalLayout(markdown: true, width: nil)
+        var rendered = layout.feed(cell)
+        rendered.append(layout.finish())
+        while let last = rendered.runs.last, last.text.hasSuffix("\n") {
+            rendered.runs[rendered.runs.count - 1].text.removeLast()
+        }
+        return rendered
     }
 
     /// Writes a held table: header bold, a rule under it, columns shrunk (widest first) to fit the width, long
-    /// cells wrapped inside their column.
-    private mutating func renderTable(_ rows: [[StyledText]]) {
+    /// cells wrapped inside their column and padded to it after rendering, so the separators line up.
+    private mutating func renderTable(_ rows: [[String]]) {
         let hasHeader = rows.count >= 2 && Self.isSeparator(rows[1])
-        let body = rows.filter { !Self.isSeparator($0) }
+        let body = rows.filter { !Self.isSeparator($0) }.map { $0.map(Self.renderedCell) }
         guard !body.isEmpty else { return }
         let columnCount = body.map(\.count).max() ?? 0
         var widths = (0..<columnCount).map { index in
@@ -688,30 +702,27 @@ public struct TerminalLayout: Sendable {
         widths = Self.fit(widths, into: available - fixed)
         for (index, row) in body.enumerated() {
             let isHeader = hasHeader && index == 0
-            let wrapped = (0..<columnCount).map { column -> [String] in
-                let text = column < row.count ? row[column].plain : ""
-                return Self.wrapCell(text, width: widths[column])
+            let wrapped = (0..<columnCount).map { column -> [StyledText] in
+                let cell = column < row.count ? row[column] : StyledText()
+                return Self.wrapCell(cell, width: widths[column])
             }
             let height = wrapped.map(\.count).max() ?? 1
             for line in 0..<height {
+                var screenLine = StyledText()
                 for column in 0..<columnCount {
-                    if column > 0 { out.append(separator, style: .dim) }
-                    let cell = line < wrapped[column].count ? wrapped[column][line] : ""
-                    let padded = DisplayWidth.pad(cell, toColumns: widths[column])
+                    if column > 0 { screenLine.append(separator, style: .dim) }
+                    var cell = line < wrapped[column].count ? wrapped[column][line] : StyledText()
                     if isHeader {
-                        out.append(padded, style: .strong)
-                    } else {
-                        var layout = TerminalLayout(markdown: true, width: nil)
-                        out.append(layout.feed(padded))
-                        out.append(layout.finish())
+                        cell.runs = cell.runs.map { $0.style == .plain ? StyledText.Run(.strong, $0.text) : $0 }
+                    }
+                    screenLine.append(cell)
+                    // Padding after the rendered cell; the last column needs none on screen.
+                    let padding = widths[column] - DisplayWidth.of(cell.plain)
+                    if column < columnCount - 1, padding > 0 {
+                        screenLine.append(String(repeating: " ", count: padding))
                     }
                 }
-                // Trailing padding of the last column is not needed on screen.
-                if let last = out.runs.last {
-                    var text = Substring(last.text)
-                    while text.last == " " { text = text.dropLast() }
-                    out.runs[out.runs.count - 1].text = String(text)
-                }
+                out.append(screenLine)
                 out.append("\n")
             }
             if isHeader {
@@ -734,9 +745,17 @@ public struct TerminalLayout: Sendable {
         return widths
     }
 
-    /// A cell's text wrapped at word boundaries to its column.
-    static func wrapCell(_ text: String, width: Int) -> [String] {
-        let wrapped = TerminalLayout.wrap(StyledText(text), width: max(1, width)).plain
-        return wrapped.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    /// A rendered cell wrapped at word boundaries to its column, one styled text per screen line.
+    static func wrapCell(_ cell: StyledText, width: Int) -> [StyledText] {
+        let wrapped = TerminalLayout.wrap(cell, width: max(1, width))
+        var lines = [StyledText()]
+        for run in wrapped.runs {
+            let pieces = run.text.split(separator: "\n", omittingEmptySubsequences: false)
+            for (offset, piece) in pieces.enumerated() {
+                if offset > 0 { lines.append(StyledText()) }
+                if !piece.isEmpty { lines[lines.count - 1].append(String(piece), style: run.style) }
+            }
+        }
+        return lines
     }
 }

@@ -133,7 +133,9 @@ extension ComparisonBuilder {
                     .text("), a spread of \(delta)."),
                 ]
             }
-            report.insights.append(ComparisonReport.Line(pieces: pieces, position: group[0].position, topic: name))
+            report.insights.append(
+                ComparisonReport.Line(pieces: pieces, position: group[0].position, attribute: name, topic: name)
+            )
         }
         report.insights.sort { $0.position.lexicographicallyPrecedes($1.position) }
     }

@@ -236,6 +236,7 @@ struct ComparisonBuilder {
             ComparisonReport.Line(
                 pieces: [.text(prefix + value), .cite(facts.map(\.reference)), .text(".")],
                 position: facts[0].position,
+                attribute: name.text,
                 topic: name.text + " " + value,
                 context: facts[0].fact.section
             )
@@ -317,6 +318,7 @@ struct ComparisonBuilder {
             ComparisonReport.Line(
                 pieces: pieces,
                 position: facts[0].position,
+                attribute: name.text,
                 topic: name.text + " " + classes.map(\.shown).joined(separator: " "),
                 context: facts[0].fact.section
             )
@@ -385,10 +387,15 @@ struct ComparisonBuilder {
         }
         guard !terms.isEmpty else { return result }
         func score(_ line: ComparisonReport.Line) -> Int {
+            let attribute = TermMatcher(line.attribute)
             let topic = TermMatcher(line.topic)
             let context = TermMatcher(line.context)
-            // A term in the item itself counts twice as much as one only in its section heading.
-            return terms.reduce(0) { $0 + (topic.contains($1) ? 2 : (context.contains($1) ? 1 : 0)) }
+            // A term naming the item's attribute says what is asked about ("the longer warranty" asks about the
+            // warranty, not about an item whose value says "longer reach"): it counts most; one in the item's
+            // values counts twice as much as one only in its section heading.
+            return terms.reduce(0) {
+                $0 + (attribute.contains($1) ? 3 : topic.contains($1) ? 2 : (context.contains($1) ? 1 : 0))
+            }
         }
         func focus(_ lines: [ComparisonReport.Line]) -> [ComparisonReport.Line] {
             let matching = lines.map(score)

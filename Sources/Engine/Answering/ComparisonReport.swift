@@ -24,6 +24,9 @@ struct ComparisonReport: Sendable, Hashable {
         var pieces: [Piece]
         /// Where the item's facts first appear (document, position), for document order.
         var position: [Int] = []
+        /// The attribute the item is about (`Warranty`, `Rated payload`), empty for prose items: the words a
+        /// query names when it asks about that attribute.
+        var attribute = ""
         /// The words a query can match: the attribute and values.
         var topic = ""
         /// Words a query can match at lower weight: the section heading.
