@@ -48,6 +48,9 @@ enum BackendFactory {
             dataDirectory ?? settings.value("data_dir", flag: options.dataDir).map { URL(fileURLWithPath: $0) }
             ?? settings.paths.data
         var configuration = EngineConfiguration(dataDirectory: directory)
+        // Notices (a store mode tightened) are wrapped at words like every other line on a terminal's stderr.
+        let console = Console(terminal: TerminalCapabilities.detect(environment: settings.environment), useColor: false)
+        configuration.notice = { console.notice($0) }
         if let answerer = try languageModelAnswerer(options, settings: settings) {
             configuration.answerer = answerer
         } else if let delay = settings.value("token_delay_ms").flatMap(Int.init), delay > 0 {

@@ -10,11 +10,34 @@ struct Console: Sendable {
     let renderer: ANSIRenderer
     /// The terminal width now, or nil when stdout is not a terminal (no wrapping).
     let columns: (@Sendable () -> Int)?
+    /// The same for stderr, where errors and notices go: a long error wraps at words too.
+    let errorColumns: (@Sendable () -> Int)?
 
-    init(writer: TerminalWriter = .standard, useColor: Bool, columns: (@Sendable () -> Int)? = nil) {
+    init(
+        writer: TerminalWriter = .standard,
+        useColor: Bool,
+        columns: (@Sendable () -> Int)? = nil,
+        errorColumns: (@Sendable () -> Int)? = nil
+    ) {
         self.writer = writer
         self.renderer = ANSIRenderer(useColor: useColor)
         self.columns = columns
+        self.errorColumns = errorColumns
+    }
+
+    /// A console for this process's terminal: wrapping on whichever of stdout and stderr is one.
+    ///
+    /// - Parameters:
+    ///   - terminal: the detected capabilities.
+    ///   - useColor: whether styles are emitted.
+    ///   - wrapOutput: false when stdout carries machine output (`--json`), which is never wrapped.
+    init(terminal: TerminalCapabilities, useColor: Bool, wrapOutput: Bool = true) {
+        let width: @Sendable () -> Int = { terminal.columns() }
+        self.init(
+            useColor: useColor,
+            columns: terminal.stdoutIsTerminal && wrapOutput ? width : nil,
+            errorColumns: terminal.stderrIsTerminal ? width : nil
+        )
     }
 
     /// The layout for one streamed answer, or nil when the raw text goes out as it is.
@@ -56,11 +79,17 @@ struct Console: Sendable {
 
     /// `error: MESSAGE` on stderr, red on a terminal.
     func error(_ message: String) {
-        writer.writeLine(renderer.render(StyledText("error: " + message, style: .error)), to: .standardError)
+        diagnostic(StyledText("error: " + message, style: .error))
     }
 
     /// A line on stderr.
     func notice(_ message: String) {
-        writer.writeLine(renderer.render(StyledText(message, style: .dim)), to: .standardError)
+        diagnostic(StyledText(message, style: .dim))
+    }
+
+    /// A line on stderr, wrapped at words when stderr is a terminal.
+    private func diagnostic(_ text: StyledText) {
+        let laidOut = errorColumns.map { TerminalLayout.wrap(text, width: $0()) } ?? text
+        writer.writeLine(renderer.render(laidOut), to: .standardError)
     }
 }

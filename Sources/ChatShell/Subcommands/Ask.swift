@@ -66,10 +66,7 @@ extension ChatShellCommand {
                 TerminalCapabilities.ColorMode(rawValue: settings.value("color", flag: global.color) ?? "auto") ?? .auto
             let terminal = TerminalCapabilities.detect(colorMode: colorMode, environment: settings.environment)
             // `--color always` styles even into a pipe; JSON is never styled.
-            let console = Console(
-                useColor: terminal.useColor && !json,
-                columns: terminal.stdoutIsTerminal && !json ? { @Sendable in terminal.columns() } : nil
-            )
+            let console = Console(terminal: terminal, useColor: terminal.useColor && !json, wrapOutput: !json)
             let backend: any Backend
             do {
                 backend = try BackendFactory.make(global, settings: settings)

@@ -25,7 +25,7 @@ extension ChatShellCommand {
         func run() async throws {
             let settings = Settings()
             let capabilities = TerminalCapabilities.detect(environment: settings.environment)
-            let console = Console(useColor: capabilities.useColor && !json)
+            let console = Console(terminal: capabilities, useColor: capabilities.useColor && !json, wrapOutput: !json)
             let backend = try BackendFactory.make(global, settings: settings)
             let plan = UploadRunner.plan(
                 paths: paths,

@@ -32,8 +32,7 @@ extension ChatShellCommand {
             let colorMode =
                 TerminalCapabilities.ColorMode(rawValue: settings.value("color", flag: global.color) ?? "auto") ?? .auto
             let terminal = TerminalCapabilities.detect(colorMode: colorMode, environment: settings.environment)
-            let columns: (@Sendable () -> Int)? = terminal.stdoutIsTerminal ? { @Sendable in terminal.columns() } : nil
-            let console = Console(useColor: terminal.useColor, columns: columns)
+            let console = Console(terminal: terminal, useColor: terminal.useColor)
             let interactive = isatty(STDIN_FILENO) == 1
 
             let backend: any Backend
