@@ -22,8 +22,10 @@ public struct AnswerFold: Sendable, Hashable {
     public private(set) var done: DoneEvent?
     /// The terminal failure: an `error` event, or a failure outside the stream recorded with `fail`.
     public private(set) var error: StreamErrorEvent?
-    /// Stopped before its end: by the consumer (Ctrl-C, a dropped stream) or by the backend (`done` with
-    /// `cancelled`, as when a server shuts down). The partial text stays.
+    /// Stopped before its end; the partial text stays.
+    ///
+    /// By the consumer (Ctrl-C, a dropped stream) or by the backend (`done` with `cancelled`, as when a server
+    /// shuts down).
     public private(set) var interrupted = false
     private var stoppedReason: FinishReason?
 
@@ -112,6 +114,7 @@ extension StreamErrorEvent {
     /// ended without its terminal event).
     ///
     /// - Parameter origin: the server the stream came from, when it was remote.
+    /// - Returns: a retryable `backend_unavailable` failure.
     public static func endedEarly(from origin: String? = nil) -> StreamErrorEvent {
         let from = origin.map { " from \($0)" } ?? ""
         return StreamErrorEvent(

@@ -48,6 +48,7 @@ public enum CitationMarker {
     /// - Parameters:
     ///   - tail: text from an opening `[` to the end, with no `]`.
     ///   - grouped: as for `numbers(inBody:grouped:)`.
+    /// - Returns: true while more text could complete a marker.
     public static func mayBecomeMarker(_ tail: Substring, grouped: Bool = false) -> Bool {
         guard tail.first == "[", !tail.contains("]") else { return false }
         let body = tail.dropFirst()

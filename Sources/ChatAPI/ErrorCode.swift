@@ -72,8 +72,9 @@ public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomSt
 }
 
 extension ErrorCode {
-    /// The HTTP status that goes with the code (http-api.md section 2): the server answers with it, the JSON twin
-    /// of a stream (`POST /query`, `ask --json`) carries it for a stream's `error`, and a client branches on it for
+    /// The HTTP status that goes with the code (http-api.md section 2).
+    ///
+    /// The server answers with it, the JSON twin of a stream (`POST /query`, `ask --json`) carries it for a stream's `error`, and a client branches on it for
     /// a code it does not know. A client-side usage mistake is 400; a client-side failure or unknown code is 500.
     public var httpStatus: Int {
         switch self {
