@@ -18,6 +18,20 @@ import Testing
         #expect(QueryAnalyzer.ftsTerm("ss-2026-0117") == "\"ss-2026-0117\"")
     }
 
+    @Test func namesWrittenLikeCodeAreIdentifiers() {
+        let terms = QueryAnalyzer.terms(
+            "Does tar -x or --jobs change worker_threads, os.path.join or .schema, e.g. here?"
+        )
+        let identifiers = terms.filter(\.isIdentifier).map(\.text)
+        #expect(identifiers == ["-x", "--jobs", "worker_threads", "os.path.join", ".schema"])
+        #expect(!terms.contains { $0.text == "e.g" && $0.isIdentifier })
+        // Inside a call's arguments an underscore name still matches whole, and the plain words match too.
+        let matcher = TermMatcher("Use sqlite3_limit(db,SQLITE_LIMIT_WORKER_THREADS,n) or run it with --jobs 4.")
+        let named = QueryAnalyzer.terms("sqlite_limit_worker_threads --jobs worker")
+        #expect(named.allSatisfy(matcher.contains))
+        #expect(!matcher.contains(QueryAnalyzer.terms("max_worker_threads")[0]))
+    }
+
     @Test func stopwordsAreDropped() {
         #expect(QueryAnalyzer.terms("What is the reach of the arm?").map(\.text) == ["reach", "arm"])
         #expect(QueryAnalyzer.terms("Wie viele Prüfstände gibt es?").map(\.text) == ["prüfstände"])

@@ -37,15 +37,21 @@ public struct ExtractiveAnswerer: Answerer {
     }
 
     public func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
-        guard let text = compose(context) else { return .abstain }
-        return .stream(Self.words(of: text, pace: pace))
+        guard let pieces = compose(context) else { return .abstain }
+        return .stream(Self.fragments(of: pieces, pace: pace))
     }
 
     /// How much a term found only through a glossary translation counts, against the term itself.
     static let translationFactor = 0.6
 
-    /// The answer text, or nil to abstain.
-    func compose(_ context: AnswerContext) -> String? {
+    /// A part of an answer: text quoted from a source, or text the engine writes (markers, joining words).
+    enum Piece: Sendable, Hashable {
+        case quote(String)
+        case engine(String)
+    }
+
+    /// The answer's pieces, or nil to abstain.
+    func compose(_ context: AnswerContext) -> [Piece]? {
         let terms = QueryAnalyzer.terms(context.question)
         guard !terms.isEmpty, !context.sources.isEmpty else { return nil }
         // Each frequency is a query on the index, and the same terms are weighed for every sentence: ask once.
@@ -209,19 +215,21 @@ public struct ExtractiveAnswerer: Answerer {
         guard coverage >= tuning.minimumCoverage else { return nil }
         picks.sort { ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position) }
         var quoted: Set<String> = []
-        var answer = picks.map { pick in
+        var answer: [Piece] = []
+        for pick in picks {
+            if !answer.isEmpty { answer.append(.engine(" ")) }
             // Each section is named once, before the first sentence quoted from it.
-            guard let section = pick.section, quoted.insert(section).inserted else {
-                return Self.cite(pick.text, n: pick.sourceNumber)
+            if let section = pick.section, quoted.insert(section).inserted {
+                answer += [.quote(section), .engine(": ")]
             }
-            return Self.cite(section + ": " + pick.text, n: pick.sourceNumber)
-        }.joined(separator: " ")
+            answer += Self.cite(pick.text, n: pick.sourceNumber)
+        }
         if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
             // The answer names a role or fact the user told us about ("Your manager" and "my manager is Priya
             // Natarajan"): say it, so the answer is about them.
             // Without the instruction it was given with ("Note for later: my manager is …"), as capture strips it.
             let fact = KnowledgeBase.capturedMemory(in: memory.text) ?? memory.text
-            answer += " You told me: " + Self.cite(fact, n: memory.n)
+            answer += [.engine(" You told me: ")] + Self.cite(fact, n: memory.n)
         }
         return answer
     }
@@ -254,7 +262,7 @@ public struct ExtractiveAnswerer: Answerer {
     }
 
     /// Puts the marker before the sentence's final punctuation, or adds it with a full stop.
-    static func cite(_ sentence: String, n: Int) -> String {
+    static func cite(_ sentence: String, n: Int) -> [Piece] {
         var body = sentence
         var end = "."
         if let last = body.last, ".!?".contains(last) {
@@ -263,34 +271,51 @@ public struct ExtractiveAnswerer: Answerer {
         } else if let last = body.last, ";:,".contains(last) {
             body.removeLast()
         }
-        return body + " [\(n)]" + end
+        return [.quote(body), .engine(" [\(n)]" + end)]
     }
 
-    /// Streams text word by word, each word with its following space, so a marker never splits.
-    static func words(of text: String, pace: Duration? = nil) -> AsyncThrowingStream<AnswerFragment, any Error> {
-        var pieces: [String] = []
-        var current = ""
-        for character in text {
-            current.append(character)
-            if character == " " {
-                pieces.append(current)
-                current = ""
+    /// The pieces as one string, as the stream spells them.
+    static func text(of pieces: [Piece]) -> String {
+        pieces.map { piece in
+            switch piece {
+            case .quote(let text), .engine(let text): text
             }
+        }.joined()
+    }
+
+    /// Streams the pieces word by word, each word with its following space, so a marker never splits; quoted
+    /// words go out as `.quote`, which the engine never reads for markers.
+    static func fragments(of pieces: [Piece], pace: Duration? = nil) -> AsyncThrowingStream<AnswerFragment, any Error> {
+        var tokens: [AnswerFragment] = []
+        for piece in pieces {
+            let (text, make): (String, (String) -> AnswerFragment) =
+                switch piece {
+                case .quote(let text): (text, AnswerFragment.quote)
+                case .engine(let text): (text, AnswerFragment.text)
+                }
+            var current = ""
+            for character in text {
+                current.append(character)
+                if character == " " {
+                    tokens.append(make(current))
+                    current = ""
+                }
+            }
+            if !current.isEmpty { tokens.append(make(current)) }
         }
-        if !current.isEmpty { pieces.append(current) }
-        let tokens = pieces
-        let words = text.split(separator: " ").count
+        let words = text(of: pieces).split(separator: " ").count
+        let all = tokens
         guard let pace else {
             return AsyncThrowingStream { continuation in
-                for token in tokens { continuation.yield(.text(token)) }
+                for token in all { continuation.yield(token) }
                 continuation.yield(.usage(Usage(promptTokens: 0, completionTokens: words)))
                 continuation.finish()
             }
         }
         return AsyncThrowingStream { continuation in
             let task = Task {
-                for token in tokens {
-                    continuation.yield(.text(token))
+                for token in all {
+                    continuation.yield(token)
                     do { try await Task.sleep(for: pace) } catch { break }
                 }
                 continuation.yield(.usage(Usage(promptTokens: 0, completionTokens: words)))

@@ -73,26 +73,60 @@ enum QueryAnalyzer {
     /// The first-person words that make a question about the user ("my site", "am I").
     static let firstPerson: Set<String> = ["i", "me", "my", "mine", "i'm", "ich", "mein", "meine", "mir", "mich"]
 
-    /// Words and identifiers of `text`, lower-cased, in order, with joiners (`-`, `.`, `,`, `/`, `:`, `'`) kept
-    /// only between letters or digits.
+    /// Words and identifiers of `text`, lower-cased, in order.
+    ///
+    /// Joiners (`-`, `.`, `,`, `/`, `:`, `'`) stay only between letters or digits (`nr-x200`, `os.path.join`);
+    /// `_` always stays inside a word (`worker_threads`, `_rowid_`); a word that starts with `-`, `--` or `.`
+    /// after a space is an option or command name (`--jobs`, `-x`, `.schema`) and keeps its lead.
     static func words(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         let characters = Array(text.lowercased())
-        for (index, character) in characters.enumerated() {
-            if character.isLetter || character.isNumber {
-                current.append(character)
-            } else if "-.,/:'’".contains(character), !current.isEmpty, index + 1 < characters.count,
-                characters[index + 1].isLetter || characters[index + 1].isNumber
+        func isWordCharacter(_ index: Int) -> Bool {
+            index < characters.count && (characters[index].isLetter || characters[index].isNumber)
+        }
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character.isLetter || character.isNumber
+                || character == "_" && (!current.isEmpty || isWordCharacter(index + 1))
             {
+                current.append(character)
+            } else if current.isEmpty, let lead = optionLead(characters, at: index) {
+                current = lead
+                index += lead.count
+                continue
+            } else if "-.,/:'’".contains(character), !current.isEmpty, isWordCharacter(index + 1) {
                 current.append(character == "’" ? "'" : character)
             } else if !current.isEmpty {
-                words.append(current)
+                words.append(Self.trimmingUnderscores(current))
                 current = ""
             }
+            index += 1
         }
-        if !current.isEmpty { words.append(current) }
-        return words
+        if !current.isEmpty { words.append(Self.trimmingUnderscores(current)) }
+        return words.filter { !$0.isEmpty }
+    }
+
+    /// `-`, `--` or `.` that starts an option or command name: at the start of the text or after a space or an
+    /// opening quote or bracket, and followed by a letter.
+    private static func optionLead(_ characters: [Character], at index: Int) -> String? {
+        let before = index == 0 ? " " : characters[index - 1]
+        guard before.isWhitespace || "\"'`(".contains(before) else { return nil }
+        for lead in ["--", "-", "."] {
+            let end = index + lead.count
+            guard end < characters.count, String(characters[index..<end]) == lead, characters[end].isLetter else {
+                continue
+            }
+            return lead
+        }
+        return nil
+    }
+
+    /// A word without trailing underscores, except an identifier that both starts and ends with one (`_rowid_`).
+    private static func trimmingUnderscores(_ word: String) -> String {
+        guard word.hasSuffix("_"), !word.hasPrefix("_") else { return word }
+        return String(word.reversed().drop { $0 == "_" }.reversed())
     }
 
     /// The distinct search terms of `text`.
@@ -110,13 +144,21 @@ enum QueryAnalyzer {
             terms.append(
                 QueryTerm(
                     text: word,
-                    isIdentifier: hasLetter && hasDigit,
+                    isIdentifier: hasLetter && (hasDigit || isNamedIdentifier(word)),
                     variants: variants(of: word) + (derivations[word] ?? []),
                     translations: translations(of: word)
                 )
             )
         }
         return terms
+    }
+
+    /// A name written the way code and manuals write names: snake_case (`worker_threads`), an option or command
+    /// (`--jobs`, `-x`, `.schema`), or dotted parts of two or more letters each (`os.path.join`, not `e.g.`).
+    static func isNamedIdentifier(_ word: String) -> Bool {
+        if word.contains("_") || word.hasPrefix("-") || word.hasPrefix(".") { return true }
+        let parts = word.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count >= 2 && parts.allSatisfy { $0.count >= 2 && $0.allSatisfy(\.isLetter) }
     }
 
     /// Whether a term only frames the question.

@@ -17,7 +17,7 @@ struct TermMatcher: Sendable {
         // Joined words also count by their parts, so "wi-fi" in a text matches the query term "fi"… and
         // "nr-x200" matches "x200".
         for word in words where word.contains(where: { !$0.isLetter && !$0.isNumber }) {
-            for part in word.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) { words.insert(String(part)) }
+            words.formUnion(Self.parts(of: word))
         }
         self.words = words
     }
@@ -27,10 +27,19 @@ struct TermMatcher: Sendable {
         ordered = [word]
         folded = " " + word + " "
         var words: Set<String> = [word]
-        if word.contains(where: { !$0.isLetter && !$0.isNumber }) {
-            for part in word.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) { words.insert(String(part)) }
-        }
+        if word.contains(where: { !$0.isLetter && !$0.isNumber }) { words.formUnion(Self.parts(of: word)) }
         self.words = words
+    }
+
+    /// The parts of a joined word: split at joiners with `_` names kept whole (`db,sqlite_limit_length,size` holds
+    /// `sqlite_limit_length`), an option without its dashes (`--jobs` holds `jobs`), and every plain part.
+    private static func parts(of word: String) -> Set<String> {
+        var parts: Set<String> = []
+        for part in word.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }) {
+            parts.insert(String(part))
+            for piece in part.split(separator: "_") { parts.insert(String(piece)) }
+        }
+        return parts
     }
 
     /// Lower-cases and removes diacritics; `ß` becomes `ss`.
@@ -66,10 +75,10 @@ struct TermMatcher: Sendable {
     /// Whether one of these folded spellings occurs.
     private func contains(anyOf spellings: [String]) -> Bool {
         spellings.contains { spelling in
+            if words.contains(spelling) { return true }
             if spelling.contains(where: { !$0.isLetter && !$0.isNumber }) {
                 return folded.contains(" " + spelling + " ")
             }
-            if words.contains(spelling) { return true }
             guard spelling.count >= 3, spelling.allSatisfy(\.isLetter) else { return false }
             return words.contains { word in
                 Self.isInflection(of: spelling, word) || Self.isInflection(of: word, spelling)
