@@ -26,7 +26,9 @@ public struct CitationNormalizer: Sendable {
         return drain(final: false)
     }
 
-    /// Feeds text quoted from a source: sent as it is, never read for markers or code spans. Text held back
+    /// Feeds text quoted from a source: sent as it is, never read for markers or code spans.
+    ///
+    /// Text held back
     /// before it can no longer become a marker, so it goes out first.
     public mutating func feedQuote(_ text: String) -> [StreamEvent] {
         var events = drain(final: true)
