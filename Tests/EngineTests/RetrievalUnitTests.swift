@@ -95,34 +95,29 @@ import Testing
     }
 }
 
-/// The glossary's translations: a separate, lower-weighted part of a term.
-@Suite struct BilingualGlossaryTests {
-    @Test func termsCarryTheirTranslationsBothWays() throws {
-        let reception = try #require(QueryAnalyzer.terms("reception").first)
-        #expect(reception.translations.contains("empfang"))
-        #expect(!reception.variants.contains("empfang"))
-        let urlaub = try #require(QueryAnalyzer.terms("Urlaub").first)
-        #expect(urlaub.translations.contains("vacation") && urlaub.translations.contains("leave"))
-        // Translations carry their transliterated spellings, as the index folds umlauts but not ß or "ue"
-        let canteen = try #require(QueryAnalyzer.terms("shoes").first)
-        #expect(canteen.translations.contains("sicherheitsschuhe"))
-        let building = try #require(QueryAnalyzer.terms("building").first)
-        #expect(building.translations.contains("gebäude") && building.translations.contains("gebaeude"))
+/// Snowball stemming in the text's language instead of a word list.
+@Suite struct StemmingTests {
+    @Test func inflectedFormsMatchByTheirStemInTheTextsLanguage() throws {
+        let english = TermMatcher("The default limits are set when the library is compiled.")
+        #expect(english.contains(try #require(QueryAnalyzer.terms("limit").first)))
+        #expect(english.contains(try #require(QueryAnalyzer.terms("compiling").first)))
+        let german = TermMatcher("Der Empfang des Gebäudes ist montags bis freitags besetzt.")
+        #expect(german.contains(try #require(QueryAnalyzer.terms("Gebäude").first)))
+        #expect(german.contains(try #require(QueryAnalyzer.terms("Empfangs").first)))
+        #expect(!german.contains(try #require(QueryAnalyzer.terms("reception").first)))
     }
 
-    @Test func translationsAreSearchedApartFromTheTermsThemselves() throws {
-        let terms = QueryAnalyzer.terms("When does reception open?")
-        let native = try #require(QueryAnalyzer.ftsExpression(terms))
-        let translated = try #require(QueryAnalyzer.ftsTranslationExpression(terms))
-        #expect(native.contains("\"reception\"") && !native.contains("empfang"))
-        #expect(translated.contains("\"empfang\"") && !translated.contains("reception"))
-        #expect(QueryAnalyzer.ftsTranslationExpression(QueryAnalyzer.terms("NR-X200 payload")) == nil)
+    @Test func germanStemsAreSearchedAsPrefixes() throws {
+        let term = try #require(QueryAnalyzer.terms("Empfangs").first)
+        #expect(term.searchStems == ["empfang"])
+        #expect(QueryAnalyzer.ftsExpression([term])?.contains("\"empfang\"*") == true)
+        #expect(QueryAnalyzer.terms("NR-X200").first?.searchStems == [])
     }
 
-    @Test func aTranslationMatchesButNotNatively() throws {
-        let term = try #require(QueryAnalyzer.terms("reception").first)
-        let matcher = TermMatcher("Der Empfang ist montags bis freitags besetzt.")
-        #expect(matcher.contains(term))
-        #expect(!matcher.containsNatively(term))
+    @Test func theLanguageGuessReadsFunctionWords() {
+        #expect(Stemmer.language(of: QueryAnalyzer.words("Die Kantine ist nicht mit dem Empfang verbunden")) == .german)
+        #expect(Stemmer.language(of: QueryAnalyzer.words("The cache is not shared with the reader")) == .english)
+        #expect(Stemmer.german.stem("empfangs") == "empfang")
+        #expect(Stemmer.english.stem("limits") == "limit")
     }
 }

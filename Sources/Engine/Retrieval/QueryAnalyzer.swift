@@ -4,25 +4,23 @@ import Foundation
 struct QueryTerm: Sendable, Hashable {
     /// Lower-cased, as typed (diacritics kept).
     var text: String
-    /// Mixes letters and digits (`nr-x400`, `ss-2026-0117`, `a-114`): a distinctive term the sources must contain.
+    /// A distinctive name the sources must contain: letters mixed with digits (`nr-x400`, `ss-2026-0117`) or
+    /// written like code (`worker_threads`, `--jobs`, `os.path.join`).
     var isIdentifier: Bool
     /// Other spellings searched too (`ß` → `ss`, `ü` → `ue`, and back).
     var variants: [String]
-    /// The term in the other language (`reception` → `empfang`), from `BilingualGlossary`: matched like a
-    /// spelling, but searched at a lower weight, so a question finds its own language's passages first.
-    var translations: [String]
+    /// Stems searched as prefixes besides the spellings: the German Snowball stem (`empfangs` → `empfang`),
+    /// since the index's porter tokenizer stems English only.
+    var searchStems: [String]
     /// The term and its spellings, folded as `TermMatcher` folds text (matching runs per sentence, folding once).
-    let foldedNative: [String]
-    /// `foldedNative` and the folded translations: everything a text may say the term with.
-    let foldedAll: [String]
+    let folded: [String]
 
-    init(text: String, isIdentifier: Bool, variants: [String], translations: [String] = []) {
+    init(text: String, isIdentifier: Bool, variants: [String], searchStems: [String] = []) {
         self.text = text
         self.isIdentifier = isIdentifier
         self.variants = variants
-        self.translations = translations
-        foldedNative = ([text] + variants).map(TermMatcher.fold)
-        foldedAll = foldedNative + translations.map(TermMatcher.fold)
+        self.searchStems = searchStems
+        folded = ([text] + variants).map(TermMatcher.fold)
     }
 }
 
@@ -146,7 +144,7 @@ enum QueryAnalyzer {
                     text: word,
                     isIdentifier: hasLetter && (hasDigit || isNamedIdentifier(word)),
                     variants: variants(of: word) + (derivations[word] ?? []),
-                    translations: translations(of: word)
+                    searchStems: searchStems(of: word)
                 )
             )
         }
@@ -169,11 +167,12 @@ enum QueryAnalyzer {
         words(text).contains(where: firstPerson.contains)
     }
 
-    /// A word's translations from the glossary, each with its transliterated spellings.
-    static func translations(of word: String) -> [String] {
-        var seen: Set<String> = [word]
-        return BilingualGlossary.translations(of: word).flatMap { [$0] + variants(of: $0) }
-            .filter { seen.insert($0).inserted }
+    /// Stems of a plain word that its spellings do not already find as a prefix.
+    static func searchStems(of word: String) -> [String] {
+        guard word.allSatisfy(\.isLetter) else { return [] }
+        let folded = TermMatcher.fold(word)
+        let stem = Stemmer.german.stem(folded)
+        return stem != folded && stem.count >= 4 ? [stem] : []
     }
 
     /// Alternative German spellings, both ways, since the index folds diacritics but not `ß` or `ue`.
@@ -198,12 +197,7 @@ enum QueryAnalyzer {
     /// Each term is quoted (inner quotes doubled) and OR-joined; longer plain words also match as prefixes so
     /// "weigh" finds "weight". Nil when there is nothing to search for.
     static func ftsExpression(_ terms: [QueryTerm]) -> String? {
-        expression(terms.flatMap { [$0.text] + $0.variants })
-    }
-
-    /// An FTS5 expression matching any translation of the terms, nil when the glossary has none.
-    static func ftsTranslationExpression(_ terms: [QueryTerm]) -> String? {
-        expression(terms.flatMap(\.translations))
+        expression(terms.flatMap { [$0.text] + $0.variants + $0.searchStems })
     }
 
     private static func expression(_ spellings: [String]) -> String? {

@@ -49,7 +49,6 @@ struct Retriever: Sendable {
         }
 
         try add(terms, weight: 1)
-        try add(QueryAnalyzer.ftsTranslationExpression(terms), weight: tuning.translationWeight)
         let own = Set(terms.map(\.text))
         if let previous = request.previousQuestion {
             try add(
@@ -84,7 +83,8 @@ struct Retriever: Sendable {
 
     /// Inverse document frequency of a term over all chunks (BM25's form, always positive).
     func inverseDocumentFrequency(of term: QueryTerm) -> Double {
-        let expression = ([term.text] + term.variants).map(QueryAnalyzer.ftsTerm).joined(separator: " OR ")
+        let expression = ([term.text] + term.variants + term.searchStems).map(QueryAnalyzer.ftsTerm)
+            .joined(separator: " OR ")
         guard let counts = try? store.documentFrequency(of: expression), counts.total > 0 else { return 1 }
         let total = Double(counts.total)
         let matching = Double(counts.matching)
