@@ -90,6 +90,7 @@ public struct ExtractiveAnswerer: Answerer {
             terms.first { Double($0.text.replacingOccurrences(of: ",", with: "")) == asked.value }
         }
 
+        let asksForValue = QueryAnalyzer.asksForValue(context.question)
         let topScore = max(context.sources.map(\.score).max() ?? 1, 0.001)
         var candidates: [Candidate] = []
         for (source, analysis) in zip(context.sources, analysed) {
@@ -121,7 +122,12 @@ public struct ExtractiveAnswerer: Answerer {
                 if aboutUser && source.kind == .personalMemory { score += 0.2 * totalWeight }
                 // Facts are mostly figures; among equals prefer the sentence that states one, then the better
                 // ranked source.
+                // A question after a value (a default, a limit, a size, a date) wants the sentence that states one,
+                // not the one that only repeats its words.
                 if sentence.contains(where: \.isNumber) { score += 0.05 * totalWeight }
+                if asksForValue, Self.statesFigure(analysedSentence.words) {
+                    score += Self.valueStatementBonus * totalWeight
+                }
                 let earliness =
                     terms.filter(matched.contains).reduce(0) { $0 + matcher.earliness(of: $1) } / Double(matched.count)
                 score += 0.03 * totalWeight * earliness
@@ -156,6 +162,8 @@ public struct ExtractiveAnswerer: Answerer {
             $0.score != $1.score ? $0.score > $1.score : ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position)
         }
         guard let best = ranked.first else { return nil }
+        // Sharing only words that frame a question ("what", "default", "manual") is no answer.
+        guard best.covered.contains(where: { !QueryAnalyzer.isFrame($0) }) else { return nil }
 
         // Further sentences must answer a part of the question the earlier picks leave open (multi-part and
         // multi-hop questions), not repeat the same terms: a new term in the sentence itself, or a new identifier
@@ -202,7 +210,7 @@ public struct ExtractiveAnswerer: Answerer {
             if let section = pick.section, quoted.insert(section).inserted {
                 answer += [.quote(section), .engine(": ")]
             }
-            answer += Self.cite(pick.text, n: pick.sourceNumber)
+            answer += Self.cite(Self.completed(pick, in: analysed, sources: context.sources), n: pick.sourceNumber)
         }
         if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
             // The answer names a role or fact the user told us about ("Your manager" and "my manager is Priya
@@ -212,6 +220,37 @@ public struct ExtractiveAnswerer: Answerer {
             answer += [.engine(" You told me: ")] + Self.cite(fact, n: memory.n)
         }
         return answer
+    }
+
+    /// How much a figure counts when the question asks for a value, against the total question weight.
+    static let valueStatementBonus = 0.35
+    /// At most this many characters of a list or code block are quoted after a sentence that announces it.
+    static let announcedBlockLength = 600
+
+    /// A sentence that announces what follows ("SQLite supports six date and time functions as follows:", "has
+    /// one of the following storage classes:") says nothing alone: the lines after it in the passage are quoted
+    /// with it, whole, up to `announcedBlockLength`.
+    private static func completed(_ pick: Candidate, in analysed: [PassageAnalysis], sources: [Source]) -> String {
+        let trimmed = pick.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lowered = trimmed.lowercased()
+        guard trimmed.hasSuffix(":") || lowered.hasSuffix("as follows.") || lowered.hasSuffix("following.") else {
+            return pick.text
+        }
+        guard let index = sources.firstIndex(where: { $0.n == pick.sourceNumber }) else { return pick.text }
+        let sentences = analysed[index].sentences
+        var text = pick.text
+        var position = pick.position + 1
+        while position < sentences.count, text.count < announcedBlockLength {
+            text += "\n" + sentences[position].text
+            position += 1
+        }
+        return text
+    }
+
+    /// Whether a sentence states a figure of its own: a word that is a number (`4096`, `-2000`, `3.37.0`), not
+    /// digits inside a name (`sqlite3_open`, `NR-X200`).
+    static func statesFigure(_ words: [String]) -> Bool {
+        words.contains { $0.first?.isNumber == true }
     }
 
     /// Whether a section heading states a figure beyond its own number.

@@ -11,6 +11,8 @@ struct PassageAnalysis: Sendable {
     struct Sentence: Sendable {
         var text: String
         var matcher: TermMatcher
+        /// The sentence's words as `QueryAnalyzer.words` reads them.
+        var words: [String]
     }
 
     /// A heading above the passage's own, with its matcher.
@@ -43,7 +45,7 @@ struct PassageAnalysis: Sendable {
         // One language for the whole passage: a short sentence or heading alone rarely shows its own.
         let language = Stemmer.language(of: QueryAnalyzer.words(context + "\n" + source.text))
         sentences = SentenceSplitter.split(source.text).map {
-            Sentence(text: $0, matcher: TermMatcher($0, language: language))
+            Sentence(text: $0, matcher: TermMatcher($0, language: language), words: QueryAnalyzer.words($0))
         }
         sections = sectionTexts.map { Section(text: $0, matcher: TermMatcher($0, language: language)) }
         self.context = TermMatcher(context, language: language)

@@ -159,6 +159,18 @@ enum QueryAnalyzer {
         return parts.count >= 2 && parts.allSatisfy { $0.count >= 2 && $0.allSatisfy(\.isLetter) }
     }
 
+    /// Words with which a question asks for a value: a quantity, a setting, a date or a version.
+    static let valueCues: Set<String> = [
+        "default", "defaults", "limit", "limits", "maximum", "minimum", "max", "min", "size", "large", "big", "long",
+        "version", "date", "year", "when", "often", "old", "much", "many", "value", "standard", "höchstens",
+        "mindestens", "maximal", "wann", "viel", "viele", "groß", "lang", "version",
+    ]
+
+    /// Whether the question asks for a value ("What is the default page size?", "How many …").
+    static func asksForValue(_ text: String) -> Bool {
+        words(text).contains(where: valueCues.contains)
+    }
+
     /// Whether a term only frames the question.
     static func isFrame(_ term: QueryTerm) -> Bool { frameWords.contains(term.text) }
 
