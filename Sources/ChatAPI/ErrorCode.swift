@@ -18,6 +18,8 @@ public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomSt
 
     // MARK: - 400, 401, 403
     public static let invalidRequest = ErrorCode("invalid_request")
+    /// 408: a request body too slow to finish (http-api.md section 10); the connection is closed after it.
+    public static let requestTimeout = ErrorCode("request_timeout")
     public static let authRequired = ErrorCode("auth_required")
     public static let invalidCredentials = ErrorCode("invalid_credentials")
     public static let invalidToken = ErrorCode("invalid_token")

@@ -54,6 +54,8 @@ public protocol Backend: Sendable {
     func upload(file: URL, title: String?, shared: Bool) async throws -> UploadResponse
     /// Processing state of an upload.
     func documentStatus(id: String) async throws -> DocumentStatus
+    /// Waits until an upload is indexed or failed, reporting its state on the way; returns the final state.
+    func waitUntilProcessed(id: String, progress: @Sendable (DocumentStatus) -> Void) async throws -> DocumentStatus
     /// Documents visible to the caller, newest first.
     func documents(scope: String?, limit: Int, offset: Int) async throws -> Page<Document>
     /// One document.
@@ -101,6 +103,23 @@ public protocol Backend: Sendable {
 extension Backend {
     /// Remote backends have no chunk listing: no first passage.
     public func firstPassage(documentId: String) async throws -> String? { nil }
+
+    /// Polls the status, from a short first wait doubling to a bound: a small file is indexed within
+    /// milliseconds, a large PDF may take seconds, and neither should wait long or poll often.
+    public func waitUntilProcessed(
+        id: String,
+        progress: @Sendable (DocumentStatus) -> Void
+    ) async throws -> DocumentStatus {
+        var pause = Duration.milliseconds(5)
+        var status = try await documentStatus(id: id)
+        while !status.isFinished {
+            progress(status)
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(250))
+            status = try await documentStatus(id: id)
+        }
+        return status
+    }
 
     /// Runs a question to its end and folds the stream into the `POST /query` body.
     public func query(_ request: QueryRequest) async throws -> QueryResponse {

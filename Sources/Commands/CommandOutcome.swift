@@ -35,11 +35,31 @@ public struct UploadPlan: Sendable, Equatable {
     public var shared: Bool
     /// Paths that could not be used, with the reason, reported as failed without reaching the backend.
     public var problems: [UploadRunner.FileResult]
+    /// What folders held but is not uploaded, with the reason (hidden, unsupported type, unreadable).
+    public var skipped: [Skipped]
 
-    public init(files: [URL], title: String?, shared: Bool, problems: [UploadRunner.FileResult] = []) {
+    /// A path inside a folder that is not uploaded.
+    public struct Skipped: Sendable, Equatable {
+        public var path: String
+        public var reason: String
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+    }
+
+    public init(
+        files: [URL],
+        title: String?,
+        shared: Bool,
+        problems: [UploadRunner.FileResult] = [],
+        skipped: [Skipped] = []
+    ) {
         self.files = files
         self.title = title
         self.shared = shared
         self.problems = problems
+        self.skipped = skipped
     }
 }

@@ -35,6 +35,8 @@ public final class Interpreter: Sendable {
     public let includeMemory: Bool?
     /// Asks for a password without echo; nil when input is not interactive.
     let readPassword: (@Sendable (String) async -> String?)?
+    /// Notes state-changing commands for `/save`; nil outside the REPL.
+    let journal: CommandJournal?
     /// Writes a transcript for `/save` (name, force) and returns the path written.
     let saveTranscript: (@Sendable (_ turns: [Turn], _ name: String, _ force: Bool) async throws -> String)?
 
@@ -47,8 +49,10 @@ public final class Interpreter: Sendable {
         topK: Int? = nil,
         includeMemory: Bool? = nil,
         readPassword: (@Sendable (String) async -> String?)? = nil,
+        journal: CommandJournal? = nil,
         saveTranscript: (@Sendable ([Turn], String, Bool) async throws -> String)? = nil
     ) {
+        self.journal = journal
         self.backend = backend
         self.conversation = conversation
         self.sessions = sessions

@@ -213,6 +213,18 @@ public enum SlashCommandParser {
 /// Splits arguments on spaces, keeping "double" or 'single' quoted parts and backslash-escaped spaces together.
 enum Tokenizer {
     static func split(_ text: String) -> [String] {
+        let scan = self.scan(text)
+        return scan.hasWord ? scan.words + [scan.current] : scan.words
+    }
+
+    /// For completion: the finished words before the last one, and the last one as typed so far, quotes and
+    /// escapes removed (empty after a space); an unclosed quote keeps its word open.
+    static func splitPartial(_ text: String) -> (words: [String], current: String) {
+        let scan = self.scan(text)
+        return (scan.words, scan.current)
+    }
+
+    private static func scan(_ text: String) -> (words: [String], current: String, hasWord: Bool) {
         var words: [String] = []
         var current = ""
         var quote: Character?
@@ -245,8 +257,7 @@ enum Tokenizer {
                 hasWord = true
             }
         }
-        if hasWord { words.append(current) }
-        return words
+        return (words, current, hasWord)
     }
 }
 

@@ -45,20 +45,20 @@ public struct UploadRunner: Sendable {
     public typealias Progress = @Sendable (_ file: String, _ fraction: Double, _ stage: String) -> Void
 
     let backend: any Backend
-    let pollInterval: Duration
 
-    public init(backend: any Backend, pollInterval: Duration = .milliseconds(50)) {
+    public init(backend: any Backend) {
         self.backend = backend
-        self.pollInterval = pollInterval
     }
 
-    /// Expands folders (their supported files, sorted, not recursive into hidden entries) and checks the paths.
+    /// Expands folders recursively into their supported files (sorted by path) and checks the paths; what a folder
+    /// holds but is not uploaded is listed in `skipped` with the reason.
     public static func plan(paths: [String], title: String?, shared: Bool, relativeTo base: URL) -> UploadPlan {
         var files: [URL] = []
         var problems: [FileResult] = []
+        var skipped: [UploadPlan.Skipped] = []
         let fileManager = FileManager.default
         for path in paths {
-            let expanded = (path as NSString).expandingTildeInPath
+            let expanded = UserPath.expandingTilde(path)
             let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : base.appendingPathComponent(expanded)
             var isDirectory: ObjCBool = false
             guard fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -71,9 +71,8 @@ public struct UploadRunner: Sendable {
                 continue
             }
             if isDirectory.boolValue {
-                let entries = (try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []
-                let supported = entries.filter { !$0.hasPrefix(".") && Capabilities.Upload.accepts($0) }.sorted()
-                if supported.isEmpty {
+                let found = FolderWalk(root: url, shownAs: path)
+                if found.files.isEmpty {
                     problems.append(
                         FileResult(
                             path: path,
@@ -84,7 +83,8 @@ public struct UploadRunner: Sendable {
                         )
                     )
                 }
-                files.append(contentsOf: supported.map { url.appendingPathComponent($0) })
+                files.append(contentsOf: found.files)
+                skipped.append(contentsOf: found.skipped)
             } else if !fileManager.isReadableFile(atPath: url.path) {
                 problems.append(
                     FileResult(
@@ -96,24 +96,47 @@ public struct UploadRunner: Sendable {
                 files.append(url)
             }
         }
-        return UploadPlan(files: files, title: title, shared: shared, problems: problems)
+        return UploadPlan(files: files, title: title, shared: shared, problems: problems, skipped: skipped)
     }
 
     /// Uploads one file and waits until it is indexed or failed.
     public func run(_ file: URL, title: String?, shared: Bool, progress: Progress) async -> FileResult {
         let name = file.lastPathComponent
+        progress(name, 0, "uploading")
+        switch await upload(file, title: title, shared: shared) {
+        case .failure(let failed): return failed.result
+        case .success(let response):
+            return await finish(file, response) { status in
+                progress(name, Double(status.progress) / 100, status.stage)
+            }
+        }
+    }
+
+    /// An upload the backend refused, as the file's result.
+    struct Refused: Error {
+        var result: FileResult
+    }
+
+    /// Hands one file to the backend.
+    func upload(_ file: URL, title: String?, shared: Bool) async -> Result<UploadResponse, Refused> {
         do {
-            progress(name, 0, "uploading")
-            let response = try await backend.upload(file: file, title: title, shared: shared)
+            return .success(try await backend.upload(file: file, title: title, shared: shared))
+        } catch {
+            return .failure(Refused(result: Self.failed(file, error)))
+        }
+    }
+
+    /// Waits until an accepted upload is indexed or failed, and describes how it ended.
+    func finish(
+        _ file: URL,
+        _ response: UploadResponse,
+        progress: @Sendable (DocumentStatus) -> Void
+    ) async -> FileResult {
+        do {
             // A duplicate of a document still being indexed is waited for like a new one, so the result always
             // describes a finished document.
-            var status = try await backend.documentStatus(id: response.documentId)
-            while !status.isFinished {
-                progress(name, Double(status.progress) / 100, status.stage)
-                try await Task.sleep(for: pollInterval)
-                status = try await backend.documentStatus(id: response.documentId)
-            }
-            progress(name, 1, status.stage)
+            let status = try await backend.waitUntilProcessed(id: response.documentId, progress: progress)
+            progress(status)
             if status.status == "failed" {
                 let reason = status.error ?? "processing failed (\(status.errorCode ?? "unknown"))"
                 return FileResult(
@@ -124,11 +147,14 @@ public struct UploadRunner: Sendable {
             let document = try await backend.document(id: response.documentId)
             return FileResult(path: file.path, outcome: response.duplicate ? .duplicate(document) : .ingested(document))
         } catch {
-            let outcome = CommandOutcome.failure(error)
-            if case .failure(let code, let message) = outcome {
-                return FileResult(path: file.path, outcome: .failed(code: code, message: message))
-            }
-            return FileResult(path: file.path, outcome: .failed(code: .internalError, message: "\(error)"))
+            return Self.failed(file, error)
         }
+    }
+
+    private static func failed(_ file: URL, _ error: any Error) -> FileResult {
+        if case .failure(let code, let message) = CommandOutcome.failure(error) {
+            return FileResult(path: file.path, outcome: .failed(code: code, message: message))
+        }
+        return FileResult(path: file.path, outcome: .failed(code: .internalError, message: "\(error)"))
     }
 }

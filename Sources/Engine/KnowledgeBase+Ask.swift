@@ -10,17 +10,23 @@ extension KnowledgeBase {
         "please remember that", "please remember", "remember that", "remember:", "note for later:", "for context:",
     ]
 
+    /// Waits until an answer may use the processor and returns what gives the turn back; the server's admission.
+    public typealias AnswerGate = @Sendable () async -> @Sendable () -> Void
+
     /// Validates a question and starts answering it.
     ///
     /// The checks run before the stream starts, so their failures are thrown, never streamed. The user message is
     /// stored at once; the assistant message when the stream ends, however it ends (partial text with
-    /// `cancelled` when the consumer goes away).
+    /// `cancelled` when the consumer goes away). A `gate` is awaited after `meta` and before retrieval and released
+    /// once the answer is stored: only the work is admitted, so a stream starts at once and a slow reader holds no
+    /// slot.
     ///
     /// - Throws: `EngineError.validation`, `.conversationNotFound`, `.documentNotFound`, `.documentNotReady`.
     public func ask(
         _ request: QueryRequest,
         as principal: Principal,
-        requestId: String? = nil
+        requestId: String? = nil,
+        gate: AnswerGate? = nil
     ) throws -> AsyncThrowingStream<StreamEvent, any Error> {
         let query = request.query.trimmingCharacters(in: .whitespacesAndNewlines)
         let limits = capabilities().limits
@@ -85,7 +91,8 @@ extension KnowledgeBase {
             conversationId: conversation.id,
             messageId: configuration.makeId("msg_"),
             earlier: earlier,
-            started: date
+            started: date,
+            gate: gate
         )
         let (stream, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
         let task = Task { await self.produce(turn, into: continuation) }
@@ -106,6 +113,7 @@ extension KnowledgeBase {
         var messageId: String
         var earlier: [MessageRecord]
         var started: Date
+        var gate: AnswerGate?
     }
 
     /// Runs retrieval and generation, yields the events in contract order and stores the assistant message.
@@ -140,6 +148,8 @@ extension KnowledgeBase {
                 )
             )
         )
+        let release = await turn.gate?()
+        defer { release?() }
         do {
             if turn.request.includeMemory ?? true, let content = Self.capturedMemory(in: turn.query) {
                 let memory = try remember(content, source: "extracted", as: turn.principal)
@@ -262,7 +272,12 @@ extension KnowledgeBase {
 
     private func storeAssistantMessage(_ turn: AnswerTurn, _ recorder: AnswerRecording) {
         let reason = recorder.finishReason ?? .error
-        let sources = reason == .noContext ? [] : recorder.sources
+        // A document source is stored as a reference: its chunk holds the text, read back with the conversation.
+        let sources = (reason == .noContext ? [] : recorder.sources).map { source in
+            var reference = source
+            if source.kind == .document, source.chunkId != nil { reference.text = "" }
+            return reference
+        }
         try? store.appendMessage(
             MessageRecord(
                 seq: nil,

@@ -32,13 +32,26 @@ extension KnowledgeBase {
         guard let record = try store.conversation(id: id, ownerId: principal.id) else {
             throw EngineError.conversationNotFound(id)
         }
-        let messages = try store.messages(conversationId: id).map { message in
+        let records = try store.messages(conversationId: id)
+        let stored = records.map { message in
+            (try? APIJSON.decode([Source].self, from: Data(message.sourcesJson.utf8))) ?? []
+        }
+        // Document sources are stored as references to their chunks; a deleted document's keep their snippet.
+        let texts = try store.chunkTexts(
+            ids: Array(Set(stored.joined().filter { $0.text.isEmpty }.compactMap(\.chunkId)))
+        )
+        let messages = zip(records, stored).map { message, sources in
             Message(
                 id: message.id,
                 role: message.role,
                 content: message.content,
                 finishReason: message.finishReason.map(FinishReason.init(rawValue:)),
-                sources: (try? APIJSON.decode([Source].self, from: Data(message.sourcesJson.utf8))) ?? [],
+                sources: sources.map { source in
+                    guard source.text.isEmpty, let chunkId = source.chunkId else { return source }
+                    var full = source
+                    full.text = texts[chunkId] ?? source.snippet
+                    return full
+                },
                 citations: (try? APIJSON.decode([Citation].self, from: Data(message.citationsJson.utf8))) ?? [],
                 createdAt: Timestamp.string(message.createdAt)
             )

@@ -19,7 +19,10 @@ extension KnowledgeBase {
             throw EngineError.forbidden("Uploading shared documents requires the admin role.")
         }
         let filename = (rawName as NSString).lastPathComponent
+        let trimmedTitle = title?.trimmingCharacters(in: .whitespacesAndNewlines)
         try UploadValidator.checkSize(filename: filename, size: data.count, max: configuration.maxUploadBytes)
+        // The name as sent: path handling must not get the chance to cut it at a NUL first.
+        try UploadValidator.checkNames(filename: rawName, title: trimmedTitle)
         let type = try UploadValidator.validate(filename: filename, data: data)
         let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let scope = shared ? "shared" : "personal"
@@ -28,7 +31,6 @@ extension KnowledgeBase {
             return (Self.uploadResponse(existing, duplicate: true), false)
         }
         let date = configuration.now()
-        let trimmedTitle = title?.trimmingCharacters(in: .whitespacesAndNewlines)
         let record = DocumentRecord(
             id: configuration.makeId("doc_"),
             ownerId: ownerId,
@@ -57,7 +59,8 @@ extension KnowledgeBase {
                 filename: filename,
                 type: type,
                 data: data,
-                title: trimmedTitle?.isEmpty == false ? trimmedTitle : nil
+                title: trimmedTitle?.isEmpty == false ? trimmedTitle : nil,
+                owner: ownerId ?? principal.id
             )
         )
         return (Self.uploadResponse(record, duplicate: false), true)
@@ -97,12 +100,18 @@ extension KnowledgeBase {
         )
     }
 
-    /// Waits until a document is completed or failed, polling its row.
+    /// Waits until a document is completed or failed.
+    ///
+    /// This process's own queue reports the end directly; a document another process is indexing (a second
+    /// `chatshell` on the same store) is polled, from a short first wait doubling to a bound.
     public func waitUntilProcessed(id: String, as principal: Principal) async throws -> DocumentStatus {
+        var pause = Duration.milliseconds(2)
         while true {
+            await ingestion.waitUntilFinished(documentId: id)
             let status = try documentStatus(id: id, as: principal)
             if status.isFinished { return status }
-            try await Task.sleep(for: .milliseconds(10))
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(200))
         }
     }
 

@@ -28,9 +28,19 @@ public func buildApplication(
     let host = configuration.host
     let port = configuration.port
     let onListening = configuration.onListening
+    let limits = ConnectionGuard.Limits(
+        headTimeout: .milliseconds(Int64(configuration.requestHeadTimeoutSeconds * 1000)),
+        bodyGrace: .milliseconds(Int64(configuration.bodyGraceSeconds * 1000)),
+        minimumBodyBytesPerSecond: configuration.minimumBodyBytesPerSecond
+    )
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(limits: limits)],
+                idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))
+            )
+        ),
         configuration: ApplicationConfiguration(
             address: .hostname(host, port: port),
             serverName: nil,

@@ -37,8 +37,17 @@ public struct ServerConfiguration: Sendable {
     public var heartbeatSeconds: Double
     /// Seconds a generation may take before the stream ends with `timeout` (or the JSON twin answers 504).
     public var generationTimeoutSeconds: Double
-    /// Seconds a connection may stay idle (no request bytes, no response in progress) before it is closed.
+    /// Seconds a connection may stay idle (no request bytes, no response in progress) before it is closed; also
+    /// the longest silence inside a request body.
     public var idleTimeoutSeconds: Int
+    /// Seconds a connection has to deliver a complete request head, from its opening or from the end of the
+    /// previous response; then it is closed (slow-header clients hold no connection for long).
+    public var requestHeadTimeoutSeconds: Double
+    /// Seconds a request body may take before `minimumBodyBytesPerSecond` applies.
+    public var bodyGraceSeconds: Double
+    /// The average rate a body must keep after `bodyGraceSeconds`: each byte buys `1 / rate` seconds more, so a
+    /// body trickled a byte at a time ends with 408 `request_timeout` while slow but real uploads finish.
+    public var minimumBodyBytesPerSecond: Int
     /// Answers (and comparisons) generated at once; 0 admits all at once, nil decides by the generator.
     ///
     /// Later questions wait their turn in arrival order (see `concurrentAnswers(generator:)`).
@@ -64,6 +73,9 @@ public struct ServerConfiguration: Sendable {
     ///   - heartbeatSeconds: 15 by default.
     ///   - generationTimeoutSeconds: 120 by default.
     ///   - idleTimeoutSeconds: 60 by default.
+    ///   - requestHeadTimeoutSeconds: 30 by default.
+    ///   - bodyGraceSeconds: 60 by default.
+    ///   - minimumBodyBytesPerSecond: 1,024 by default.
     ///   - maxConcurrentAnswers: nil to decide by the generator.
     ///   - backlog: 1,024 by default.
     ///   - shutdown: the signal that ends open streams.
@@ -79,6 +91,9 @@ public struct ServerConfiguration: Sendable {
         heartbeatSeconds: Double = 15,
         generationTimeoutSeconds: Double = 120,
         idleTimeoutSeconds: Int = 60,
+        requestHeadTimeoutSeconds: Double = 30,
+        bodyGraceSeconds: Double = 60,
+        minimumBodyBytesPerSecond: Int = 1024,
         maxConcurrentAnswers: Int? = nil,
         backlog: Int = 1024,
         shutdown: ShutdownSignal = ShutdownSignal(),
@@ -94,6 +109,9 @@ public struct ServerConfiguration: Sendable {
         self.heartbeatSeconds = heartbeatSeconds
         self.generationTimeoutSeconds = generationTimeoutSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.requestHeadTimeoutSeconds = max(0.001, requestHeadTimeoutSeconds)
+        self.bodyGraceSeconds = max(0, bodyGraceSeconds)
+        self.minimumBodyBytesPerSecond = max(1, minimumBodyBytesPerSecond)
         self.maxConcurrentAnswers = maxConcurrentAnswers.map { max(0, $0) }
         self.backlog = max(1, backlog)
         self.shutdown = shutdown

@@ -26,6 +26,8 @@ public struct TurnRecorder: Sendable {
             turn.answer = done.answer
             turn.citations = done.citations
             turn.finishReason = done.finishReason
+            // A stream the backend itself cut short counts as interrupted, as Ctrl-C does (repl.md section 4).
+            if done.finishReason == .cancelled { turn.interrupted = true }
             turn.timings = done.timingsMs
             turn.conversationId = done.conversationId ?? turn.conversationId
             if let comparison = done.comparison, turn.sources.isEmpty { turn.sources = comparison.sources }

@@ -44,18 +44,19 @@ import Testing
         )
     }
 
-    @Test func controlCharactersAreShownAsCaretsWhenNeutralized() {
-        let renderer = ANSIRenderer(useColor: false, neutralizeControls: true)
-        #expect(renderer.render("a\u{1B}[2Jb", style: .plain) == "a^[[2Jb")
-        #expect(renderer.render("tab\there\nnext", style: .plain) == "tab\there\nnext")
-        #expect(renderer.render("crlf\r\nend", style: .plain) == "crlf\nend")
-        #expect(renderer.render("over\rwrite", style: .plain) == "over^Mwrite")
-        #expect(renderer.render("del\u{7F}", style: .plain) == "del^?")
-        #expect(renderer.render("c1\u{9B}31m", style: .plain) == "c1\u{FFFD}31m")
+    @Test func controlCharactersAreAlwaysShownVisibly() {
+        for renderer in [ANSIRenderer(useColor: false), ANSIRenderer(useColor: true)] {
+            #expect(renderer.render("a\u{1B}[2Jb", style: .plain) == "a\\x1b[2Jb")
+            #expect(renderer.render("tab\there\nnext", style: .plain) == "tab\there\nnext")
+            #expect(renderer.render("crlf\r\nend", style: .plain) == "crlf\nend")
+            #expect(renderer.render("over\rwrite", style: .plain) == "over\\rwrite")
+            #expect(renderer.render("del\u{7F}", style: .plain) == "del\\x7f")
+            #expect(renderer.render("c1\u{9B}31m", style: .plain) == "c1\\x9b31m")
+        }
     }
 
-    @Test func controlCharactersPassThroughWhenNotNeutralized() {
-        let renderer = ANSIRenderer(useColor: false)
-        #expect(renderer.render("a\u{1B}[2Jb", style: .plain) == "a\u{1B}[2Jb")
+    @Test func ourOwnStylingIsAddedAfterSanitising() {
+        let renderer = ANSIRenderer(useColor: true)
+        #expect(renderer.render("\u{1B}]0;t\u{07}", style: .dim) == "\u{1B}[2m\\x1b]0;t\\x07\u{1B}[0m")
     }
 }

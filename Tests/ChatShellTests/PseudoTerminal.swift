@@ -9,7 +9,13 @@ final class PseudoTerminal: Sendable {
     private let process: Process
     private let output = OutputBuffer()
 
-    init(executable: URL, arguments: [String], environment: [String: String]) throws {
+    init(
+        executable: URL,
+        arguments: [String],
+        environment: [String: String],
+        currentDirectory: URL? = nil,
+        columns: UInt16 = 100
+    ) throws {
         // posix_openpt and friends are not visible through the Glibc module; /dev/ptmx with the two Linux ioctls
         // (TIOCSPTLCK to unlock, TIOCGPTN for the number; their _IOW/_IOR values on Linux) does the same.
         let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
@@ -18,7 +24,7 @@ final class PseudoTerminal: Sendable {
         guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
             throw POSIXError(.EIO)
         }
-        var size = winsize(ws_row: 40, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        var size = winsize(ws_row: 40, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         let slave = open("/dev/pts/\(number)", O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw POSIXError(.EIO) }
         _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
@@ -28,6 +34,7 @@ final class PseudoTerminal: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
         process.arguments = ["--ctty", executable.path] + arguments
         process.environment = environment
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
         process.standardInput = handle
         process.standardOutput = handle
@@ -53,6 +60,15 @@ final class PseudoTerminal: Sendable {
             .replacingOccurrences(of: "\r", with: "")
     }
 
+    /// Everything written so far, byte for byte, escape sequences included.
+    var rawBytes: [UInt8] { output.bytes }
+
+    /// Resizes the window; the kernel sends SIGWINCH to the program, as a terminal emulator's resize does.
+    func resize(columns: UInt16, rows: UInt16 = 40) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
     /// Types text as a user would.
     func type(_ text: String) {
         let bytes = Array(text.utf8)
@@ -70,6 +86,9 @@ final class PseudoTerminal: Sendable {
         }
         return false
     }
+
+    /// The process id, to send signals as a terminal or a crash would.
+    var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits for the program to exit and returns its status.
     func waitForExit(timeout: Duration = .seconds(15)) async -> Int32? {

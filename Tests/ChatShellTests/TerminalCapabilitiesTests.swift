@@ -25,6 +25,14 @@ import Testing
         #expect(terminal.progressBarEnabled)
     }
 
+    @Test func bracketedPasteOnlyOnATerminalThatIsNotDumb() {
+        #expect(capabilities().bracketedPaste)
+        #expect(capabilities(environment: ["TERM": "xterm", "NO_COLOR": "1"]).bracketedPaste)
+        #expect(!capabilities(environment: ["TERM": "dumb"]).bracketedPaste)
+        #expect(!capabilities(environment: [:]).bracketedPaste)
+        #expect(!capabilities(stdout: false).bracketedPaste)
+    }
+
     @Test func pipedStdoutGetsNeitherColourNorSpinner() {
         let terminal = capabilities(stdout: false)
         #expect(!terminal.useColor)

@@ -105,6 +105,58 @@ struct RawHTTPClient: Sendable {
         }
     }
 
+    /// Sends `bytes` exactly as given (nothing added) and reads until the server closes the connection.
+    ///
+    /// - Returns: the response, nil when the server closed without one, and how long until it closed.
+    func exchange(raw bytes: Data) async throws -> (response: RawResponse?, elapsed: Duration) {
+        let port = self.port
+        return try await Self.onThread {
+            let connection = try Connection(port: port)
+            defer { connection.close() }
+            let started = ContinuousClock.now
+            connection.write(bytes)
+            var reader = ResponseReader()
+            var received = false
+            while let chunk = try connection.read() {
+                reader.feed(chunk)
+                received = true
+            }
+            return (received ? try reader.response() : nil, ContinuousClock.now - started)
+        }
+    }
+
+    /// Sends `head`, then `body` `bytesPerStep` bytes at a time with `interval` between steps, until the body is
+    /// sent or the server answers; then reads until the server closes.
+    ///
+    /// - Returns: the response (nil when the server closed without one) and how many body bytes went out.
+    func trickle(
+        head: Data,
+        body: Data,
+        bytesPerStep: Int = 1,
+        interval: Duration
+    ) async throws -> (response: RawResponse?, sent: Int) {
+        let port = self.port
+        return try await Self.onThread {
+            let connection = try Connection(port: port)
+            defer { connection.close() }
+            connection.write(head)
+            var sent = 0
+            // The pause between steps is a wait for the server's answer, so an early response ends the trickle.
+            while sent < body.count, !connection.waitReadable(for: interval) {
+                let step = body[body.startIndex + sent..<body.startIndex + min(body.count, sent + bytesPerStep)]
+                connection.write(Data(step))
+                sent += step.count
+            }
+            var reader = ResponseReader()
+            var received = false
+            while let chunk = try connection.read() {
+                reader.feed(chunk)
+                received = true
+            }
+            return (received ? try reader.response() : nil, sent)
+        }
+    }
+
     static func requestBytes(_ method: String, _ path: String, headers: [(String, String)], body: Data?) -> Data {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
@@ -159,6 +211,14 @@ private final class Connection {
                 offset += sent
             }
         }
+    }
+
+    /// Whether bytes (or the end of the stream) can be read within `timeout`.
+    func waitReadable(for timeout: Duration) -> Bool {
+        var descriptors = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        return poll(&descriptors, 1, milliseconds) > 0
     }
 
     /// The next bytes, or nil at the end of the stream.

@@ -23,6 +23,9 @@ struct TestServer: Sendable {
         var generationTimeoutSeconds = 120.0
         var answerer: (any Answerer)?
         var dataDirectory: URL?
+        var requestHeadTimeoutSeconds = 30.0
+        var bodyGraceSeconds = 60.0
+        var minimumBodyBytesPerSecond = 1024
         /// Receives the server's logs instead of the quiet default.
         var logs: LogCapture?
     }
@@ -68,6 +71,9 @@ struct TestServer: Sendable {
             rateLimits: options.rateLimits,
             heartbeatSeconds: options.heartbeatSeconds,
             generationTimeoutSeconds: options.generationTimeoutSeconds,
+            requestHeadTimeoutSeconds: options.requestHeadTimeoutSeconds,
+            bodyGraceSeconds: options.bodyGraceSeconds,
+            minimumBodyBytesPerSecond: options.minimumBodyBytesPerSecond,
             logger: logger,
             onListening: { _, port in
                 portContinuation.yield(port)

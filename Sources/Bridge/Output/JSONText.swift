@@ -7,10 +7,12 @@ import ChatAPI
 /// order (`type`, `id`, `seq` first), and it runs once per streamed token, where `JSONEncoder`'s cost would be the
 /// largest part of the bridge's added latency.
 enum JSONText {
-    /// A JSON string literal: quotes, backslashes and C0 controls escaped, everything else as UTF-8.
+    /// A JSON string literal: quotes, backslashes, C0 controls, DEL and C1 controls escaped (a host that prints an
+    /// event raw must not hand a terminal a one-byte CSI), everything else as UTF-8.
     static func string(_ value: String) -> String {
-        // Most strings need no escaping; checking bytes first keeps the common case to one copy.
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+        // Most strings need no escaping; checking bytes first keeps the common case to one copy. 0xC2 leads the
+        // UTF-8 form of every C1 control.
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 }) else {
             return "\"" + value + "\""
         }
         var result = "\""
@@ -25,7 +27,7 @@ enum JSONText {
             case "\u{08}": result += "\\b"
             case "\u{0C}": result += "\\f"
             default:
-                if scalar.value < 0x20 {
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                     result += "\\u00" + hex(UInt8(scalar.value))
                 } else {
                     result.unicodeScalars.append(scalar)

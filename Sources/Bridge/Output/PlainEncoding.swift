@@ -1,4 +1,5 @@
 public import ChatAPI
+import Commands
 
 /// The line encodings of plain mode (bridge.md section 3).
 ///
@@ -76,13 +77,10 @@ public enum PlainEncoding {
         return token
     }
 
-    /// The text without C0 controls other than TAB (which also keeps ANSI escapes out: ESC is a C0 control).
+    /// The text through the output sanitiser, dropping what a terminal would act on: C0 controls other than TAB
+    /// (ESC among them, so no ANSI sequence survives), DEL, C1 controls and bidi overrides.
     static func removingControls(_ text: some StringProtocol) -> String {
-        // Fast path: most lines hold no control byte at all.
-        guard text.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 }) else { return String(text) }
-        var result = ""
-        result.unicodeScalars.append(contentsOf: text.unicodeScalars.filter { $0.value >= 0x20 || $0.value == 0x09 })
-        return result
+        OutputSanitizer.sanitize(text, policy: .drop)
     }
 
     /// Newlines as spaces, other controls removed, ends trimmed: for text that must fit on a control line.

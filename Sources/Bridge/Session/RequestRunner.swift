@@ -240,7 +240,7 @@ struct RequestRunner: Sendable {
     /// A path that could not be planned keeps its reason only when it lies inside the root, so the bridge never
     /// tells the host what exists outside it.
     private static func confining(_ problem: UploadRunner.FileResult, to root: URL) -> UploadRunner.FileResult {
-        let expanded = (problem.path as NSString).expandingTildeInPath
+        let expanded = UserPath.expandingTilde(problem.path)
         let url = expanded.hasPrefix("/") ? URL(fileURLWithPath: expanded) : root.appendingPathComponent(expanded)
         return isInside(url, root: root) ? problem : outside(problem.path)
     }

@@ -34,4 +34,10 @@ static inline void cs_rl_set_completion_suppress_append(int v) { rl_completion_s
 // Only whitespace separates words, so `@`, `=` and `(` stay inside a completed e-mail, option or title.
 // A string literal has static storage, which readline requires of this pointer.
 static inline void cs_rl_use_whitespace_word_breaks(void) { rl_completer_word_break_characters = " \t\n"; }
+// Quotes open a word for completion (`/upload "my fo`), and a completed path with a space or quote in it gets
+// quoted, as in bash. String literals have static storage, which readline requires of these pointers.
+static inline void cs_rl_use_completion_quotes(void) {
+    rl_completer_quote_characters = "\"'";
+    rl_filename_quote_characters = " \t\n\"'\\";
+}
 #endif

@@ -55,6 +55,14 @@ public final class EmbeddedBackend: Backend {
         try map { try knowledgeBase.documentStatus(id: id, as: principal) }
     }
 
+    /// The engine reports the end of processing directly: no polling.
+    public func waitUntilProcessed(
+        id: String,
+        progress: @Sendable (DocumentStatus) -> Void
+    ) async throws -> DocumentStatus {
+        try await mapAsync { try await knowledgeBase.waitUntilProcessed(id: id, as: principal) }
+    }
+
     public func documents(scope: String?, limit: Int, offset: Int) async throws -> Page<Document> {
         try map { try knowledgeBase.documents(as: principal, scope: scope, limit: limit, offset: offset) }
     }

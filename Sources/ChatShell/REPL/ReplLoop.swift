@@ -147,25 +147,42 @@ struct ReplLoop {
         for problem in plan.problems {
             if case .failed(_, let message) = problem.outcome { console.error(message) }
         }
+        let console = self.console
+        for item in plan.skipped {
+            console.output(StyledText("Skipped \(item.path): \(item.reason)", style: .dim))
+        }
         let runner = UploadRunner(backend: interpreter.backend)
         let progress = self.progress
-        for file in plan.files {
-            let work: @Sendable () async throws -> UploadRunner.FileResult = {
-                await runner.run(file, title: plan.title, shared: plan.shared) { name, fraction, stage in
+        let work: @Sendable () async throws -> [UploadRunner.FileResult] = {
+            if plan.files.count == 1, let file = plan.files.first {
+                let result = await runner.run(file, title: plan.title, shared: plan.shared) { name, fraction, stage in
                     progress.update(fraction: fraction, label: "\(name) \(stage)")
                 }
+                progress.finish()
+                Self.show(result, on: console)
+                return [result]
             }
-            let result = signals != nil ? try? await signals?.cancellingOnInterrupt(work) : try? await work()
+            let results = await runner.run(plan.files, title: plan.title, shared: plan.shared) { state in
+                progress.update(fraction: state.fraction, label: state.label)
+            } each: { result in
+                progress.finish()
+                Self.show(result, on: console)
+            }
             progress.finish()
-            guard let result else {
-                console.notice("Stopped waiting; indexing goes on in the background. See /docs.")
-                return
-            }
-            if case .failed(_, let message) = result.outcome {
-                console.error(message)
-            } else {
-                console.output(result.line)
-            }
+            return results
+        }
+        let results = signals != nil ? try? await signals?.cancellingOnInterrupt(work) : try? await work()
+        if results == nil {
+            progress.finish()
+            console.notice("Stopped waiting; indexing goes on in the background. See /docs.")
+        }
+    }
+
+    private static func show(_ result: UploadRunner.FileResult, on console: Console) {
+        if case .failed(_, let message) = result.outcome {
+            console.error(message)
+        } else {
+            console.output(result.line)
         }
     }
 
@@ -183,10 +200,13 @@ struct ReplLoop {
         await interpreter.saveSession()
         await reader.saveHistory()
         if let snapshot = await interpreter.conversation.snapshot() {
-            let count = snapshot.turns.count
-            console.output(
-                StyledText("Saved session \(snapshot.name) (\(count) turn\(count == 1 ? "" : "s")).", style: .dim)
-            )
+            let text = "Saved session \(snapshot.name) (\(Plural.count(snapshot.turns.count, "turn")))."
+            // A note for the person at the terminal: when stdout is piped it would end up inside the answers.
+            if isatty(STDOUT_FILENO) == 1 {
+                console.output(StyledText(text, style: .dim))
+            } else {
+                console.notice(text)
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ extension ChatShellCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ask one question (or run one command) and exit.",
             discussion: """
-                Exit codes: 0 ok (an abstention included), 1 the request failed, 2 usage.
+                Exit codes: 0 ok (an abstention included), 1 the request failed or the answer was cut off, 2 usage.
                 With --json a question prints the body of POST /api/v1/query; a command prints its result.
                 """
         )
@@ -34,7 +34,11 @@ extension ChatShellCommand {
 
         func run() async throws {
             let settings = Settings()
-            let console = Console(useColor: false)
+            let colorMode =
+                TerminalCapabilities.ColorMode(rawValue: settings.value("color", flag: global.color) ?? "auto") ?? .auto
+            let terminal = TerminalCapabilities.detect(colorMode: colorMode, environment: settings.environment)
+            // `--color always` styles even into a pipe; JSON is never styled.
+            let console = Console(useColor: terminal.useColor && !json)
             let backend: any Backend
             do {
                 backend = try BackendFactory.make(global, settings: settings)
@@ -71,6 +75,10 @@ extension ChatShellCommand {
                     if let message = collected.turn.errorMessage { console.error(message) }
                 }
                 if collected.turn.errorCode != nil { throw ExitCode(1) }
+                if collected.turn.interrupted {
+                    if !json { console.error("The answer was cut off before it finished; ask again.") }
+                    throw ExitCode(1)
+                }
             case .output(let text, let result):
                 if json { printJSON(result ?? .null) } else { console.output(text) }
             case .upload(let plan):
@@ -90,10 +98,11 @@ extension ChatShellCommand {
 
         private func upload(_ plan: UploadPlan, backend: any Backend, console: Console) async throws {
             let runner = UploadRunner(backend: backend)
-            var results = plan.problems
-            for file in plan.files {
-                results.append(await runner.run(file, title: plan.title, shared: plan.shared) { _, _, _ in })
-            }
+            let results =
+                plan.problems
+                + (await runner.run(plan.files, title: plan.title, shared: plan.shared) { _ in
+                } each: { _ in
+                })
             if json {
                 let documents: [JSONValue] = results.compactMap { result in
                     switch result.outcome {
@@ -127,7 +136,7 @@ extension ChatShellCommand {
         }
 
         private func printJSON<T: Encodable>(_ value: T) {
-            TerminalWriter.standard.writeLine(APIJSON.string(value))
+            TerminalWriter.standard.writeLine(OutputSanitizer.escapingJSONControls(APIJSON.string(value)))
         }
     }
 }

@@ -48,9 +48,8 @@ extension ChatShellCommand {
                     relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
                 )
                 let started = ContinuousClock.now
-                for file in plan.files {
-                    let result = await UploadRunner(backend: backend, pollInterval: .milliseconds(5))
-                        .run(file, title: nil, shared: false) { _, _, _ in }
+                _ = await UploadRunner(backend: backend).run(plan.files, title: nil, shared: false) { _ in
+                } each: { result in
                     if case .failed(_, let message) = result.outcome { console.error(message) }
                 }
                 if !json { console.notice("Ingested \(plan.files.count) files in \(ContinuousClock.now - started).") }
@@ -70,7 +69,9 @@ extension ChatShellCommand {
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 let data = try encoder.encode(Report(summaries: summaries, questions: outcomes))
-                TerminalWriter.standard.writeLine(String(decoding: data, as: UTF8.self))
+                TerminalWriter.standard.writeLine(
+                    OutputSanitizer.escapingJSONControls(String(decoding: data, as: UTF8.self))
+                )
             } else {
                 for outcome in outcomes {
                     // `ok` right, `part` key phrases only in a cited passage or the wrong document cited, `MISS`

@@ -36,31 +36,33 @@ extension ChatShellCommand {
             let bar = ProgressBar(enabled: capabilities.spinnerEnabled && !json) { capabilities.columns() }
             let runner = UploadRunner(backend: backend)
             var results = plan.problems
-            for file in plan.files {
-                let result = await runner.run(file, title: title, shared: false) { name, fraction, stage in
-                    bar.update(fraction: fraction, label: "\(name) \(stage)")
-                }
+            results += await runner.run(plan.files, title: title, shared: false) { progress in
+                bar.update(fraction: progress.fraction, label: progress.label)
+            } each: { result in
+                guard !json else { return }
                 bar.finish()
-                if !json {
-                    if case .failed(_, let message) = result.outcome {
-                        console.error(message)
-                    } else {
-                        console.output(result.line)
-                    }
+                if case .failed(_, let message) = result.outcome {
+                    console.error(message)
+                } else {
+                    console.output(result.line)
                 }
-                results.append(result)
             }
-            let summary = IngestSummary(results)
+            bar.finish()
+            let summary = IngestSummary(results, skipped: plan.skipped)
             if json {
-                TerminalWriter.standard.writeLine(APIJSON.string(summary))
+                TerminalWriter.standard.writeLine(OutputSanitizer.escapingJSONControls(APIJSON.string(summary)))
             } else {
                 for problem in plan.problems {
                     if case .failed(_, let message) = problem.outcome { console.error(message) }
                 }
+                for item in plan.skipped {
+                    console.output(StyledText("Skipped \(item.path): \(item.reason)", style: .dim))
+                }
                 console.output(
                     StyledText(
-                        "Ingested \(summary.ingested.count), skipped \(summary.skipped.count) (already indexed), "
-                            + "failed \(summary.failed.count)."
+                        "Ingested \(summary.ingested.count), skipped \(summary.skipped.count) (already indexed)"
+                            + (plan.skipped.isEmpty ? "" : ", \(plan.skipped.count) not uploaded")
+                            + ", failed \(summary.failed.count)."
                     )
                 )
             }
@@ -78,11 +80,19 @@ struct IngestSummary: Encodable {
         var message: String
     }
 
+    /// A path in a folder that was not uploaded, and why.
+    struct NotUploaded: Encodable {
+        var path: String
+        var reason: String
+    }
+
     var ingested: [Document] = []
     var skipped: [Document] = []
     var failed: [Failure] = []
+    var notUploaded: [NotUploaded] = []
 
-    init(_ results: [UploadRunner.FileResult]) {
+    init(_ results: [UploadRunner.FileResult], skipped notUploaded: [UploadPlan.Skipped] = []) {
+        self.notUploaded = notUploaded.map { NotUploaded(path: $0.path, reason: $0.reason) }
         for result in results {
             switch result.outcome {
             case .ingested(let document): ingested.append(document)

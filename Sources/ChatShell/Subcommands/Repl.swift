@@ -52,7 +52,7 @@ extension ChatShellCommand {
                 }
                 resumeName = name
             }
-            let completer = CommandCompleter()
+            let completer = CommandCompleter(homeDirectory: settings.environment["HOME"])
             let signals = interactive ? SignalWatcher.install() : nil
             let historyDisabled = settings.environment["CHATSHELL_NO_HISTORY"] == "1"
             let reader: any LineReader
@@ -60,23 +60,27 @@ extension ChatShellCommand {
                 reader = ReadlineLineReader(
                     historyFile: historyDisabled ? nil : settings.paths.history.path,
                     completer: completer,
-                    signals: signals
+                    signals: signals,
+                    bracketedPaste: terminal.bracketedPaste
                 )
             } else {
                 reader = PlainLineReader()
             }
             // Uploads pass through a recorder so `/save` can write them as turns of the transcript.
             let recordingBackend = UploadRecordingBackend(backend)
+            let journal = CommandJournal()
             let saver = TranscriptSaver(
                 backend: recordingBackend,
                 conversation: conversation,
-                directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                journal: journal
             )
             let interpreter = Interpreter(
                 backend: recordingBackend,
                 conversation: conversation,
                 sessions: sessions,
                 readPassword: interactive ? { @Sendable prompt in PasswordPrompt.read(prompt: prompt) } : nil,
+                journal: journal,
                 saveTranscript: { turns, name, force in try await saver.save(turns: turns, name: name, force: force) }
             )
             if interactive {

@@ -139,9 +139,9 @@ extension ChatShellCommand.Replay {
                 let output = try await driver.run(message, options: transcriptOptions)
                 for line in output.lines {
                     if case .client(let text) = line, text.hasPrefix("error: ") {
-                        TerminalWriter.standard.write(text + "\n", to: .standardError)
+                        TerminalWriter.standard.write(OutputSanitizer.visible(text) + "\n", to: .standardError)
                     } else {
-                        TerminalWriter.standard.write(line.text + "\n")
+                        TerminalWriter.standard.write(OutputSanitizer.visible(line.text) + "\n")
                     }
                 }
                 turns.append(RecordedTurn(message: message, output: output))

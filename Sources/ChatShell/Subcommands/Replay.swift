@@ -1,4 +1,5 @@
 import ArgumentParser
+import Commands
 import Foundation
 import Logging
 import Session
@@ -82,9 +83,8 @@ struct ReplayCommonOptions: ParsableArguments {
     /// The options of a run, from flags and the variables transcripts.md names.
     func replayOptions(mode: ReplayOptions.Mode, environment: [String: String]) throws -> ReplayOptions {
         let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        guard let root = ReplayOptions.repositoryRoot(from: currentDirectory) else {
-            throw ReplayExit.usage("no Package.swift in this folder or above: run replay inside the repository.")
-        }
+        // Outside a repository (a user's saved transcripts), each file's paths resolve from its own folder.
+        let root = ReplayOptions.repositoryRoot(from: currentDirectory)
         let server = self.server ?? environment["CHATSHELL_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
         return ReplayOptions(
             mode: mode,
@@ -94,7 +94,8 @@ struct ReplayCommonOptions: ParsableArguments {
             verbose: verbose,
             keep: keep,
             jobs: jobs ?? (server == nil ? ProcessInfo.processInfo.activeProcessorCount : 1),
-            repositoryRoot: root,
+            repositoryRoot: root ?? currentDirectory,
+            insideRepository: root != nil,
             currentDirectory: currentDirectory,
             corpusOverride: environment["CHATSHELL_CORPUS"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) },
             modelConfigured: !(environment["CHATSHELL_LLM_URL"] ?? "").isEmpty,
@@ -132,12 +133,15 @@ struct ReplayCommonOptions: ParsableArguments {
                 allowAdmin: allowAdmin,
                 environment: environment
             ),
-            output: { text in writer.write(text, to: jsonToStdout ? .standardError : .standardOutput) }
+            // The report quotes answers and client output: outside text, sanitised at this edge.
+            output: { text in
+                writer.write(OutputSanitizer.visible(text), to: jsonToStdout ? .standardError : .standardOutput)
+            }
         )
         let report = await replayer.run(paths: paths)
         if let json {
             if jsonToStdout {
-                writer.write(String(decoding: report.json(), as: UTF8.self))
+                writer.write(OutputSanitizer.escapingJSONControls(String(decoding: report.json(), as: UTF8.self)))
             } else {
                 try write(report.json(), to: json)
             }
@@ -165,7 +169,7 @@ struct ReplayExit: Error, CustomStringConvertible {
 
     /// Prints the message and exits 2.
     static func fail(_ message: String) -> ExitCode {
-        TerminalWriter.standard.write("error: \(message)\n", to: .standardError)
+        TerminalWriter.standard.write("error: \(OutputSanitizer.visible(message))\n", to: .standardError)
         return ExitCode(2)
     }
 }

@@ -6,27 +6,24 @@ import Commands
 /// Styles: `.dim` and `.marker` dim, `.error` red, `.success` green, `.emphasis` bold, `.plain` untouched. Codes
 /// open and close on each line of a run, so a line cut out of the output (a pager, `grep`) carries its own style.
 ///
-/// Answer text comes from a model or a remote server; with `neutralizeControls` (pass "stdout is a terminal")
-/// control characters in it are shown as `^[`-style carets instead of reaching the terminal as commands.
+/// This is the rendering edge of every console front end (REPL, `ask`, `ingest`, `replay`, `eval`): each run
+/// passes `OutputSanitizer` before styling, so no file name, memory, passage, model answer or server message can
+/// reach the terminal as a control sequence, whether stdout is a terminal or a file that is `cat` later. Our own
+/// SGR codes are added after it.
 ///
 /// ```swift
-/// let renderer = ANSIRenderer(useColor: terminal.useColor, neutralizeControls: terminal.stdoutIsTerminal)
+/// let renderer = ANSIRenderer(useColor: terminal.useColor)
 /// writer.write(renderer.render(outcome.text))
 /// ```
 struct ANSIRenderer: Sendable {
     /// Whether SGR codes are emitted.
     let useColor: Bool
-    /// Whether control characters other than newline and tab are made visible.
-    let neutralizeControls: Bool
 
     /// Creates a renderer.
     ///
-    /// - Parameters:
-    ///   - useColor: `TerminalCapabilities.useColor`.
-    ///   - neutralizeControls: true when the output goes to a terminal.
-    init(useColor: Bool, neutralizeControls: Bool = false) {
+    /// - Parameter useColor: `TerminalCapabilities.useColor`.
+    init(useColor: Bool) {
         self.useColor = useColor
-        self.neutralizeControls = neutralizeControls
     }
 
     /// The terminal form of `text`.
@@ -44,13 +41,13 @@ struct ANSIRenderer: Sendable {
     /// The terminal form of one piece of text in one style.
     ///
     /// - Parameters:
-    ///   - text: the text.
+    ///   - text: the text, possibly from outside the program.
     ///   - style: its role.
-    /// - Returns: the text, wrapped in SGR codes when colour is on and the style has any.
+    /// - Returns: the sanitised text, wrapped in SGR codes when colour is on and the style has any.
     func render(_ text: String, style: TextStyle) -> String {
-        let safe = neutralizeControls ? Self.neutralized(text) : text
-        guard useColor, let code = Self.sgrCode(for: style) else { return safe }
-        let open = "\u{1B}[\(code)m"
+        let safe = OutputSanitizer.visible(text)
+        guard useColor, let codes = Self.sgrCode(for: style) else { return safe }
+        let open = "\u{1B}[\(codes)m"
         let close = "\u{1B}[0m"
         return safe.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.isEmpty ? "" : open + $0 + close }
@@ -68,47 +65,6 @@ struct ANSIRenderer: Sendable {
         case .error: "31"
         case .success: "32"
         case .emphasis: "1"
-        }
-    }
-
-    /// `text` with C0 controls (except newline and tab), DEL and C1 controls shown in caret notation.
-    ///
-    /// An ESC in a model's answer could otherwise move the cursor, retitle the window or write to the clipboard.
-    /// A CRLF line end stays a newline.
-    ///
-    /// - Parameter text: untrusted text.
-    /// - Returns: text that is safe to write to a terminal.
-    static func neutralized(_ text: String) -> String {
-        let needsWork = text.unicodeScalars.contains { isUnsafeControl($0) }
-        guard needsWork else { return text }
-        var out = String.UnicodeScalarView()
-        var scalars = text.unicodeScalars.makeIterator()
-        var pending = scalars.next()
-        while let scalar = pending {
-            pending = scalars.next()
-            if scalar == "\r", pending == "\n" { continue }
-            guard isUnsafeControl(scalar) else {
-                out.append(scalar)
-                continue
-            }
-            switch scalar.value {
-            case 0x7F:
-                out.append(contentsOf: "^?".unicodeScalars)
-            case 0x80...0x9F:
-                out.append("\u{FFFD}")
-            default:
-                out.append("^")
-                out.append(Unicode.Scalar(UInt8(scalar.value + 0x40)))
-            }
-        }
-        return String(out)
-    }
-
-    private static func isUnsafeControl(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x0A, 0x09: false
-        case 0x00...0x1F, 0x7F...0x9F: true
-        default: false
         }
     }
 }

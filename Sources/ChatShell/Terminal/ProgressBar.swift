@@ -78,7 +78,9 @@ final class ProgressBar: Sendable {
         // The last column stays free: writing into it makes some terminals wrap before the `\r`.
         let width = max(1, columns - 1)
         let fixed = DisplayWidth.of(percentText)
-        let labelText = DisplayWidth.truncate(label, toColumns: min(DisplayWidth.of(label), width / 2))
+        // The label holds a file name and the backend's stage: outside text, on one line.
+        let safeLabel = OutputSanitizer.sanitize(label, policy: .visible, keepLayout: false)
+        let labelText = DisplayWidth.truncate(safeLabel, toColumns: min(DisplayWidth.of(safeLabel), width / 2))
         let prefix = labelText.isEmpty ? "" : labelText + "  "
         // The two brackets and the two spaces before the percentage.
         let barInner = width - DisplayWidth.of(prefix) - fixed - 2 - 2

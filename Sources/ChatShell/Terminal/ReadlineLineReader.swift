@@ -15,13 +15,14 @@ import Synchronization
 ///   prints `interruptHint` (by default `(To quit, press Ctrl-D or type /quit.)`).
 /// - Ctrl-D on an empty line returns `.endOfInput` (readline moves to a fresh line); mid-line it deletes a
 ///   character.
-/// - Bracketed paste is on, so a pasted block with newlines arrives as one entry (newlines at its end dropped);
-///   Alt-Enter inserts a newline.
+/// - Bracketed paste is on when the terminal can take it (`TerminalCapabilities.bracketedPaste`), so a pasted
+///   block with newlines arrives as one entry (newlines at its end dropped); off for `TERM=dumb` or when stdout is
+///   not a terminal, where its `ESC[?2004h` around every prompt would be litter. Alt-Enter inserts a newline.
 /// - Tab asks the `Completer`; readline's file-name fallback never runs, and a single completion ending in `/`
-///   (a folder) gets no trailing space.
+///   (a folder) gets no trailing space. Paths with a space are quoted, and a quote opens a word.
 /// - History: `HistoryFile` (one JSON string per line, 0600, 1,000 entries) is loaded at start;
-///   `addHistory` skips entries starting with a space and repeats of the previous entry; `saveHistory` appends
-///   this run's entries to the file. A nil `historyFile` (`CHATSHELL_NO_HISTORY=1`) keeps history in memory only.
+///   `addHistory` skips entries starting with a space and repeats of the previous entry and appends each entry to
+///   the file at once (a crash loses nothing); `saveHistory` retries what could not be written. A nil `historyFile` (`CHATSHELL_NO_HISTORY=1`) keeps history in memory only.
 ///
 /// When `readLine` returns, the cursor is at the start of a fresh line and the terminal is back in its normal
 /// mode, so the answer can be written and Ctrl-C reaches `SignalWatcher.interrupts()`. Readline is one global
@@ -50,13 +51,15 @@ final class ReadlineLineReader: LineReader {
     ///   - writer: writes the newline and hint after Ctrl-C, and history errors.
     ///   - interruptHint: printed after Ctrl-C on an empty line; nil prints nothing.
     ///   - echoToStandardError: draw the prompt and the typed text on stderr (when stdout is redirected).
+    ///   - bracketedPaste: let readline switch the terminal's bracketed-paste mode on around each prompt.
     init(
         historyFile: String?,
         completer: (any Completer)?,
         signals: SignalWatcher,
         writer: TerminalWriter = .standard,
         interruptHint: String? = ReadlineLineReader.defaultInterruptHint,
-        echoToStandardError: Bool = false
+        echoToStandardError: Bool = false,
+        bracketedPaste: Bool = true
     ) {
         let count = Self.instances.withLock { count in
             count += 1
@@ -68,7 +71,8 @@ final class ReadlineLineReader: LineReader {
                 historyFile: historyFile.map { HistoryFile(path: $0) },
                 completer: completer,
                 interruptHint: interruptHint,
-                echoToStandardError: echoToStandardError
+                echoToStandardError: echoToStandardError,
+                bracketedPaste: bracketedPaste
             ),
             signals: signals,
             writer: writer
@@ -133,6 +137,7 @@ private final class ReadlineCore: Sendable {
         var completer: (any Completer)?
         var interruptHint: String?
         var echoToStandardError: Bool
+        var bracketedPaste: Bool
     }
 
     let settings: Settings
@@ -187,6 +192,7 @@ private final class ReaderThread {
     private var pending: CheckedContinuation<LineInput, Never>?
     private var lastEntry: String?
     private var newEntries: [String] = []
+    private var reportedHistoryError = false
 
     init(core: ReadlineCore, wake: WakePipe) {
         self.core = core
@@ -253,17 +259,28 @@ private final class ReaderThread {
             guard HistoryFile.isRecordable(entry), entry != lastEntry else { return }
             lastEntry = entry
             add_history(entry)
-            if core.settings.historyFile != nil { newEntries.append(entry) }
+            guard core.settings.historyFile != nil else { return }
+            // Written as each entry is made, so a crash or a killed terminal loses nothing typed before it.
+            newEntries.append(entry)
+            writePendingHistory()
         case .saveHistory(let continuation):
-            if let file = core.settings.historyFile, !newEntries.isEmpty {
-                do {
-                    try file.append(newEntries)
-                    newEntries.removeAll()
-                } catch {
-                    core.writer.writeLine("error: \(error.localizedDescription)", to: .standardError)
-                }
-            }
+            writePendingHistory()
             continuation.resume()
+        }
+    }
+
+    /// Appends the entries not yet on disk; a failure is reported once and the entries are tried again with the
+    /// next one.
+    private func writePendingHistory() {
+        guard let file = core.settings.historyFile, !newEntries.isEmpty else { return }
+        do {
+            try file.append(newEntries)
+            newEntries.removeAll()
+        } catch {
+            if !reportedHistoryError {
+                reportedHistoryError = true
+                core.writer.writeLine("error: \(error.localizedDescription)", to: .standardError)
+            }
         }
     }
 
@@ -316,7 +333,7 @@ private final class ReaderThread {
         }
         // Reads ~/.inputrc; our settings below come after it on purpose, since the REPL depends on them.
         rl_initialize()
-        rl_variable_bind("enable-bracketed-paste", "on")
+        rl_variable_bind("enable-bracketed-paste", core.settings.bracketedPaste ? "on" : "off")
         // In a non-UTF-8 locale readline would show `ü` as `\303\274`; pass bytes through instead.
         rl_variable_bind("input-meta", "on")
         rl_variable_bind("output-meta", "on")
@@ -327,6 +344,7 @@ private final class ReaderThread {
         // Installed even without a completer: it then offers nothing, where readline would complete file names.
         ReadlineCallbacks.completer = core.settings.completer
         cs_rl_use_whitespace_word_breaks()
+        cs_rl_use_completion_quotes()
         cs_rl_set_attempted_completion(ReadlineCallbacks.attemptCompletion)
         stifle_history(Int32(HistoryFile.defaultLimit))
         if let file = core.settings.historyFile {
@@ -397,6 +415,9 @@ private enum ReadlineCallbacks {
         let cursor = String(decoding: bytes.prefix(Int(cs_rl_point())), as: UTF8.self).unicodeScalars.count
         let candidates = completer.completions(line: line, cursor: cursor)
         guard !candidates.isEmpty else { return nil }
+        // File names: readline then quotes one with a space (`"my folder/`), stats a single match to add `/` or the
+        // closing quote and a space, and lists only the last path component. Reset by readline before each attempt.
+        if completer.completesPaths(line: line, cursor: cursor) { cs_rl_set_filename_completion_desired(1) }
         let typed = text.map { String(cString: $0) } ?? ""
         if candidates.count == 1, candidates[0].hasSuffix("/") {
             cs_rl_set_completion_suppress_append(1)

@@ -119,7 +119,8 @@ final class Spinner: Sendable {
             state.frame += 1
             // One column is left free: writing into the last column makes some terminals wrap early.
             let room = max(0, columns() - 1 - DisplayWidth.of(glyph) - 1)
-            let label = DisplayWidth.truncate(state.label, toColumns: room)
+            // The label follows the backend's `status` events: outside text, sanitised like every other.
+            let label = DisplayWidth.truncate(OutputSanitizer.visible(state.label), toColumns: room)
             writer.write("\r\u{1B}[K\(glyph) \(label)", to: .standardError)
             state.drawn = true
             return true

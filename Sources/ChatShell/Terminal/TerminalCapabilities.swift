@@ -8,11 +8,14 @@ import Glibc
 /// - `spinnerEnabled` (and the progress bar): stderr is a terminal, and the same `auto` conditions hold for stdout
 ///   (repl.md: "no ANSI and no spinner when stdout is not a TTY, NO_COLOR is set or TERM=dumb"). The `--color`
 ///   flag does not affect it.
+/// - `bracketedPaste`: readline may wrap each prompt in the bracketed-paste mode switches: stdin and stdout are
+///   terminals and `TERM` is set and not `dumb` (a dumb terminal prints `ESC[?2004h` as litter). Independent of
+///   colour: `NO_COLOR` does not make a terminal dumb.
 /// - `columns()`: the terminal width, asked anew on each call because the window can be resized.
 ///
 /// ```swift
 /// let terminal = TerminalCapabilities.detect(colorMode: options.color)
-/// let renderer = ANSIRenderer(useColor: terminal.useColor, neutralizeControls: terminal.stdoutIsTerminal)
+/// let renderer = ANSIRenderer(useColor: terminal.useColor)
 /// ```
 struct TerminalCapabilities: Sendable {
     /// The `--color` option.
@@ -35,6 +38,8 @@ struct TerminalCapabilities: Sendable {
     let useColor: Bool
     /// Whether the spinner may animate on stderr.
     let spinnerEnabled: Bool
+    /// Whether readline may switch bracketed paste on around the prompt.
+    let bracketedPaste: Bool
     /// Whether the upload progress bar may draw on stderr (the same conditions as the spinner).
     var progressBarEnabled: Bool { spinnerEnabled }
 
@@ -72,6 +77,7 @@ struct TerminalCapabilities: Sendable {
         case .auto: useColor = terminalCanStyle
         }
         spinnerEnabled = stderrIsTerminal && terminalCanStyle
+        bracketedPaste = stdinIsTerminal && stdoutIsTerminal && !term.isEmpty && term != "dumb"
     }
 
     /// Looks at the real file descriptors and environment.

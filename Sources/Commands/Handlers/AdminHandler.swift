@@ -27,16 +27,17 @@ extension Interpreter {
     /// `/admin memory add TEXT`.
     func addSharedMemory(_ text: String) async throws -> CommandOutcome {
         let memory = try await backend.addSharedMemory(text)
-        return .output(
-            StyledText("Remembered \(memory.id) for everyone: \(memory.content)"),
-            result: Self.result(memory)
-        )
+        let line = "Remembered \(memory.id) for everyone: \(memory.content)"
+        journal?.record(input: "/admin memory add \(text)", output: line)
+        return .output(StyledText(line), result: Self.result(memory))
     }
 
     /// `/admin memory rm ID`.
     func removeSharedMemory(_ id: String) async throws -> CommandOutcome {
         let deleted = try await backend.deleteSharedMemory(id: id)
-        return .output(StyledText("Forgot shared memory \(deleted.id)"), result: Self.result(deleted))
+        let line = "Forgot shared memory \(deleted.id)"
+        journal?.record(input: "/admin memory rm \(id)", output: line, replayable: false)
+        return .output(StyledText(line), result: Self.result(deleted))
     }
 
     /// `/admin users`.

@@ -37,7 +37,13 @@ extension Interpreter {
     func removeDocument(_ reference: String, shared: Bool) async throws -> CommandOutcome {
         let document = try await resolveDocument(reference)
         let deleted = try await backend.deleteDocument(id: document.id, shared: shared)
-        return .output(StyledText("Deleted \(document.filename) (\(deleted.id))"), result: Self.result(deleted))
+        let line = "Deleted \(document.filename) (\(deleted.id))"
+        // By file name: the id differs in the fresh store a saved transcript replays on.
+        journal?.record(
+            input: (shared ? "/admin docs rm " : "/docs rm ") + CommandJournal.quoted(document.filename),
+            output: line
+        )
+        return .output(StyledText(line), result: Self.result(deleted))
     }
 
     /// Finds a visible document by id, exact file name, or title/file-name prefix.

@@ -25,8 +25,15 @@ extension Interpreter {
             "\(register ? "Registered and logged in" : "Logged in") as \(response.user.email) (\(response.role.rawValue))"
         if let migration = response.migration {
             text +=
-                ". Moved from the anonymous session: \(migration.documents) documents, "
-                + "\(migration.memories) memories, \(migration.conversations) conversations"
+                ". Moved from the anonymous session: \(Plural.count(migration.documents, "document")), "
+                + "\(Plural.count(migration.memories, "memory", plural: "memories")), "
+                + "\(Plural.count(migration.conversations, "conversation"))"
+        }
+        // A conversation moves with the anonymous session into the account; any other belongs to someone else now.
+        if await conversation.backendConversationId != nil, (response.migration?.conversations ?? 0) == 0 {
+            await saveSession()
+            await conversation.reset()
+            text += ". Started a new conversation"
         }
         return .output(StyledText(text), result: Self.result(response.user))
     }
@@ -37,7 +44,11 @@ extension Interpreter {
             throw CommandError.forbidden("/logout needs a server: the local store has one built-in admin account.")
         }
         try await backend.logout()
-        return .output(StyledText("Logged out."), result: nil)
+        // The conversation belonged to the account just left; the server would answer the next question with
+        // "Conversation not found". The session so far stays saved.
+        await saveSession()
+        await conversation.reset()
+        return .output(StyledText("Logged out. Started a new conversation."), result: nil)
     }
 
     /// `/whoami`: user, role and backend.

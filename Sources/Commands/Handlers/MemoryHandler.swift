@@ -7,7 +7,9 @@ extension Interpreter {
     /// `/remember TEXT`.
     func remember(_ text: String) async throws -> CommandOutcome {
         let memory = try await backend.remember(text)
-        return .output(StyledText("Remembered \(memory.id): \(memory.content)"), result: Self.result(memory))
+        let line = "Remembered \(memory.id): \(memory.content)"
+        journal?.record(input: "/remember \(text)", output: line)
+        return .output(StyledText(line), result: Self.result(memory))
     }
 
     /// `/memories`.
@@ -19,11 +21,12 @@ extension Interpreter {
     /// `/forget ID`.
     func forget(_ id: String) async throws -> CommandOutcome {
         let deleted = try await backend.forget(id: id)
+        journal?.record(input: "/forget \(id)", output: "Forgot \(deleted.id)", replayable: false)
         return .output(StyledText("Forgot \(deleted.id)"), result: Self.result(deleted))
     }
 
     static func memoryList(_ memories: [Memory], total: Int) -> String {
-        var lines = [total == 1 ? "1 memory" : "\(total) memories"]
+        var lines = [Plural.count(total, "memory", plural: "memories")]
         lines.append(contentsOf: memories.map { "  \($0.id)  \($0.content)" })
         return lines.joined(separator: "\n")
     }

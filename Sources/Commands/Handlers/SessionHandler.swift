@@ -50,7 +50,9 @@ extension Interpreter {
         var lines = [list.count == 1 ? "1 session" : "\(list.count) sessions"]
         let width = list.map { DisplayWidth.of($0.name) }.max() ?? 0
         for session in list {
-            lines.append("  \(DisplayWidth.pad(session.name, toColumns: width))  \(session.turnCount) turns")
+            lines.append(
+                "  \(DisplayWidth.pad(session.name, toColumns: width))  \(Plural.count(session.turnCount, "turn"))"
+            )
         }
         return .output(StyledText(lines.joined(separator: "\n")), result: nil)
     }
@@ -63,7 +65,7 @@ extension Interpreter {
         }
         await saveSession()
         await conversation.load(saved)
-        var text = "Resumed \(saved.name) (\(saved.turns.count) turns)."
+        var text = "Resumed \(saved.name) (\(Plural.count(saved.turns.count, "turn")))."
         if !saved.turns.isEmpty { text += "\n" + Self.transcriptText(Array(saved.turns.suffix(3))) }
         return .output(StyledText(text), result: nil)
     }
@@ -83,6 +85,8 @@ extension Interpreter {
 
     /// Stores the active session, if it has turns.
     public func saveSession() async {
+        let sessions = self.sessions
+        _ = await conversation.claimName { name in (try? sessions.load(name: name)) != nil }
         guard let snapshot = await conversation.snapshot() else { return }
         try? sessions.save(snapshot)
     }

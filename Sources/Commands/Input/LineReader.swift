@@ -23,4 +23,11 @@ public protocol LineReader: Sendable {
 public protocol Completer: Sendable {
     /// Candidates replacing the word that ends at `cursor` (Unicode scalar offset into `line`).
     func completions(line: String, cursor: Int) -> [String]
+    /// Whether the candidates for the word at `cursor` are file system paths, which the reader quotes when they
+    /// contain a space.
+    func completesPaths(line: String, cursor: Int) -> Bool
+}
+
+extension Completer {
+    public func completesPaths(line: String, cursor: Int) -> Bool { false }
 }

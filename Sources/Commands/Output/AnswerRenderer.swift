@@ -26,7 +26,10 @@ public struct AnswerRenderer: Sendable {
             finished = true
             var pieces = emit(held, final: true)
             pieces += closeAnswerLine()
-            if done.finishReason == .noContext || (sources.isEmpty && done.comparison == nil) {
+            if done.finishReason == .cancelled {
+                // The backend stopped mid-answer (a server shutting down, a model cut off): not a finished answer.
+                pieces.append(.lines([StyledText("[interrupted]", style: .dim)]))
+            } else if done.finishReason == .noContext || (sources.isEmpty && done.comparison == nil) {
                 pieces.append(.lines([StyledText("(no sources)", style: .dim)]))
             } else {
                 let list = sources.isEmpty ? done.comparison?.sources ?? [] : sources

@@ -19,7 +19,10 @@ public enum DisplayWidth {
     /// - Parameter text: text without ANSI codes.
     /// - Returns: the sum of the widths of its grapheme clusters.
     public static func of(_ text: String) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        // Printable ASCII takes one column a byte; most names and titles are that, and the general rule below
+        // looks up Unicode properties for every character (most of `/docs` on a large store).
+        if text.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
     }
 
     /// The columns one grapheme cluster takes: 0, 1 or 2.
@@ -27,6 +30,7 @@ public enum DisplayWidth {
     /// - Parameter character: one grapheme cluster.
     /// - Returns: its width.
     public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue, (0x20...0x7E).contains(ascii) { return 1 }
         let scalars = character.unicodeScalars
         guard let base = scalars.first else { return 0 }
         let properties = base.properties

@@ -52,7 +52,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
     }
 
     public func index(_ file: URL) async throws -> String? {
-        let result = await UploadRunner(backend: backend, pollInterval: .milliseconds(5)).run(
+        let result = await UploadRunner(backend: backend).run(
             file,
             title: nil,
             shared: false
@@ -84,7 +84,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
             output = TranscriptTurnOutput(lines: Self.clientLines(text.plain))
         case .failure(let code, let message):
             output = TranscriptTurnOutput(
-                lines: [.client("error: " + message)],
+                lines: [Self.client("error: " + message)],
                 failures: [.init(code: code, message: message)]
             )
         case .quit:
@@ -121,26 +121,32 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
         var failures: [TranscriptTurnOutput.Failure] = []
         for problem in plan.problems {
             if case .failed(let code, let message) = problem.outcome {
-                lines.append(.client("error: " + message))
+                lines.append(Self.client("error: " + message))
                 failures.append(.init(code: code, message: message))
             }
         }
-        let runner = UploadRunner(backend: backend, pollInterval: .milliseconds(5))
+        let runner = UploadRunner(backend: backend)
         for file in plan.files {
             let result = await runner.run(file, title: plan.title, shared: plan.shared) { _, _, _ in }
             if case .failed(let code, let message) = result.outcome {
                 failures.append(.init(code: code, message: message))
             }
-            lines.append(.client(result.line.plain))
+            lines.append(Self.client(result.line.plain))
         }
         return TranscriptTurnOutput(lines: lines, failures: failures)
     }
 
     // MARK: - Rendering
 
+    /// One line of client output, through the output sanitiser like the REPL's (file names, titles and memory
+    /// text come from outside; a transcript is a file that is read on a terminal).
+    static func client(_ text: String) -> TranscriptTurnOutput.Line {
+        .client(OutputSanitizer.visible(text))
+    }
+
     /// Client output text as lines.
     static func clientLines(_ text: String) -> [TranscriptTurnOutput.Line] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { .client(String($0)) }
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { Self.client(String($0)) }
     }
 
     /// Render pieces as tagged lines: answer text split at line ends, lines and errors as client output.
@@ -160,10 +166,10 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
                 answer += text.plain
             case .lines(let texts):
                 flushAnswer()
-                lines += texts.map { .client($0.plain) }
+                lines += texts.map { Self.client($0.plain) }
             case .error(let message):
                 flushAnswer()
-                lines.append(.client("error: " + message))
+                lines.append(Self.client("error: " + message))
             case .status:
                 break
             }

@@ -7,22 +7,31 @@ public import Session
 /// every turn of the conversation, the uploads made through the REPL since it started, and suggested checks.
 ///
 /// Answers are rendered again from the recorded turns with the REPL's own `AnswerRenderer`, so the `~` and `|`
-/// lines are what the REPL printed. Other commands leave no trace in the conversation and are not written. When an
-/// answer cites a document the conversation did not upload, the file starts with
+/// lines are what the REPL printed. Commands that change what later answers see (`/remember`, `/docs rm`, shared
+/// memory and documents) come from the `CommandJournal` and are written in order between them; other commands leave
+/// no trace. When an answer cites a document the conversation did not upload, the file starts with
 /// `@ skip: needs @ corpus for a.pdf, b.md`: add the directive and remove the skip to make it replayable.
 public struct TranscriptSaver: Sendable {
     let backend: UploadRecordingBackend
     let conversation: Conversation
     let directory: URL
+    let journal: CommandJournal?
 
     /// - Parameters:
     ///   - backend: the REPL's backend, wrapped so uploads are remembered.
     ///   - conversation: the REPL's conversation (its start bounds the uploads written).
     ///   - directory: where `NAME.chat` goes: the current directory.
-    public init(backend: UploadRecordingBackend, conversation: Conversation, directory: URL) {
+    ///   - journal: the REPL's state-changing commands (`/remember`, `/docs rm`, ...), written as turns too.
+    public init(
+        backend: UploadRecordingBackend,
+        conversation: Conversation,
+        directory: URL,
+        journal: CommandJournal? = nil
+    ) {
         self.backend = backend
         self.conversation = conversation
         self.directory = directory
+        self.journal = journal
     }
 
     /// Writes the transcript and returns its path as shown.
@@ -42,6 +51,13 @@ public struct TranscriptSaver: Sendable {
             if turn.output.failures.isEmpty { uploaded.insert(upload.file.lastPathComponent) }
             entries.append((upload.date, turn))
         }
+        var unreplayable: [String] = []
+        for command in journal?.entries(since: since) ?? [] {
+            entries.append(
+                (command.date, RecordedTurn(message: command.input, output: .init(lines: [.client(command.output)])))
+            )
+            if !command.replayable { unreplayable.append(command.input) }
+        }
         let ordered = entries.enumerated().sorted { left, right in
             left.element.date == right.element.date
                 ? left.offset < right.offset : left.element.date < right.element.date
@@ -51,12 +67,23 @@ public struct TranscriptSaver: Sendable {
         let role = (try? await backend.whoAmI().role).flatMap { TranscriptRole(rawValue: $0.rawValue) } ?? .user
         let writer = TranscriptWriter(
             comment: "Saved from the REPL with /save \(base).",
-            skip: missing.isEmpty ? nil : "needs @ corpus for \(missing.joined(separator: ", "))",
+            skip: Self.skipReason(missing: missing, unreplayable: unreplayable),
             role: role,
             alwaysWriteRole: true
         )
         try writer.write(ordered, to: url, force: force)
         return url.lastPathComponent
+    }
+
+    /// Why the file cannot replay as written, or nil: cited documents it did not upload, commands naming ids of
+    /// this store.
+    static func skipReason(missing: [String], unreplayable: [String]) -> String? {
+        var reasons: [String] = []
+        if !missing.isEmpty { reasons.append("needs @ corpus for \(missing.joined(separator: ", "))") }
+        if !unreplayable.isEmpty {
+            reasons.append("names ids of this store (\(unreplayable.joined(separator: "; "))); edit those turns")
+        }
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
     /// A question or `/compare` turn as the REPL rendered it.
@@ -93,7 +120,8 @@ public struct TranscriptSaver: Sendable {
         )
     }
 
-    /// An upload as the `/upload` turn that made it, with today's state of the document.
+    /// An upload as the `/upload` turn that made it, with the document's state when it finished (or today's, when
+    /// the REPL stopped waiting for it).
     private func recorded(_ upload: UploadRecordingBackend.Upload) async -> RecordedTurn {
         var path = upload.file.standardizedFileURL.path
         let prefix = directory.standardizedFileURL.path + "/"
@@ -106,8 +134,20 @@ public struct TranscriptSaver: Sendable {
             result = .failed(code: failure.code, message: failure.message)
         } else if let response = upload.response {
             do {
-                let status = try await backend.documentStatus(id: response.documentId)
-                let document = try await backend.document(id: response.documentId)
+                // As the REPL printed it when the upload finished (the document may be deleted since), else now.
+                let seen = backend.seen(documentId: response.documentId)
+                let status: DocumentStatus
+                if let seenStatus = seen?.status {
+                    status = seenStatus
+                } else {
+                    status = try await backend.documentStatus(id: response.documentId)
+                }
+                let document: Document
+                if let seenDocument = seen?.document {
+                    document = seenDocument
+                } else {
+                    document = try await backend.document(id: response.documentId)
+                }
                 if status.status == "failed" {
                     let reason = status.error ?? "processing failed (\(status.errorCode ?? "unknown"))"
                     result = .failed(code: ErrorCode(status.errorCode ?? "internal_error"), message: reason)

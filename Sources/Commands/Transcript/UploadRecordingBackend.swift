@@ -23,8 +23,16 @@ public final class UploadRecordingBackend: Backend {
         public var message: String
     }
 
+    /// The last finished status and the document as the upload's waiting saw them, by document id: what the REPL
+    /// printed, kept even when the document is deleted later in the session.
+    public struct Seen: Sendable, Equatable {
+        public var status: DocumentStatus?
+        public var document: Document?
+    }
+
     public let base: any Backend
     private let recorded = Mutex<[Upload]>([])
+    private let seen = Mutex<[String: Seen]>([:])
 
     public init(_ base: any Backend) {
         self.base = base
@@ -33,6 +41,15 @@ public final class UploadRecordingBackend: Backend {
     /// Uploads made since `date`, oldest first.
     public func uploads(since date: Date) -> [Upload] {
         recorded.withLock { $0.filter { $0.date >= date } }
+    }
+
+    /// What the upload's waiting saw of a document it uploaded, if it saw it finish.
+    public func seen(documentId: String) -> Seen? {
+        seen.withLock { $0[documentId] }
+    }
+
+    private func isUploaded(_ id: String) -> Bool {
+        recorded.withLock { $0.contains { $0.response?.documentId == id } }
     }
 
     public var kind: BackendKind { base.kind }
@@ -74,11 +91,28 @@ public final class UploadRecordingBackend: Backend {
         }
     }
 
-    public func documentStatus(id: String) async throws -> DocumentStatus { try await base.documentStatus(id: id) }
+    public func documentStatus(id: String) async throws -> DocumentStatus {
+        let status = try await base.documentStatus(id: id)
+        if status.isFinished, isUploaded(id) { seen.withLock { $0[id, default: Seen()].status = status } }
+        return status
+    }
+
+    public func waitUntilProcessed(
+        id: String,
+        progress: @Sendable (DocumentStatus) -> Void
+    ) async throws -> DocumentStatus {
+        let status = try await base.waitUntilProcessed(id: id, progress: progress)
+        if isUploaded(id) { seen.withLock { $0[id, default: Seen()].status = status } }
+        return status
+    }
     public func documents(scope: String?, limit: Int, offset: Int) async throws -> Page<Document> {
         try await base.documents(scope: scope, limit: limit, offset: offset)
     }
-    public func document(id: String) async throws -> Document { try await base.document(id: id) }
+    public func document(id: String) async throws -> Document {
+        let document = try await base.document(id: id)
+        if isUploaded(id) { seen.withLock { $0[id, default: Seen()].document = document } }
+        return document
+    }
     public func deleteDocument(id: String, shared: Bool) async throws -> Deleted {
         try await base.deleteDocument(id: id, shared: shared)
     }

@@ -27,7 +27,7 @@ public enum Extractors {
         result.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for character in text {
-            if character.isWhitespace {
+            if character.isWhitespaceFast {
                 pendingSpace = !result.isEmpty
             } else {
                 if pendingSpace { result.append(" ") }

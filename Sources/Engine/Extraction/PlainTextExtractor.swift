@@ -53,6 +53,8 @@ private struct Line {
     var isRule: Bool { Self.isRule(text) }
 
     static func isRule(_ text: String) -> Bool {
+        // Most lines start with a word: no rule, and no need to look at the rest.
+        guard let leading = text.first(where: { !$0.isWhitespaceFast }), "-=_*".contains(leading) else { return false }
         let marks = text.filter { !$0.isWhitespace }
         guard marks.count >= 3, let first = marks.first, "-=_*".contains(first) else { return false }
         return marks.allSatisfy { $0 == first }

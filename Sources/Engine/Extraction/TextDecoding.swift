@@ -46,7 +46,7 @@ public enum TextDecoding {
             .split(separator: "\n", omittingEmptySubsequences: false)
             .map { line in
                 var end = line.endIndex
-                while end > line.startIndex, line[line.index(before: end)].isWhitespace {
+                while end > line.startIndex, line[line.index(before: end)].isWhitespaceFast {
                     end = line.index(before: end)
                 }
                 return line[..<end]

@@ -19,6 +19,46 @@ public enum UploadValidator {
         }
     }
 
+    /// The longest upload title, in Unicode scalars: room for any real document title, while a title stays a
+    /// one-line label in document lists and sources.
+    public static let maxTitleCharacters = 500
+
+    /// Refuses a filename that cannot be kept byte for byte and a title over `maxTitleCharacters` (check 3).
+    ///
+    /// A NUL byte would cut the name short wherever it meets a C string, and no file system allows one, so such
+    /// a name is refused rather than silently shortened.
+    ///
+    /// - Parameters:
+    ///   - filename: the upload's name.
+    ///   - title: the upload's `title`, already trimmed.
+    /// - Throws: `EngineError.validation` naming `file` or `title`.
+    public static func checkNames(filename: String, title: String?) throws(EngineError) {
+        var problems: [EngineError.FieldProblem] = []
+        if let nul = filename.unicodeScalars.firstIndex(of: "\u{0}") {
+            let offset = filename.unicodeScalars.distance(from: filename.unicodeScalars.startIndex, to: nul)
+            problems.append(
+                .init(
+                    field: "file",
+                    message: "filename has a NUL byte at character \(offset + 1), which no file system allows; "
+                        + "rename the file and upload it again"
+                )
+            )
+        }
+        if let title, title.unicodeScalars.count > maxTitleCharacters {
+            problems.append(titleTooLong(characters: title.unicodeScalars.count))
+        }
+        if !problems.isEmpty { throw .validation(problems) }
+    }
+
+    /// The problem of a title over the limit; `characters` nil when it was refused before being read whole.
+    public static func titleTooLong(characters: Int?) -> EngineError.FieldProblem {
+        let size = characters.map { "has \($0) characters" } ?? "is longer than that"
+        return .init(
+            field: "title",
+            message: "must be at most \(maxTitleCharacters) characters (this one \(size)); shorten the title"
+        )
+    }
+
     /// Checks that a file's content matches its extension, in the order the API prescribes.
     ///
     /// ```swift

@@ -26,17 +26,17 @@ enum SentenceSplitter {
             let character = characters[index]
             current.append(character)
             let isTerminal = character == "." || character == "!" || character == "?" || character == "…"
-            let nextIsSpace = index + 1 < characters.count && characters[index + 1].isWhitespace
+            let nextIsSpace = index + 1 < characters.count && characters[index + 1].isWhitespaceFast
             if isTerminal && nextIsSpace && !endsWithAbbreviation(current)
                 && startsSentence(characters, after: index + 1)
             {
-                let trimmed = current.trimmingCharacters(in: .whitespaces)
+                let trimmed = current.trimmingHorizontalWhitespace()
                 if !trimmed.isEmpty { result.append(trimmed) }
                 current = ""
             }
             index += 1
         }
-        let trimmed = current.trimmingCharacters(in: .whitespaces)
+        let trimmed = current.trimmingHorizontalWhitespace()
         if !trimmed.isEmpty { result.append(trimmed) }
         return result
     }
@@ -44,15 +44,33 @@ enum SentenceSplitter {
     private static func endsWithAbbreviation(_ text: String) -> Bool {
         guard text.hasSuffix(".") else { return false }
         // Section numbers ("2.", "5.2.") at the start of a line are labels, not sentences.
-        if text.trimmingCharacters(in: .whitespaces).allSatisfy({ $0.isNumber || $0 == "." }) { return true }
-        let word = text.dropLast().split(whereSeparator: { $0.isWhitespace || $0 == "(" }).last.map(String.init) ?? ""
+        // (A line starting with an ASCII letter is not one; most are, and the check reads the whole line.)
+        let leading = text.first { !$0.isWhitespaceFast }
+        let startsWithLetter = leading?.asciiValue.map { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A } ?? false
+        if !startsWithLetter, text.trimmingHorizontalWhitespace().allSatisfy({ $0.isNumber || $0 == "." }) {
+            return true
+        }
+        let word = lastWord(of: text.dropLast())
         if word.count == 1, word.first?.isLetter == true { return true }
         return abbreviations.contains(word.lowercased())
     }
 
+    /// The last run of characters that are neither white space nor `(`, as the last element of
+    /// `split(whereSeparator:)` would be, found from the end instead of splitting the whole text.
+    private static func lastWord(of text: Substring) -> String {
+        func isSeparator(_ character: Character) -> Bool { character.isWhitespaceFast || character == "(" }
+        var end = text.endIndex
+        while end > text.startIndex, isSeparator(text[text.index(before: end)]) { end = text.index(before: end) }
+        var start = end
+        while start > text.startIndex, !isSeparator(text[text.index(before: start)]) {
+            start = text.index(before: start)
+        }
+        return String(text[start..<end])
+    }
+
     private static func startsSentence(_ characters: [Character], after index: Int) -> Bool {
         var position = index
-        while position < characters.count, characters[position].isWhitespace { position += 1 }
+        while position < characters.count, characters[position].isWhitespaceFast { position += 1 }
         guard position < characters.count else { return true }
         let next = characters[position]
         return next.isUppercase || next.isNumber || "\"'“‘([$€£".contains(next) || !next.isLetter

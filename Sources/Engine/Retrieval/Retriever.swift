@@ -24,61 +24,70 @@ struct Retriever: Sendable {
     private var weights: (Double, Double, Double) { (tuning.titleWeight, tuning.headingWeight, tuning.bodyWeight) }
 
     /// The best chunks, at most `maxChunksPerDocument` per document, best first; ties break on storage order.
+    ///
+    /// The question, the previous question and memories are separate expressions whose
+    /// scores add up with their weights; all are ranked in one statement, and text is read for the winners only.
     func retrieve(_ request: RetrievalRequest, for principal: Principal) throws -> [ChunkHit] {
         let terms = QueryAnalyzer.terms(request.question)
-        var scores: [String: Double] = [:]
-        var hits: [String: ChunkHit] = [:]
-
-        func add(_ terms: [QueryTerm], weight: Double) throws {
-            try add(QueryAnalyzer.ftsExpression(terms), weight: weight)
+        var expressions: [(match: String, weight: Double)] = []
+        func add(_ expression: String?, weight: Double) {
+            if let expression { expressions.append((expression, weight)) }
         }
-
-        func add(_ expression: String?, weight: Double) throws {
-            guard let expression else { return }
-            let found = try store.searchChunks(
-                match: expression,
-                for: principal,
-                documentIds: request.documentIds,
-                weights: weights,
-                limit: tuning.candidates
-            )
-            for hit in found {
-                hits[hit.chunkId] = hits[hit.chunkId] ?? hit
-                scores[hit.chunkId, default: 0] += weight * hit.score
-            }
-        }
-
-        try add(terms, weight: 1)
+        add(QueryAnalyzer.ftsExpression(terms), weight: 1)
         let own = Set(terms.map(\.text))
         if let previous = request.previousQuestion {
-            try add(
-                QueryAnalyzer.terms(previous).filter { !own.contains($0.text) },
+            add(
+                QueryAnalyzer.ftsExpression(QueryAnalyzer.terms(previous).filter { !own.contains($0.text) }),
                 weight: tuning.previousQuestionWeight
             )
         }
         let memoryTerms = request.memoryTexts.flatMap(QueryAnalyzer.terms).filter { !own.contains($0.text) }
-        try add(Array(Set(memoryTerms)).sorted { $0.text < $1.text }, weight: tuning.memoryTermsWeight)
+        add(
+            QueryAnalyzer.ftsExpression(Array(Set(memoryTerms)).sorted { $0.text < $1.text }),
+            weight: tuning.memoryTermsWeight
+        )
 
-        if !request.citedDocumentIds.isEmpty, let best = scores.values.max(), best > 0 {
-            for (id, hit) in hits where request.citedDocumentIds.contains(hit.documentId) {
-                scores[id, default: 0] += tuning.citedDocumentBoost * best
+        let ranked = try store.rankChunks(
+            matching: expressions.map(\.match),
+            for: principal,
+            documentIds: request.documentIds,
+            weights: weights,
+            limit: tuning.candidates
+        )
+        var scores: [Int64: Double] = [:]
+        var documents: [Int64: String] = [:]
+        for (expression, found) in zip(expressions, ranked) {
+            for chunk in found {
+                documents[chunk.seq] = chunk.documentId
+                scores[chunk.seq, default: 0] += expression.weight * chunk.score
             }
         }
 
-        let ranked = hits.values.sorted { lhs, rhs in
-            let left = scores[lhs.chunkId, default: 0]
-            let right = scores[rhs.chunkId, default: 0]
-            return left != right ? left > right : lhs.seq < rhs.seq
+        if !request.citedDocumentIds.isEmpty, let best = scores.values.max(), best > 0 {
+            for (seq, documentId) in documents where request.citedDocumentIds.contains(documentId) {
+                scores[seq, default: 0] += tuning.citedDocumentBoost * best
+            }
+        }
+
+        let order = scores.keys.sorted { lhs, rhs in
+            let left = scores[lhs, default: 0]
+            let right = scores[rhs, default: 0]
+            return left != right ? left > right : lhs < rhs
         }
         var perDocument: [String: Int] = [:]
-        var result: [ChunkHit] = []
-        for var hit in ranked where result.count < request.topK {
-            guard perDocument[hit.documentId, default: 0] < tuning.maxChunksPerDocument else { continue }
-            perDocument[hit.documentId, default: 0] += 1
-            hit.score = scores[hit.chunkId, default: 0]
-            result.append(hit)
+        var chosen: [Int64] = []
+        for seq in order where chosen.count < request.topK {
+            guard let documentId = documents[seq], perDocument[documentId, default: 0] < tuning.maxChunksPerDocument
+            else { continue }
+            perDocument[documentId, default: 0] += 1
+            chosen.append(seq)
         }
-        return result
+        let details = try store.chunkHits(seqs: chosen)
+        return chosen.compactMap { seq in
+            guard var hit = details[seq] else { return nil }
+            hit.score = scores[seq, default: 0]
+            return hit
+        }
     }
 
     /// Inverse document frequency of a term over all chunks (BM25's form, always positive).

@@ -45,6 +45,11 @@ struct RefreshTokenRecord: Codable, FetchableRecord, PersistableRecord, Sendable
 
 /// An uploaded document, its processing state and its extracted text.
 struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, ownerId, scope, filename, title, type, sizeBytes, sha256, pageCount, chunkCount, status, stage
+        case progress, message, error, errorCode, extractedText, createdAt, updatedAt
+    }
+
     static let databaseTableName = "document"
     var id: String
     /// The owning account or anonymous session; nil for shared documents.
@@ -74,6 +79,12 @@ struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         static let sha256 = Column(CodingKeys.sha256)
         static let status = Column(CodingKeys.status)
         static let createdAt = Column(CodingKeys.createdAt)
+    }
+
+    /// The columns of a document without its extracted text (decoded as nil), for reads that do not need it.
+    static var listedColumns: [any SQLSelectable] {
+        CodingKeys.allCases.filter { $0 != .extractedText }
+            .map { Column($0) }
     }
 }
 

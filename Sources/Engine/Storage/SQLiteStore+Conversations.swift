@@ -54,4 +54,17 @@ extension SQLiteStore {
             )
         }
     }
+
+    /// The text of these chunks, by id; ids of deleted chunks are missing.
+    func chunkTexts(ids: [String]) throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        return try pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT id, text FROM chunk WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
+                arguments: StatementArguments(ids)
+            )
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"], $0["text"]) })
+        }
+    }
 }

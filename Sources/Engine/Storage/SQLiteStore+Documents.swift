@@ -1,6 +1,13 @@
 import Foundation
 import GRDB
 
+/// How the processing of one document ended, as `finishDocuments` stores it.
+enum DocumentOutcome: Sendable {
+    /// The chunks are the stored text: offsets refer to the extracted text, which is not kept a second time.
+    case completed(id: String, title: String, pageCount: Int?, chunks: [ChunkRecord])
+    case failed(id: String, code: String, error: String)
+}
+
 extension SQLiteStore {
     // MARK: - Visibility
 
@@ -21,7 +28,8 @@ extension SQLiteStore {
     /// A non-failed document with the same content in the same owner's scope, if any.
     func duplicate(sha256: String, ownerId: String?, scope: String) throws -> DocumentRecord? {
         try pool.read { db in
-            var request = DocumentRecord.filter(DocumentRecord.Columns.sha256 == sha256)
+            var request = DocumentRecord.select(DocumentRecord.listedColumns)
+                .filter(DocumentRecord.Columns.sha256 == sha256)
                 .filter(DocumentRecord.Columns.status != "failed")
                 .filter(DocumentRecord.Columns.scope == scope)
             if let ownerId { request = request.filter(DocumentRecord.Columns.ownerId == ownerId) }
@@ -30,12 +38,13 @@ extension SQLiteStore {
     }
 
     func document(id: String) throws -> DocumentRecord? {
-        try pool.read { db in try DocumentRecord.fetchOne(db, key: id) }
+        try pool.read { db in try DocumentRecord.select(DocumentRecord.listedColumns).filter(key: id).fetchOne(db) }
     }
 
     func visibleDocument(id: String, for principal: Principal) throws -> DocumentRecord? {
         try pool.read { db in
-            try DocumentRecord.filter(key: id).filter(Self.visibility(principal)).fetchOne(db)
+            try DocumentRecord.select(DocumentRecord.listedColumns).filter(key: id).filter(Self.visibility(principal))
+                .fetchOne(db)
         }
     }
 
@@ -51,7 +60,9 @@ extension SQLiteStore {
             if let scope { request = request.filter(DocumentRecord.Columns.scope == scope) }
             if let status { request = request.filter(DocumentRecord.Columns.status == status) }
             let total = try request.fetchCount(db)
-            let items = try request.order(DocumentRecord.Columns.createdAt.desc, DocumentRecord.Columns.id.desc)
+            // Every column but the extracted text, which a listing never shows and which is most of a row.
+            let items = try request.select(DocumentRecord.listedColumns)
+                .order(DocumentRecord.Columns.createdAt.desc, DocumentRecord.Columns.id.desc)
                 .limit(limit, offset: offset).fetchAll(db)
             return (items, total)
         }
@@ -70,29 +81,36 @@ extension SQLiteStore {
         }
     }
 
-    /// Stores the chunks, their index rows and the final status in one transaction; false if the document was
-    /// deleted meanwhile.
-    func completeDocument(
-        id: String,
-        title: String,
-        pageCount: Int?,
-        extractedText: String,
-        chunks: [ChunkRecord],
-        at date: Date
-    ) throws -> Bool {
+    /// Stores processed documents in one transaction: each one's chunks, their index rows and its final status.
+    ///
+    /// A document deleted meanwhile is skipped.
+    func finishDocuments(_ outcomes: [DocumentOutcome], at date: Date) throws {
         defer { frequencies.invalidate() }
-        return try pool.write { db in
-            guard try DocumentRecord.fetchOne(db, key: id) != nil else { return false }
-            for var chunk in chunks { try chunk.insert(db) }
-            try db.execute(
-                sql: """
-                    UPDATE document SET title = ?, pageCount = ?, extractedText = ?, chunkCount = ?,
-                        status = 'completed', stage = 'done', progress = 100, message = NULL, updatedAt = ?
-                    WHERE id = ?
-                    """,
-                arguments: [title, pageCount, extractedText, chunks.count, date, id]
-            )
-            return true
+        try pool.write { db in
+            for outcome in outcomes {
+                switch outcome {
+                case .completed(let id, let title, let pageCount, let chunks):
+                    guard try DocumentRecord.filter(key: id).fetchCount(db) > 0 else { continue }
+                    for var chunk in chunks { try chunk.insert(db) }
+                    try db.execute(
+                        sql: """
+                            UPDATE document SET title = ?, pageCount = ?, chunkCount = ?,
+                                status = 'completed', stage = 'done', progress = 100, message = NULL, updatedAt = ?
+                            WHERE id = ?
+                            """,
+                        arguments: [title, pageCount, chunks.count, date, id]
+                    )
+                case .failed(let id, let code, let error):
+                    try db.execute(
+                        sql: """
+                            UPDATE document SET status = 'failed', stage = 'failed', errorCode = ?, error = ?,
+                                updatedAt = ?
+                            WHERE id = ? AND status = 'processing'
+                            """,
+                        arguments: [code, error, date, id]
+                    )
+                }
+            }
         }
     }
 
@@ -143,61 +161,11 @@ extension SQLiteStore {
         }
     }
 
-    /// Full-text search over the chunks of completed documents visible to `principal`, best first.
-    func searchChunks(
-        match: String,
-        for principal: Principal,
-        documentIds: [String]?,
-        weights: (Double, Double, Double),
-        limit: Int
-    ) throws -> [ChunkHit] {
-        try pool.read { db in
-            var arguments: StatementArguments = [weights.0, weights.1, weights.2, match, principal.id]
-            var sql = """
-                SELECT chunk.id, chunk.seq, chunk.documentId, document.filename, document.title AS documentTitle,
-                    document.type, chunk.headingPath, chunk.heading, chunk.pageStart, chunk.charStart, chunk.charEnd,
-                    chunk.text, -bm25(chunk_fts, ?, ?, ?) AS score
-                FROM chunk_fts
-                JOIN chunk ON chunk.seq = chunk_fts.rowid
-                JOIN document ON document.id = chunk.documentId
-                WHERE chunk_fts MATCH ? AND document.status = 'completed'
-                    AND (document.ownerId = ?
-                """
-            sql += principal.isAccount ? " OR document.scope = 'shared')" : ")"
-            if let documentIds, !documentIds.isEmpty {
-                sql += " AND document.id IN (\(documentIds.map { _ in "?" }.joined(separator: ",")))"
-                for id in documentIds { _ = arguments.append(contentsOf: [id]) }
-            }
-            sql += " ORDER BY score DESC, chunk.seq ASC LIMIT ?"
-            _ = arguments.append(contentsOf: [limit])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ChunkHit(
-                    chunkId: row["id"],
-                    seq: row["seq"],
-                    documentId: row["documentId"],
-                    filename: row["filename"],
-                    documentTitle: row["documentTitle"],
-                    documentType: row["type"],
-                    headingPath: row["headingPath"],
-                    heading: row["heading"],
-                    pageStart: row["pageStart"],
-                    charStart: row["charStart"],
-                    charEnd: row["charEnd"],
-                    text: row["text"],
-                    score: row["score"]
-                )
-            }
-        }
-    }
-
     /// How many chunks contain a term (an FTS5 expression), and how many chunks exist: the IDF inputs.
     func documentFrequency(of expression: String) throws -> (matching: Int, total: Int) {
-        let generation: FrequencyMemo.Generation
-        switch frequencies.lookup(expression) {
-        case .success(let known): return known
-        case .failure(let missed): generation = missed
-        }
-        let counted = try pool.read { db in
+        try pool.read { db in
+            let generation = try Int.fetchOne(db, sql: "SELECT value FROM index_generation") ?? 0
+            if let known = frequencies.lookup(expression, generation: generation) { return known }
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk") ?? 0
             let matching =
                 try Int.fetchOne(
@@ -206,9 +174,8 @@ extension SQLiteStore {
                     arguments: [expression]
                 )
                 ?? 0
-            return (matching: matching, total: total)
+            frequencies.store(expression, matching: matching, total: total, generation: generation)
+            return (matching, total)
         }
-        frequencies.store(expression, matching: counted.matching, total: counted.total, generation: generation)
-        return counted
     }
 }

@@ -9,6 +9,18 @@ final class SQLiteStore: Sendable {
     /// Term frequencies for answer weighting, cleared when chunks are added or removed.
     let frequencies = FrequencyMemo()
 
+    /// Page cache per connection, in KiB.
+    ///
+    /// SQLite's default (2 MiB) holds a sliver of a large store's index, so
+    /// every question re-reads the same index pages; pages are only allocated as they are read, so a small store
+    /// costs no more memory.
+    static let pageCacheKiB = 32 * 1024
+    /// Bytes of the database file read through a memory map (address space, not memory).
+    ///
+    /// Reads of a store up to
+    /// this size copy no pages into the cache, and every reader connection shares the operating system's copy.
+    static let mappedBytes = 4 << 30
+
     /// Opens (creating if needed) `chatshell.sqlite` in `directory` and migrates it.
     init(directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -18,7 +30,11 @@ final class SQLiteStore: Sendable {
         // In WAL mode, NORMAL syncs at checkpoints instead of at every commit: a power cut may lose the last
         // transactions but never corrupts the database, and each answer's three small writes stop waiting for
         // the disk (SQLite's recommendation for WAL).
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = \(-Self.pageCacheKiB)")
+            try db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)")
+        }
         pool = try DatabasePool(
             path: directory.appendingPathComponent("chatshell.sqlite").path,
             configuration: configuration

@@ -23,14 +23,13 @@ struct QueryController {
 
     @Sendable func stream(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         var request = request
-        let (events, lease) = try await accept(&request, context)
-        return services.streams.response(request: request, events: events, requestId: context.requestId, lease: lease)
+        let events = try await accept(&request, context)
+        return services.streams.response(request: request, events: events, requestId: context.requestId, lease: nil)
     }
 
     @Sendable func query(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         var request = request
-        let (events, lease) = try await accept(&request, context)
-        defer { lease.release() }
+        let events = try await accept(&request, context)
         let timeout = Duration.seconds(services.configuration.generationTimeoutSeconds)
         let outcome = try await StreamFold.run(events, timeout: timeout)
         return JSONResponse.make(
@@ -43,7 +42,7 @@ struct QueryController {
         _ request: inout Request,
         _ context: ChatRequestContext
     ) async throws
-        -> (AsyncThrowingStream<StreamEvent, any Error>, AnswerAdmission.Lease)
+        -> AsyncThrowingStream<StreamEvent, any Error>
     {
         let caller = try await services.caller(request, context)
         let body = try await RequestBodies.json(
@@ -59,7 +58,12 @@ struct QueryController {
             topK: body?.topK,
             includeMemory: body?.includeMemory
         )
-        let lease = await services.admission.admit()
-        return (try services.knowledgeBase.ask(query, as: caller.principal, requestId: context.requestId), lease)
+        // Only the answer's work waits for admission (after `meta`), so every stream starts at once.
+        let admission = services.admission
+        let events = try services.knowledgeBase.ask(query, as: caller.principal, requestId: context.requestId) {
+            let lease = await admission.admit()
+            return { lease.release() }
+        }
+        return events
     }
 }

@@ -3,6 +3,7 @@ import Engine
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// The outermost middleware: request ids, the error body for every failure, the headers every response carries,
 /// and one log line per request.
@@ -60,6 +61,11 @@ struct ExchangeMiddleware: RouterMiddleware {
         case let error as EngineError:
             if case .internalError = error { logger.error("engine defect: \(error.message)") }
             return APIError(error)
+        case let error as HTTPParserError:
+            // A body whose framing broke mid-stream (a request line or header block never gets here).
+            return .malformedRequest(error, inBody: true)
+        case let error as RequestBodyTimeout:
+            return .requestTimeout(error)
         case let error as HTTPError where error.status == .notFound:
             // Only the router's not-found responder throws this: the path or the method is unknown.
             let path = request.uri.path

@@ -33,15 +33,16 @@ struct EventStreamResponder: Sendable {
         request: Request,
         events: AsyncThrowingStream<StreamEvent, any Error>,
         requestId: String,
-        lease: AnswerAdmission.Lease
+        lease: AnswerAdmission.Lease?
     ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-cache"
         headers[.accelBuffering] = "no"
         let body = ResponseBody { writer in
-            // The slot is held while the answer streams; should the body never run, dropping the lease frees it.
-            defer { lease.release() }
+            // A slot taken for the whole stream (comparisons) is held while it streams; should the body never run,
+            // dropping the lease frees it.
+            defer { lease?.release() }
             try await self.stream(events, request: request, writer: &writer, requestId: requestId)
         }
         return Response(status: .ok, headers: headers, body: body)

@@ -12,8 +12,11 @@ import Hummingbird
 struct UploadReceiver {
     let services: Services
 
-    /// Other parts (a `title`, unknown fields) may hold this much in total.
+    /// Parts other than `file` and `title` (unknown fields, ignored) may hold this much in total.
     static let maxOtherPartBytes = 64 * 1024
+    /// The most bytes a `title` of `UploadValidator.maxTitleCharacters` scalars can take in UTF-8, plus room for
+    /// whitespace the engine trims; a longer part is refused without reading it whole.
+    static let maxTitleBytes = UploadValidator.maxTitleCharacters * 4 + 1024
     /// Room for the multipart framing and a title above the file limit in `Content-Length`.
     static let framingAllowance = 1_048_576
 
@@ -69,12 +72,22 @@ struct UploadReceiver {
                             // Check 2, while streaming: stop reading as soon as the file is over the limit.
                             guard file.count + bytes.count <= max else { throw APIError.fileTooLarge(max: max) }
                             file.append(contentsOf: bytes)
-                        case .title, .ignored:
+                        case .title:
+                            guard title.count + bytes.count <= Self.maxTitleBytes else {
+                                throw APIError(EngineError.validation([UploadValidator.titleTooLong(characters: nil)]))
+                            }
+                            title += bytes
+                        case .ignored:
                             otherBytes += bytes.count
                             guard otherBytes <= Self.maxOtherPartBytes else {
-                                throw APIError.payloadTooLarge(max: max + Self.framingAllowance)
+                                throw APIError(
+                                    status: 413,
+                                    code: .payloadTooLarge,
+                                    message: "Form fields other than file and title are over the "
+                                        + "\(Self.maxOtherPartBytes)-byte limit; send only file and title.",
+                                    details: ["max_bytes": .number(Double(Self.maxOtherPartBytes))]
+                                )
                             }
-                            if case .title = current { title += bytes }
                         }
                     case .end:
                         current = .ignored

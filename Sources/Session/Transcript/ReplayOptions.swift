@@ -26,6 +26,9 @@ public struct ReplayOptions: Sendable {
     /// The nearest ancestor with `Package.swift`: corpus paths and slash-command paths resolve here, and `PATH`
     /// defaults to its `transcripts/`.
     public var repositoryRoot: URL
+    /// False when no `Package.swift` was found: `repositoryRoot` is then the current directory, and each
+    /// transcript's paths resolve from its own folder, so users can replay what `/save` wrote where it wrote it.
+    public var insideRepository: Bool
     /// Paths are shown relative to this folder.
     public var currentDirectory: URL
     /// `CHATSHELL_CORPUS`: paths under `samples/northwind/` resolve inside it.
@@ -46,6 +49,7 @@ public struct ReplayOptions: Sendable {
         keep: Bool = false,
         jobs: Int = 1,
         repositoryRoot: URL,
+        insideRepository: Bool = true,
         currentDirectory: URL? = nil,
         corpusOverride: URL? = nil,
         modelConfigured: Bool = false,
@@ -60,6 +64,7 @@ public struct ReplayOptions: Sendable {
         self.keep = keep
         self.jobs = max(1, jobs)
         self.repositoryRoot = repositoryRoot
+        self.insideRepository = insideRepository
         self.currentDirectory = currentDirectory ?? repositoryRoot
         self.corpusOverride = corpusOverride
         self.modelConfigured = modelConfigured
@@ -71,6 +76,12 @@ public struct ReplayOptions: Sendable {
     public static func isCI(_ environment: [String: String]) -> Bool {
         guard let value = environment["CI"]?.trimmingCharacters(in: .whitespaces) else { return false }
         return !value.isEmpty && value != "0" && value.lowercased() != "false"
+    }
+
+    /// Where a transcript's corpus and slash-command paths resolve: the repository root, or outside any repository
+    /// the transcript's own folder (transcripts.md section 3).
+    public func root(for transcript: URL) -> URL {
+        insideRepository ? repositoryRoot : transcript.deletingLastPathComponent()
     }
 
     /// The nearest ancestor of `start` (itself included) holding `Package.swift`.
@@ -90,7 +101,7 @@ public struct ReplayOptions: Sendable {
     public func corpusFiles(_ paths: [String], transcript: URL) throws(TranscriptUsageError) -> [URL] {
         let resolver = CorpusResolver(
             transcriptDirectory: transcript.deletingLastPathComponent(),
-            repositoryRoot: repositoryRoot,
+            repositoryRoot: root(for: transcript),
             corpusOverride: corpusOverride
         )
         do {

@@ -64,7 +64,7 @@ struct TranscriptFileRunner: Sendable {
         var result = TranscriptFileResult(path: path, url: url, status: .passed)
         let resolver = CorpusResolver(
             transcriptDirectory: url.deletingLastPathComponent(),
-            repositoryRoot: options.repositoryRoot,
+            repositoryRoot: options.root(for: url),
             corpusOverride: options.corpusOverride
         )
         let files: [URL]
@@ -82,7 +82,7 @@ struct TranscriptFileRunner: Sendable {
             url: url,
             role: transcript.role,
             options: transcript.options,
-            repositoryRoot: options.repositoryRoot,
+            repositoryRoot: options.root(for: url),
             keep: options.keep
         )
         let driver: any TranscriptDriver

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+
+/// A chunk ranked by one search expression, without its text: the plan ranks first and reads text for the winners.
+struct RankedChunk: Sendable, Hashable {
+    var seq: Int64
+    var documentId: String
+    /// Higher is better (negated BM25).
+    var score: Double
+}
+
+extension SQLiteStore {
+    /// How many rows FTS5 ranks per expression before they are joined to their chunk and document.
+    ///
+    /// Ranking inside FTS5 and joining only its best rows makes the cost of the join follow this number instead of
+    /// the number of matching rows. Rows the caller may not see are dropped after the join; when too few visible
+    /// rows are left, that expression is ranked again by the exact join-first plan, so results never depend on it.
+    static func rankingPrefetch(limit: Int) -> Int { max(4 * limit, 200) }
+
+    /// The best `limit` visible chunks of completed documents for each FTS5 expression, best first, ties in storage
+    /// order; one statement for all expressions.
+    ///
+    /// - Returns: one list per expression, in the order given.
+    func rankChunks(
+        matching expressions: [String],
+        for principal: Principal,
+        documentIds: [String]?,
+        weights: (Double, Double, Double),
+        limit: Int
+    ) throws -> [[RankedChunk]] {
+        guard !expressions.isEmpty else { return [] }
+        return try pool.read { db in
+            // A document filter selects a few documents: joining first is cheap there, and ranking the whole
+            // index first would mostly rank rows the filter drops.
+            if let documentIds, !documentIds.isEmpty {
+                return try expressions.map { expression in
+                    try exactRanking(
+                        db,
+                        match: expression,
+                        principal: principal,
+                        documentIds: documentIds,
+                        weights: weights,
+                        limit: limit
+                    )
+                }
+            }
+            let prefetch = Self.rankingPrefetch(limit: limit)
+            var arguments: StatementArguments = []
+            let visible =
+                principal.isAccount
+                ? "(document.ownerId = ? OR document.scope = 'shared')" : "document.ownerId = ?"
+            let parts = expressions.indices.map { index in
+                _ = arguments.append(contentsOf: [index, principal.id, weights.0, weights.1, weights.2])
+                _ = arguments.append(contentsOf: [expressions[index], prefetch])
+                return """
+                    SELECT ? AS part, ranked.rowid AS seq, ranked.score AS score, chunk.documentId AS documentId,
+                        CASE WHEN document.status = 'completed' AND \(visible) THEN 1 ELSE 0 END AS visible
+                    FROM (
+                        SELECT rowid, -bm25(chunk_fts, ?, ?, ?) AS score FROM chunk_fts
+                        WHERE chunk_fts MATCH ? ORDER BY score DESC, rowid ASC LIMIT ?
+                    ) AS ranked
+                    JOIN chunk ON chunk.seq = ranked.rowid
+                    JOIN document ON document.id = chunk.documentId
+                    """
+            }
+            let rows = try Row.fetchAll(db, sql: parts.joined(separator: "\nUNION ALL\n"), arguments: arguments)
+            var ranked = Array(repeating: [RankedChunk](), count: expressions.count)
+            var fetched = Array(repeating: 0, count: expressions.count)
+            for row in rows {
+                let part: Int = row["part"]
+                fetched[part] += 1
+                guard row["visible"] as Int == 1 else { continue }
+                ranked[part].append(RankedChunk(seq: row["seq"], documentId: row["documentId"], score: row["score"]))
+            }
+            for part in ranked.indices {
+                ranked[part].sort { $0.score != $1.score ? $0.score > $1.score : $0.seq < $1.seq }
+                if ranked[part].count < limit && fetched[part] == prefetch {
+                    // Too many of the best rows are someone else's: rank this expression exactly.
+                    ranked[part] = try exactRanking(
+                        db,
+                        match: expressions[part],
+                        principal: principal,
+                        documentIds: nil,
+                        weights: weights,
+                        limit: limit
+                    )
+                } else if ranked[part].count > limit {
+                    ranked[part].removeLast(ranked[part].count - limit)
+                }
+            }
+            return ranked
+        }
+    }
+
+    /// The join-first plan: every matching row joined and filtered, then ranked.
+    private func exactRanking(
+        _ db: Database,
+        match: String,
+        principal: Principal,
+        documentIds: [String]?,
+        weights: (Double, Double, Double),
+        limit: Int
+    ) throws -> [RankedChunk] {
+        var arguments: StatementArguments = [weights.0, weights.1, weights.2, match, principal.id]
+        var sql = """
+            SELECT chunk.seq, chunk.documentId, -bm25(chunk_fts, ?, ?, ?) AS score
+            FROM chunk_fts
+            JOIN chunk ON chunk.seq = chunk_fts.rowid
+            JOIN document ON document.id = chunk.documentId
+            WHERE chunk_fts MATCH ? AND document.status = 'completed'
+                AND (document.ownerId = ?
+            """
+        sql += principal.isAccount ? " OR document.scope = 'shared')" : ")"
+        if let documentIds, !documentIds.isEmpty {
+            sql += " AND document.id IN (\(documentIds.map { _ in "?" }.joined(separator: ",")))"
+            for id in documentIds { _ = arguments.append(contentsOf: [id]) }
+        }
+        sql += " ORDER BY score DESC, chunk.seq ASC LIMIT ?"
+        _ = arguments.append(contentsOf: [limit])
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            RankedChunk(seq: row["seq"], documentId: row["documentId"], score: row["score"])
+        }
+    }
+
+    /// What a Source needs of these chunks and their documents, by `seq`; the text is read only here.
+    func chunkHits(seqs: [Int64]) throws -> [Int64: ChunkHit] {
+        guard !seqs.isEmpty else { return [:] }
+        return try pool.read { db in
+            let sql = """
+                SELECT chunk.id, chunk.seq, chunk.documentId, document.filename, document.title AS documentTitle,
+                    document.type, chunk.headingPath, chunk.heading, chunk.pageStart, chunk.charStart, chunk.charEnd,
+                    chunk.text
+                FROM chunk JOIN document ON document.id = chunk.documentId
+                WHERE chunk.seq IN (\(seqs.map { _ in "?" }.joined(separator: ",")))
+                """
+            var hits: [Int64: ChunkHit] = [:]
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(seqs)) {
+                let hit = ChunkHit(
+                    chunkId: row["id"],
+                    seq: row["seq"],
+                    documentId: row["documentId"],
+                    filename: row["filename"],
+                    documentTitle: row["documentTitle"],
+                    documentType: row["type"],
+                    headingPath: row["headingPath"],
+                    heading: row["heading"],
+                    pageStart: row["pageStart"],
+                    charStart: row["charStart"],
+                    charEnd: row["charEnd"],
+                    text: row["text"],
+                    score: 0
+                )
+                hits[hit.seq] = hit
+            }
+            return hits
+        }
+    }
+}

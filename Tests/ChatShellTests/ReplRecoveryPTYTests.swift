@@ -1,0 +1,256 @@
+import ChatTestSupport
+import Foundation
+import Glibc
+import Testing
+
+/// Crashes and lost work, typed through the built binary on a pseudo-terminal: Tab on short paths, quoted and
+/// `~` completion, history written per line, session names never replaced.
+@Suite(.serialized) struct ReplRecoveryPTYTests {
+    private func start(home: TemporaryDirectory, directory: URL? = nil) throws -> PseudoTerminal? {
+        guard let binary = TestCorpus.binary else { return nil }
+        let environment = [
+            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        return try PseudoTerminal(
+            executable: binary,
+            arguments: [],
+            environment: environment,
+            currentDirectory: directory
+        )
+    }
+
+    @Test func tabAfterAOneCharacterPathNeverCrashes() async throws {
+        let home = TemporaryDirectory()
+        let work = TemporaryDirectory()
+        try Data("x".utf8).write(to: work.url.appendingPathComponent("spec.txt"))
+        let terminal = try #require(try start(home: home, directory: work.url), "build chatshell first: swift build")
+        #expect(await terminal.waitFor("> "))
+        for partial in ["s", ".", "x", "~", "/"] {
+            for command in ["/upload", "/admin docs upload"] {
+                terminal.type("\(command) \(partial)\t\t")
+                // Ctrl-U empties the line again.
+                terminal.type("\u{15}")
+            }
+        }
+        let before = terminal.text.count
+        terminal.type("/whoami\r")
+        #expect(await terminal.waitFor("local user", after: before))
+        #expect(!terminal.text.contains("crashed"))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+    }
+
+    @Test func tabQuotesAFolderWithASpaceAndTildeFollowsHOME() async throws {
+        let home = TemporaryDirectory()
+        let work = TemporaryDirectory()
+        let folder = work.url.appendingPathComponent("my notes")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("The gate code is 4711.".utf8).write(to: folder.appendingPathComponent("gate code.txt"))
+        try Data("The printer is on floor 3.".utf8).write(to: home.url.appendingPathComponent("printer-notes.txt"))
+        let terminal = try #require(try start(home: home, directory: work.url), "build chatshell first: swift build")
+        #expect(await terminal.waitFor("> "))
+
+        // A folder with a space completes quoted, and its file completes and closes the quote
+        terminal.type("/upload my\t")
+        #expect(await terminal.waitFor("\"my notes/"))
+        terminal.type("\t")
+        #expect(await terminal.waitFor("\"my notes/gate code.txt\" "))
+        terminal.type("\r")
+        #expect(await terminal.waitFor("Indexed gate code.txt as doc_"))
+
+        // ~ is $HOME, as in the shell, both for completion and for the upload itself
+        let before = terminal.text.count
+        terminal.type("/upload ~/print\t")
+        #expect(await terminal.waitFor("~/printer-notes.txt", after: before))
+        terminal.type("\r")
+        #expect(await terminal.waitFor("Indexed printer-notes.txt as doc_", after: before))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+    }
+
+    @Test func historyIsOnDiskAsSoonAsALineIsEntered() async throws {
+        let home = TemporaryDirectory()
+        let terminal = try #require(try start(home: home), "build chatshell first: swift build")
+        #expect(await terminal.waitFor("> "))
+        terminal.type("/whoami\r")
+        #expect(await terminal.waitFor("local user"))
+
+        // Then the entry is in the file while the REPL still runs, with mode 0600
+        let history = home.url.appendingPathComponent("history")
+        var written = ""
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            written = (try? String(contentsOf: history, encoding: .utf8)) ?? ""
+            if written.contains("/whoami") { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(written == "\"/whoami\"\n")
+        let attributes = try FileManager.default.attributesOfItem(atPath: history.path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        // And a killed REPL loses none of it
+        kill(terminal.processIdentifier, SIGKILL)
+        _ = await terminal.waitForExit()
+        #expect(try String(contentsOf: history, encoding: .utf8) == "\"/whoami\"\n")
+    }
+}
+
+/// Work that must survive: session names, `/save` transcripts that replay where they were saved.
+@Suite(.serialized) struct SessionSurvivalTests {
+    @Test func aSecondSessionWithTheSameFirstQuestionGetsASuffix() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let first = try BinaryRun.run(
+            [],
+            input: "What is the hotel cap?\nAnd in Leipzig?\nAnd in Paris?\n",
+            home: home.url
+        )
+        #expect(first.status == 0)
+        let second = try BinaryRun.run([], input: "What is the hotel cap?\n", home: home.url)
+        #expect(second.status == 0)
+
+        let folder = home.url.appendingPathComponent("sessions")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names.count == 2)
+        let firstName = try #require(names.first { !$0.contains("hotel-cap-2") })
+        #expect(names.contains { $0.hasSuffix("-hotel-cap-2.json") })
+        let kept = try String(contentsOf: folder.appendingPathComponent(firstName), encoding: .utf8)
+        #expect(kept.contains("And in Paris?"))
+        // The note about the saved session is for the terminal: with stdout piped it goes to stderr.
+        #expect(second.standardError.contains("Saved session "))
+        #expect(second.standardError.contains("-hotel-cap-2 (1 turn)."))
+        #expect(!second.standardOutput.contains("Saved session"))
+    }
+
+    @Test func saveWithRememberAndDocsRmReplaysWhereItWasSaved() throws {
+        let home = TemporaryDirectory()
+        let work = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        for name in ["employee-handbook.md", "faq.md"] {
+            try FileManager.default.copyItem(
+                at: TestCorpus.document(name),
+                to: work.url.appendingPathComponent(name)
+            )
+        }
+        let input = """
+            /upload employee-handbook.md faq.md
+            /remember My manager is Priya Natarajan.
+            I have a single expense claim of $900. Who has to approve it?
+            /docs rm faq.md
+            How do I reset my password?
+            /save demo
+
+            """
+        let session = try BinaryRun.run([], input: input, home: home.url, directory: work.url)
+        #expect(session.status == 0)
+        let saved = try String(contentsOf: work.url.appendingPathComponent("demo.chat"), encoding: .utf8)
+        #expect(saved.contains("> /remember My manager is Priya Natarajan.\n| Remembered [ID]: My manager is Priya"))
+        #expect(saved.contains("> /docs rm faq.md\n| Deleted faq.md ([ID])"))
+        #expect(saved.contains("| Indexed faq.md as [ID]"))
+        #expect(!saved.contains("@ skip"))
+
+        // Replayed in the folder it was saved in, which is no Swift package, on a fresh store
+        let replayHome = TemporaryDirectory()
+        let replay = try BinaryRun.run(["replay", "demo.chat"], home: replayHome.url, directory: work.url)
+        #expect(replay.status == 0, "\(replay.standardOutput)\(replay.standardError)")
+        #expect(replay.standardOutput.contains("1 passed"))
+    }
+}
+
+/// Streams that end early, and accounts that change, against real and scripted servers.
+@Suite(.serialized) struct StreamEndingTests {
+    /// A server that answers every question with a stream the backend cut short (`finish_reason: cancelled`).
+    private static func cancellingServer() throws -> LoopbackListener {
+        let listener = try LoopbackListener()
+        listener.start { connection in
+            guard LoopbackListener.readRequest(connection) != nil else { return }
+            func event(_ name: String, _ json: String) -> String { "event: \(name)\ndata: \(json)\n\n" }
+            let body =
+                event(
+                    "meta",
+                    #"{"type":"meta","api_version":"1","request_id":"req_1","conversation_id":"cnv_1","message_id":"msg_1","model":"extractive"}"#
+                )
+                + event(
+                    "sources",
+                    #"{"type":"sources","sources":[{"n":1,"id":"chk_1","kind":"document","document_id":"doc_1","chunk_id":"chk_1","filename":"travel-policy.pdf","title":"Travel","page":1,"snippet":"cap","text":"cap","score":1.0,"char_start":null,"char_end":null,"heading":"Hotels"}]}"#
+                )
+                + event("token", #"{"type":"token","chunk":"The nightly cap is "}"#)
+                + event(
+                    "done",
+                    #"{"type":"done","finish_reason":"cancelled","answer":"The nightly cap is ","citations":[],"memory_added":null,"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2},"timings_ms":{"retrieval":1,"first_token":1,"total":2},"conversation_id":"cnv_1","message_id":"msg_1"}"#
+                )
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+            _ = LoopbackListener.sendAll(connection, Data((head + body).utf8))
+        }
+        return listener
+    }
+
+    @Test func askExitsNonZeroWhenTheServerCutsTheAnswerShort() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let server = try Self.cancellingServer()
+        defer { server.stop() }
+        let run = try BinaryRun.run(
+            ["ask", "--server", "http://127.0.0.1:\(server.port)", "What is the nightly hotel cap?"],
+            home: home.url
+        )
+        #expect(run.status == 1)
+        #expect(run.standardOutput.contains("The nightly cap is \n[interrupted]\n"))
+        #expect(!run.standardOutput.contains("Sources:"))
+        #expect(run.standardError.contains("cut off"))
+    }
+
+    @Test func theREPLShowsACutOffAnswerAsInterrupted() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let server = try Self.cancellingServer()
+        defer { server.stop() }
+        let run = try BinaryRun.run(
+            ["--server", "http://127.0.0.1:\(server.port)"],
+            input: "What is the nightly hotel cap?\n/history\n",
+            home: home.url
+        )
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("The nightly cap is \n[interrupted]\n"))
+        #expect(!run.standardOutput.contains("Sources:"))
+    }
+
+    @Test func afterLogoutTheNextQuestionStartsANewConversation() async throws {
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let serverHome = TemporaryDirectory()
+        let server = try await ServerProcess(binary: binary, dataDirectory: serverHome.url)
+        let home = TemporaryDirectory()
+        let environment = [
+            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        let terminal = try PseudoTerminal(
+            executable: binary,
+            arguments: ["--server", server.url],
+            environment: environment
+        )
+        #expect(await terminal.waitFor("> "))
+        terminal.type("/register dana@example.com\r")
+        #expect(await terminal.waitFor("Password for dana@example.com: "))
+        terminal.type("correct horse battery staple\r")
+        #expect(await terminal.waitFor("Registered and logged in", timeout: .seconds(30)))
+        terminal.type("What is the nightly hotel cap?\r")
+        #expect(await terminal.waitFor("(no sources)"))
+
+        // When the user logs out and asks again
+        let before = terminal.text.count
+        terminal.type("/logout\r")
+        #expect(await terminal.waitFor("Logged out. Started a new conversation.", after: before))
+        terminal.type("What is the nightly hotel cap?\r")
+
+        // Then the question is answered in a new conversation of the anonymous session
+        #expect(await terminal.waitFor("(no sources)", after: before))
+        #expect(!terminal.text.dropFirst(before).contains("not found"))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+        #expect(await server.stop() == 0)
+    }
+}
