@@ -93,9 +93,11 @@ import Testing
         #expect(question.sources.contains { cited.contains($0.n) && $0.kind == .personalMemory })
     }
 
-    @Test func englishQuestionsFindTheGermanSiteGuide() async throws {
+    // English questions no longer reach the German guide ("canteen" / "Kantine"): the hand glossary is gone, and
+    // matching across languages is the semantic-retrieval issue's. Inflected German forms match by their stems.
+    @Test func germanQuestionsFindTheGermanSiteGuide() async throws {
         let store = try await NorthwindStore.make(documents: ["standort-leipzig-de.md", "employee-handbook.md"])
-        let events = try await store.events("When is the canteen open in Leipzig?")
+        let events = try await store.events("Wann ist die Kantine in Leipzig geöffnet?")
         let done = try #require(events.done)
         #expect(done.answer.contains("11:30 bis 13:45"))
         #expect(events.citedFiles == ["standort-leipzig-de.md"])
@@ -116,7 +118,7 @@ import Testing
         let manager = try store.knowledgeBase.remember("My manager is Ada Brandt.", source: "user", as: .local)
 
         // "my site" is the Leipzig site: its guide answers, in German
-        let canteen = try #require(try await store.events("When does the canteen open at my site?").done)
+        let canteen = try #require(try await store.events("Wann ist die Kantine an meinem Standort geöffnet?").done)
         #expect(canteen.answer.contains("11:30"))
 
         // The rule names "Your manager"; the answer says who that is, citing the memory
