@@ -69,7 +69,9 @@ enum QueryAnalyzer {
     ]
 
     /// The first-person words that make a question about the user ("my site", "am I").
-    static let firstPerson: Set<String> = ["i", "me", "my", "mine", "i'm", "ich", "mein", "meine", "meinem", "meinen", "meiner", "mir", "mich"]
+    static let firstPerson: Set<String> = [
+        "i", "me", "my", "mine", "i'm", "ich", "mein", "meine", "meinem", "meinen", "meiner", "mir", "mich",
+    ]
 
     /// Words and identifiers of `text`, lower-cased, in order.
     ///
