@@ -27,6 +27,7 @@ let package = Package(
         // Hummingbird's own transport, named so the server's connection guard may import NIO's HTTP types.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // MARK: - C shims
@@ -55,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "ChatShell",
             dependencies: [
-                "Bridge", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "CReadline",
+                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,6 +67,15 @@ let package = Package(
             name: "Bridge",
             dependencies: [
                 "Commands", "Session", "ChatClient", "ChatAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "Commands", "ChatClient", "ChatAPI",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -127,7 +137,10 @@ let package = Package(
         .testTarget(name: "ChatAPITests", dependencies: ["ChatAPI"], swiftSettings: strictSettings),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "ChatAPI", "ChatTestSupport"],
+            dependencies: [
+                "Engine", "ChatAPI", "ChatTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -155,6 +168,11 @@ let package = Package(
             name: "BridgeTests",
             dependencies: ["Bridge", "Commands", "Session", "ChatClient", "ChatAPI", "ChatTestSupport"],
             exclude: ["Goldens"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MCPServerTests",
+            dependencies: ["MCPServer", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

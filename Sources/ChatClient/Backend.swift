@@ -49,6 +49,9 @@ public protocol Backend: Sendable {
     /// Asks a question; returns once the request is accepted (validation errors are thrown).
     func ask(_ request: QueryRequest) async throws -> AnswerStream
 
+    /// Ranks the passages an answer to the query would be built from, without answering (`POST /search`).
+    func search(_ request: SearchRequest) async throws -> SearchResponse
+
     // MARK: - Documents
     /// Uploads a local file; `shared` uploads go to the shared scope (admins only).
     func upload(file: URL, title: String?, shared: Bool) async throws -> UploadResponse
@@ -64,6 +67,8 @@ public protocol Backend: Sendable {
     func deleteDocument(id: String, shared: Bool) async throws -> Deleted
     /// One passage in full.
     func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail
+    /// A processed document's text, its passages in order (`GET /documents/{id}/text`).
+    func documentText(id: String) async throws -> DocumentText
     /// The first passage of a document, where the backend can tell it cheaply (for `/docs show`).
     func firstPassage(documentId: String) async throws -> String?
 

@@ -46,6 +46,12 @@ public enum CommandCatalog {
                 "/admin memory [add <text> | rm <id>] | docs [upload <path>... | rm <id>] | users [role <email> admin|user]",
             summary: "shared memory, shared documents, users and roles (admins only)"
         ),
+        Entry(
+            name: "edit",
+            usage: "/edit [<text>]",
+            summary: "compose a message in $VISUAL or $EDITOR (also Ctrl-X Ctrl-E)"
+        ),
+        Entry(name: "clear", usage: "/clear", summary: "clear the screen"),
         Entry(name: "quit", usage: "/quit", summary: "save and exit (like Ctrl-D)"),
     ]
 

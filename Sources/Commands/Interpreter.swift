@@ -135,6 +135,9 @@ public final class Interpreter: Sendable {
         case .resume(let name): return try await resume(name)
         case .save(let name, let force): return try await save(name, force: force)
         case .quit: return .quit
+        case .clear, .edit:
+            // The REPL's loop runs these itself; elsewhere there is no screen or editor to use.
+            throw CommandError.forbidden("/\(command.name) works in the interactive REPL only.")
         }
     }
 

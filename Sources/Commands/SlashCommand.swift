@@ -30,6 +30,10 @@ public enum SlashCommand: Sendable, Equatable {
     case resume(String)
     case save(name: String, force: Bool)
     case quit
+    /// Clears the screen (the REPL only).
+    case clear
+    /// Composes a message in `$VISUAL`/`$EDITOR`, starting from the text given (the REPL only).
+    case edit(String)
 
     /// The command's name as typed, without the slash (`docs`, `admin`).
     public var name: String {
@@ -55,6 +59,8 @@ public enum SlashCommand: Sendable, Equatable {
         case .resume: "resume"
         case .save: "save"
         case .quit: "quit"
+        case .clear: "clear"
+        case .edit: "edit"
         }
     }
 }

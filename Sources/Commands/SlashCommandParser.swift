@@ -68,7 +68,9 @@ public enum SlashCommandParser {
             guard let first = names.first else { throw .missingArgument(command: "save", argument: "name") }
             guard names.count == 1 else { throw tooMany("save") }
             return .save(name: first, force: force)
-        case "quit", "exit", "q": try none("quit", words); return .quit
+        case "quit", "exit", "q", "bye": try none("quit", words); return .quit
+        case "clear": try none("clear", words); return .clear
+        case "edit": return .edit(rest.trimmingSpaces())
         default:
             throw .unknownCommand(name, suggestion: CommandCatalog.nearest(name, in: CommandCatalog.names))
         }

@@ -14,6 +14,8 @@ public struct EngineConfiguration: Sendable {
     public var tuning: RetrievalTuning
     /// The generator of answers; nil means the built-in extractive one.
     public var answerer: (any Answerer)?
+    /// Receives one-line notices for the operator (a store file's mode tightened); standard error by default.
+    public var notice: @Sendable (String) -> Void
 
     public init(
         dataDirectory: URL,
@@ -21,7 +23,8 @@ public struct EngineConfiguration: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         makeId: @escaping @Sendable (String) -> String = IdGenerator.random,
         tuning: RetrievalTuning = RetrievalTuning(),
-        answerer: (any Answerer)? = nil
+        answerer: (any Answerer)? = nil,
+        notice: @escaping @Sendable (String) -> Void = EngineConfiguration.standardErrorNotice
     ) {
         self.dataDirectory = dataDirectory
         self.maxUploadBytes = maxUploadBytes
@@ -29,5 +32,11 @@ public struct EngineConfiguration: Sendable {
         self.makeId = makeId
         self.tuning = tuning
         self.answerer = answerer
+        self.notice = notice
+    }
+
+    /// Writes a notice as one line on standard error.
+    public static let standardErrorNotice: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

@@ -19,6 +19,9 @@ public enum EngineError: LocalizedError, Equatable, Sendable {
     case invalidFile(filename: String, reason: InvalidFileReason)
     /// The file is over the upload limit.
     case fileTooLarge(filename: String, size: Int, max: Int)
+    /// The file is small enough but would expand past an extraction limit (a decompression bomb, a PDF of too
+    /// many pages, markup nested too deep).
+    case contentTooLarge(filename: String, limit: ExtractionLimits.Exceeded)
     /// Field rules failed; each entry is (field, message).
     case validation([FieldProblem])
     /// A document id that does not exist or is not visible to the caller.
@@ -90,6 +93,9 @@ public enum EngineError: LocalizedError, Equatable, Sendable {
         case .invalidFile(let name, .notDOCX):
             return "Cannot read '\(name)': not a Word document (no ZIP container). "
                 + "Save it again as .docx or upload it as .txt."
+        case .contentTooLarge(let name, let limit):
+            return "Cannot read '\(name)': \(limit.explanation). Split the document into smaller files, "
+                + "or save its text as .txt."
         case .fileTooLarge(let name, let size, let max):
             return "Cannot upload '\(name)': \(Self.mebibytes(size)) is over the \(Self.mebibytes(max)) limit. "
                 + "Split the document into smaller files."
@@ -123,7 +129,7 @@ public enum EngineError: LocalizedError, Equatable, Sendable {
         case .unsupportedFileType: .unsupportedFileType
         case .emptyFile: .emptyFile
         case .invalidFile: .invalidFile
-        case .fileTooLarge: .fileTooLarge
+        case .fileTooLarge, .contentTooLarge: .fileTooLarge
         case .validation: .validationError
         case .documentNotFound: .documentNotFound
         case .documentNotReady: .documentNotReady
@@ -152,7 +158,7 @@ public enum EngineError: LocalizedError, Equatable, Sendable {
         switch self {
         case .unsupportedFileType: 415
         case .emptyFile, .invalidFile, .validation: 422
-        case .fileTooLarge: 413
+        case .fileTooLarge, .contentTooLarge: 413
         case .documentNotFound, .chunkNotFound, .conversationNotFound, .memoryNotFound, .userNotFound: 404
         case .documentNotReady, .emailTaken, .lastAdmin: 409
         case .forbidden: 403
@@ -170,6 +176,11 @@ public enum EngineError: LocalizedError, Equatable, Sendable {
         switch self {
         case .invalidFile(let name, let reason): ["reason": .string(reason.rawValue), "filename": .string(name)]
         case .fileTooLarge(_, _, let max): ["max_bytes": .number(Double(max))]
+        case .contentTooLarge(let name, let limit):
+            [
+                "filename": .string(name), "reason": .string(limit.details.reason),
+                "limit": .number(Double(limit.details.limit)),
+            ]
         case .validation(let problems):
             [
                 "fields": .array(

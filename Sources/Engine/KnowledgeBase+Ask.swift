@@ -53,11 +53,15 @@ extension KnowledgeBase {
 
         let date = configuration.now()
         let conversation: ConversationRecord
+        // A new conversation is stored with its first message, in one transaction.
+        var created: ConversationRecord?
+        let earlier: [MessageRecord]
         if let id = request.conversationId {
             guard let existing = try store.conversation(id: id, ownerId: principal.id) else {
                 throw EngineError.conversationNotFound(id)
             }
             conversation = existing
+            earlier = try store.messages(conversationId: conversation.id)
         } else {
             conversation = ConversationRecord(
                 id: configuration.makeId("cnv_"),
@@ -66,10 +70,11 @@ extension KnowledgeBase {
                 createdAt: date,
                 updatedAt: date
             )
-            try store.insertConversation(conversation)
+            created = conversation
+            earlier = []
         }
-        let earlier = try store.messages(conversationId: conversation.id)
         try store.appendMessage(
+            creating: created,
             MessageRecord(
                 seq: nil,
                 id: configuration.makeId("msg_"),

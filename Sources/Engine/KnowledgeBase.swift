@@ -19,7 +19,7 @@ public final class KnowledgeBase: Sendable {
     public init(configuration: EngineConfiguration) throws {
         self.configuration = configuration
         do {
-            store = try SQLiteStore(directory: configuration.dataDirectory)
+            store = try SQLiteStore(directory: configuration.dataDirectory, notice: configuration.notice)
         } catch {
             throw EngineError.serviceUnavailable(
                 "Cannot open the store in \(configuration.dataDirectory.path): \(error). "

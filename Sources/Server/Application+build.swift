@@ -106,6 +106,7 @@ private func buildRouter(
     AuthController(services: services).register(routes)
     DocumentsController(services: services).register(routes)
     QueryController(services: services).register(routes)
+    SearchController(services: services).register(routes)
     ConversationsController(services: services).register(routes)
     MemoryController(services: services).register(routes)
     AdminController(services: services).register(routes)

@@ -60,6 +60,17 @@ final class PseudoTerminal: Sendable {
             .replacingOccurrences(of: "\r", with: "")
     }
 
+    /// Waits until the raw output (escape sequences kept) contains `needle`.
+    @discardableResult
+    func waitForRaw(_ needle: String, timeout: Duration = .seconds(15)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if String(decoding: output.bytes, as: UTF8.self).contains(needle) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     /// Everything written so far, byte for byte, escape sequences included.
     var rawBytes: [UInt8] { output.bytes }
 
@@ -87,22 +98,35 @@ final class PseudoTerminal: Sendable {
         return false
     }
 
-    /// The process id, to send signals as a terminal or a crash would.
-    var processIdentifier: Int32 { process.processIdentifier }
+    /// The program's process id, to send signals as a terminal or a crash would, or nil once it is gone.
+    ///
+    /// `setsid` forks when it starts as a process group leader and then exits at once, so the launched process is
+    /// not always the program; the program leads the terminal's session, which the master side can ask for
+    /// (TIOCGSID, 0x5429 on Linux).
+    var processIdentifier: Int32? {
+        var session: pid_t = 0
+        guard ioctl(master, 0x5429, &session) == 0, session > 0 else { return nil }
+        return session
+    }
 
     /// Waits for the program to exit and returns its status.
     func waitForExit(timeout: Duration = .seconds(15)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if !process.isRunning { return process.terminationStatus }
+            // The program itself must be gone too, not only a `setsid` that forked it.
+            if !process.isRunning, processIdentifier.map({ kill($0, 0) != 0 }) ?? true {
+                return process.terminationStatus
+            }
             try? await Task.sleep(for: .milliseconds(20))
         }
         process.terminate()
+        if let program = processIdentifier { kill(program, SIGTERM) }
         return nil
     }
 
     deinit {
         if process.isRunning { process.terminate() }
+        if let program = processIdentifier { kill(program, SIGKILL) }
         close(master)
     }
 }

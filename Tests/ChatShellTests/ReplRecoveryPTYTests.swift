@@ -90,7 +90,7 @@ import Testing
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
 
         // And a killed REPL loses none of it
-        kill(terminal.processIdentifier, SIGKILL)
+        kill(try #require(terminal.processIdentifier), SIGKILL)
         _ = await terminal.waitForExit()
         #expect(try String(contentsOf: history, encoding: .utf8) == "\"/whoami\"\n")
     }
@@ -252,5 +252,102 @@ import Testing
         terminal.type("/quit\r")
         #expect(await terminal.waitForExit() == 0)
         #expect(await server.stop() == 0)
+    }
+}
+
+/// REPL habits through a pseudo-terminal: leaving with exit, quit or /bye, /clear, the editor, Ctrl-Z and `fg`,
+/// Ctrl-C while an upload is indexed.
+@Suite(.serialized) struct ReplHabitsPTYTests {
+    private func start(
+        home: TemporaryDirectory,
+        extra: [String: String] = [:],
+        directory: URL? = nil
+    ) throws -> PseudoTerminal? {
+        guard let binary = TestCorpus.binary else { return nil }
+        var environment = [
+            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        environment.merge(extra) { $1 }
+        return try PseudoTerminal(
+            executable: binary,
+            arguments: [],
+            environment: environment,
+            currentDirectory: directory
+        )
+    }
+
+    @Test(arguments: ["exit", "quit", "/bye", "  Exit  "])
+    func wordsThatLeave(_ word: String) async throws {
+        let home = TemporaryDirectory()
+        let terminal = try #require(try start(home: home), "build chatshell first: swift build")
+        #expect(await terminal.waitFor("> "))
+        terminal.type("\(word)\r")
+        #expect(await terminal.waitForExit() == 0)
+        #expect(!terminal.text.contains("could not find"))
+    }
+
+    @Test func clearClearsTheScreen() async throws {
+        let home = TemporaryDirectory()
+        let terminal = try #require(try start(home: home), "build chatshell first: swift build")
+        #expect(await terminal.waitFor("> "))
+        terminal.type("/clear\r")
+        #expect(await terminal.waitForRaw("\u{1B}[H\u{1B}[2J"))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+    }
+
+    @Test func ctrlXCtrlEAndEditComposeInTheEditor() async throws {
+        let home = TemporaryDirectory()
+        // An "editor" that appends a question to whatever it is given, as a person would type it.
+        let editor = home.url.appendingPathComponent("editor.sh")
+        try Data("#!/bin/sh\nprintf '%s' \"$(cat \"$1\") nightly hotel cap?\" > \"$1\"\n".utf8).write(to: editor)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let terminal = try #require(
+            try start(home: home, extra: ["EDITOR": editor.path, "VISUAL": ""]),
+            "build chatshell first: swift build"
+        )
+        #expect(await terminal.waitFor("> "))
+        terminal.type("What is the")
+        terminal.type("\u{18}\u{05}")
+        #expect(await terminal.waitFor("(no sources)"))
+        let before = terminal.text.count
+        terminal.type("/edit Which is the\r")
+        #expect(await terminal.waitFor("> Which is the nightly hotel cap?", after: before))
+        #expect(await terminal.waitFor("(no sources)", after: before))
+        terminal.type("/history\r")
+        #expect(await terminal.waitFor("> What is the nightly hotel cap?", after: before))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+    }
+
+    @Test func theREPLRedrawsItsPromptWhenContinued() async throws {
+        let home = TemporaryDirectory()
+        let terminal = try #require(try start(home: home), "build chatshell first: swift build")
+        #expect(await terminal.waitFor("> "))
+        terminal.type("What is")
+        #expect(await terminal.waitFor("> What is"))
+        let before = terminal.text.count
+        // What `fg` sends after Ctrl-Z stopped the process.
+        kill(try #require(terminal.processIdentifier), SIGCONT)
+        #expect(await terminal.waitFor("> What is", after: before))
+        terminal.type("\u{15}/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+    }
+
+    @Test func ctrlCWhileIndexingStopsTheWaitingCleanly() async throws {
+        let home = TemporaryDirectory()
+        let terminal = try #require(try start(home: home), "build chatshell first: swift build")
+        #expect(await terminal.waitFor("> "))
+        // The second corpus is large enough that its indexing outlasts the first result line.
+        let folder = TestCorpus.repositoryRoot.appendingPathComponent("samples/sqlite/docs")
+        terminal.type("/upload \(folder.path)\r")
+        #expect(await terminal.waitFor("Indexed ", timeout: .seconds(60)))
+        terminal.type("\u{3}")
+        #expect(await terminal.waitFor("Stopped waiting; indexing goes on in the background. See /docs."))
+        #expect(!terminal.text.contains("internal error"))
+        #expect(!terminal.text.contains("CancellationError"))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
     }
 }

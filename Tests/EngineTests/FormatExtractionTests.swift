@@ -157,7 +157,7 @@ private func extract(_ text: String, as type: DocumentType, filename: String = "
 
     @Test func fencedCodeIsKeptVerbatim() throws {
         let document = try extract("```swift\nlet a = **b**\n  indented\n```\n", as: .md)
-        #expect(document.blocks == [TextBlock(kind: .paragraph, text: "let a = **b**\n  indented")])
+        #expect(document.blocks == [TextBlock(kind: .code, text: "let a = **b**\n  indented")])
     }
 }
 

@@ -16,6 +16,7 @@ static inline void cs_rl_set_catch_signals(int v) { rl_catch_signals = v; rl_cat
 static inline const char *cs_rl_line_buffer(void) { return rl_line_buffer; }
 static inline int cs_rl_point(void) { return rl_point; }
 static inline int cs_rl_end(void) { return rl_end; }
+static inline void cs_rl_point_to_end(void) { rl_point = rl_end; }
 static inline void cs_rl_clear_line(void) {
     rl_replace_line("", 0);
     rl_point = 0;

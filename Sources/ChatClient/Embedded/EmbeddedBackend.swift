@@ -43,6 +43,10 @@ public final class EmbeddedBackend: Backend {
         try map { try knowledgeBase.ask(request, as: principal) }
     }
 
+    public func search(_ request: SearchRequest) async throws -> SearchResponse {
+        try map { try knowledgeBase.search(request, as: principal) }
+    }
+
     // MARK: - Documents
 
     public func upload(file: URL, title: String?, shared: Bool) async throws -> UploadResponse {
@@ -77,6 +81,10 @@ public final class EmbeddedBackend: Backend {
 
     public func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail {
         try map { try knowledgeBase.chunk(documentId: documentId, chunkId: chunkId, as: principal) }
+    }
+
+    public func documentText(id: String) async throws -> DocumentText {
+        try map { try knowledgeBase.documentText(id: id, as: principal) }
     }
 
     public func firstPassage(documentId: String) async throws -> String? {

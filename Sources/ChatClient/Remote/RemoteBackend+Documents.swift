@@ -83,6 +83,16 @@ extension RemoteBackend {
         try await call(.delete((shared ? "/admin/documents/" : "/documents/") + URLPath.segment(id)))
     }
 
+    /// A processed document's extracted text (`GET /documents/{id}/text`).
+    public func documentText(id: String) async throws -> DocumentText {
+        try await call(.get("/documents/\(URLPath.segment(id))/text"))
+    }
+
+    /// Ranked passages without an answer (`POST /search`).
+    public func search(_ request: SearchRequest) async throws -> SearchResponse {
+        try await call(try .json("POST", "/search", request))
+    }
+
     /// One passage in full (`GET /documents/{id}/chunks/{chunk_id}`).
     public func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail {
         try await call(.get("/documents/\(URLPath.segment(documentId))/chunks/\(URLPath.segment(chunkId))"))

@@ -21,18 +21,8 @@ struct Settings: Sendable {
     }
 
     static func parse(configFile: URL) -> [String: String] {
-        guard let text = try? String(contentsOf: configFile, encoding: .utf8) else { return [:] }
         var values: [String: String] = [:]
-        for line in text.split(whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
-            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = String(value.dropFirst().dropLast())
-            }
-            values[key] = value
-        }
+        for entry in entries(configFile: configFile) { values[entry.key] = entry.value }
         return values
     }
 }

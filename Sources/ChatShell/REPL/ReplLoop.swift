@@ -35,6 +35,11 @@ struct ReplLoop {
                     text = block
                 }
                 if !text.hasPrefix(" ") { await reader.addHistory(text) }
+                // `exit` and `quit` alone leave, as in a shell (and in ollama and aichat), rather than being asked.
+                if ["exit", "quit"].contains(text.trimmingCharacters(in: .whitespaces).lowercased()) {
+                    await finish()
+                    return
+                }
                 if await handle(text) == .quit {
                     await finish()
                     return
@@ -47,6 +52,17 @@ struct ReplLoop {
 
     /// Runs one message.
     func handle(_ text: String) async -> Step {
+        // Commands that need the terminal run here; the interpreter refuses them elsewhere.
+        if case .command(let command)? = try? SlashCommandParser.parse(text) {
+            switch command {
+            case .clear:
+                clearScreen()
+                return .next
+            case .edit(let initial):
+                return await compose(initial)
+            default: break
+            }
+        }
         let outcome = await interpreter.handle(text)
         switch outcome {
         case .output(let styled, _):
@@ -62,6 +78,36 @@ struct ReplLoop {
         }
         await refreshNames()
         return .next
+    }
+
+    /// `/clear`: home the cursor, clear the screen and the scrollback, as `clear` does; nothing outside a terminal.
+    private func clearScreen() {
+        guard isatty(STDOUT_FILENO) == 1, ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return }
+        console.writer.write("\u{1B}[H\u{1B}[2J\u{1B}[3J")
+    }
+
+    /// `/edit [TEXT]`: composes a message in the editor, shows it, and runs it as if typed.
+    private func compose(_ initial: String) async -> Step {
+        let text: String
+        do {
+            text = try ExternalEditor().edit(initial)
+        } catch {
+            console.error(error.message)
+            return .next
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            console.notice("Nothing to send: the editor saved an empty message.")
+            return .next
+        }
+        console.output(
+            StyledText(
+                text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }
+                    .joined(separator: "\n"),
+                style: .dim
+            )
+        )
+        await reader.addHistory(text)
+        return await handle(text)
     }
 
     /// A `"""` block: lines until one ends in `"""`, with the continuation prompt.
@@ -140,6 +186,9 @@ struct ReplLoop {
         if let turn {
             await interpreter.conversation.record(turn)
             await interpreter.saveSession()
+            if let hint = await EmptyStoreHint.text(after: turn, backend: interpreter.backend) {
+                console.output(StyledText(hint, style: .dim))
+            }
         }
     }
 
@@ -159,6 +208,8 @@ struct ReplLoop {
                     progress.update(fraction: fraction, label: "\(name) \(stage)")
                 }
                 progress.finish()
+                // Ctrl-C stops the waiting; the runner reports the cancelled wait as a failure, which it is not.
+                try Task.checkCancellation()
                 Self.show(result, on: console)
                 return [result]
             }
@@ -166,9 +217,11 @@ struct ReplLoop {
                 progress.update(fraction: state.fraction, label: state.label)
             } each: { result in
                 progress.finish()
+                guard !Task.isCancelled else { return }
                 Self.show(result, on: console)
             }
             progress.finish()
+            try Task.checkCancellation()
             return results
         }
         let results = signals != nil ? try? await signals?.cancellingOnInterrupt(work) : try? await work()

@@ -18,8 +18,36 @@ extension ChatShellCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "A question, or a slash-command such as /docs.")
-        var line: String
+        @Argument(help: "A question, or a slash-command such as /docs (several words are joined).")
+        var words: [String]
+
+        /// Set by `chatshell "QUESTION"`: piped stdin joins the question as context, like `cat f | llm "q"`.
+        @Flag(name: .customLong("stdin-context"), help: .hidden)
+        var stdinContext = false
+
+        /// The line to run: the words, and for a one-shot question the piped text after a blank line.
+        func line() throws -> String {
+            let typed = words.joined(separator: " ")
+            guard stdinContext, isatty(STDIN_FILENO) == 0, !typed.hasPrefix("/") else { return typed }
+            let piped = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !piped.isEmpty else { return typed }
+            let line = typed + "\n\n" + piped
+            let limit = Capabilities(version: "", generator: "", maxUploadBytes: 0).limits.maxQueryChars
+            if line.unicodeScalars.count > limit {
+                throw ValidationError(
+                    "The question with its piped text is \(line.unicodeScalars.count) characters; the limit is "
+                        + "\(limit). Pipe a shorter excerpt, or /upload the file and ask about it."
+                )
+            }
+            return line
+        }
+
+        func validate() throws {
+            if words.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                throw ValidationError("Nothing to ask: give a question or a command, such as chatshell ask /docs.")
+            }
+        }
 
         @Option(help: ArgumentHelp("Continue this backend conversation.", valueName: "id"))
         var conversation: String?
@@ -56,6 +84,7 @@ extension ChatShellCommand {
                     "/\(name) is not available in chatshell ask; use the REPL."
                 }
             )
+            let line = try self.line()
             switch await interpreter.handle(line) {
             case .answer(let stream, let input):
                 let collected = await AnswerCollector().collect(stream, input: input)
@@ -75,6 +104,9 @@ extension ChatShellCommand {
                     if let message = collected.turn.errorMessage { console.error(message) }
                 }
                 if collected.turn.errorCode != nil { throw ExitCode(1) }
+                if !json, let hint = await EmptyStoreHint.text(after: collected.turn, backend: backend) {
+                    console.notice(hint)
+                }
                 if collected.turn.interrupted {
                     if !json { console.error("The answer was cut off before it finished; ask again.") }
                     throw ExitCode(1)

@@ -126,45 +126,17 @@ extension ChatShellCommand {
             if let maxInflight, maxInflight < 1 { throw ValidationError("--max-inflight must be 1 or more.") }
             if let coalesceMs, coalesceMs < 0 { throw ValidationError("--coalesce-ms must be 0 or more.") }
             if let maxBuffer, maxBuffer < 1_024 { throw ValidationError("--max-buffer must be at least 1024 bytes.") }
-            if let uploadRoot {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: uploadRoot, isDirectory: &isDirectory),
-                    isDirectory.boolValue
-                else {
-                    throw ValidationError("--upload-root '\(uploadRoot)' is not a folder.")
-                }
-            }
-            if let logLevel, Logger.Level(rawValue: logLevel.lowercased()) == nil {
-                throw ValidationError(
-                    "--log-level must be one of trace, debug, info, notice, warning, error, critical."
-                )
-            }
+            if let uploadRoot { try StdioFrontEnd.requireFolder(uploadRoot, flag: "--upload-root") }
+            try StdioFrontEnd.validateLogLevel(logLevel)
         }
 
         func run() async throws {
-            // A vanished reader must surface as EPIPE on write, not kill the process (bridge.md 2.7).
-            signal(SIGPIPE, SIG_IGN)
-            // Taken before anything else can print: from here on descriptor 1 is stderr (2.1).
-            guard let protocolFD = StandardOutputTakeover.takeOver() else {
-                FileHandle.standardError.write(Data("chatshell bridge: cannot duplicate stdout\n".utf8))
-                throw ExitCode(1)
-            }
-            let settings = Settings()
-            let level = Self.level(flag: logLevel, setting: settings.value("log_level"), verbose: global.verbose)
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
-            let logger = Logger(label: "chatshell.bridge")
-
-            let backend: any Backend
-            do {
-                backend = try BackendFactory.make(global, settings: settings)
-            } catch {
-                logger.critical("backend unavailable: \(error.localizedDescription)")
-                throw ExitCode(69)
-            }
+            let (protocolFD, logger, backend) = try StdioFrontEnd.start(
+                name: "bridge",
+                logLevel: logLevel,
+                global: global,
+                settings: Settings()
+            )
             try await Self.checkReachable(backend, logger: logger)
 
             let session = BridgeSession(
@@ -180,7 +152,7 @@ extension ChatShellCommand {
             }
             let code = await session.run()
             withExtendedLifetime(signals) {}
-            if level <= .info {
+            if logger.logLevel <= .info {
                 Self.logFigures(await session.currentStatistics(), logger: logger)
             }
             throw ExitCode(code)
@@ -203,12 +175,6 @@ extension ChatShellCommand {
             configuration.uploadRoot = uploadRoot.map { URL(fileURLWithPath: $0).standardizedFileURL }
             configuration.allowAdmin = allowAdmin
             return configuration
-        }
-
-        static func level(flag: String?, setting: String?, verbose: Bool) -> Logger.Level {
-            if let flag, let level = Logger.Level(rawValue: flag.lowercased()) { return level }
-            if let setting, let level = Logger.Level(rawValue: setting.lowercased()) { return level }
-            return verbose ? .debug : .warning
         }
 
         /// Exit codes 69 and 77 (bridge.md section 5): a remote backend must answer and accept the credentials

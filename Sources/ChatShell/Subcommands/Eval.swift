@@ -52,7 +52,13 @@ extension ChatShellCommand {
                 } each: { result in
                     if case .failed(_, let message) = result.outcome { console.error(message) }
                 }
-                if !json { console.notice("Ingested \(plan.files.count) files in \(ContinuousClock.now - started).") }
+                if !json {
+                    let elapsed = ContinuousClock.now - started
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    console.notice(
+                        "Ingested \(Plural.count(plan.files.count, "file")) in \(String(format: "%.2f", seconds)) s."
+                    )
+                }
             } else {
                 backend = try BackendFactory.make(global, settings: settings)
             }

@@ -36,7 +36,12 @@ enum ReplayDrivers {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("chatshell-replay-\(UUID().uuidString)")
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            // 0700 from the start, as every store folder is: the engine would otherwise tighten it with a notice.
+            try FileManager.default.createDirectory(
+                at: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
         } catch {
             throw TranscriptInfrastructureError(
                 "Cannot create a temporary data directory: \(error.localizedDescription)"

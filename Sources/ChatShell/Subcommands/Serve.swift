@@ -134,8 +134,29 @@ extension ChatShellCommand {
             )
             configuration.maxConcurrentAnswers = maxConcurrentAnswers
             let app = buildApplication(configuration: configuration, knowledgeBase: knowledgeBase)
-            try await app.runService()
+            do {
+                try await app.runService()
+            } catch  where Self.isAddressInUse(error) {
+                FileHandle.standardError.write(
+                    Data("error: \(Self.addressInUseMessage(host: host, port: port))\n".utf8)
+                )
+                throw ExitCode(1)
+            }
             logger.info("server stopped")
+        }
+
+        /// Whether the listener could not bind because the port is taken (EADDRINUSE, errno 98 on Linux); NIO only
+        /// reports it in the error's text.
+        static func isAddressInUse(_ error: any Error) -> Bool {
+            let text = String(describing: error)
+            return text.contains("Address already in use") || text.contains("errno: \(EADDRINUSE)")
+        }
+
+        /// Names the port and the ways out.
+        static func addressInUseMessage(host: String, port: Int) -> String {
+            "Port \(port) on \(host) is already in use (another chatshell serve, or another server). Stop that "
+                + "process, or choose another port: chatshell serve --port \(port == 65_535 ? 8001 : port + 1) "
+                + "(--port 0 picks a free one)."
         }
     }
 }

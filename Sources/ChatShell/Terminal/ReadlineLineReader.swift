@@ -127,6 +127,7 @@ private enum WakeMessage {
     static let job: UInt8 = 0x4A
     static let interrupt: UInt8 = 0x49
     static let resize: UInt8 = 0x57
+    static let resume: UInt8 = 0x43
     static let quit: UInt8 = 0x51
 }
 
@@ -220,6 +221,13 @@ private final class ReaderThread {
                     switch message {
                     case WakeMessage.interrupt where pending != nil: interruptPrompt()
                     case WakeMessage.resize where pending != nil: rl_resize_terminal()
+                    case WakeMessage.resume where pending != nil:
+                        // Back from Ctrl-Z and `fg`: the shell may have left its own terminal modes, and the
+                        // prompt scrolled away; the cursor is on a fresh line.
+                        rl_deprep_terminal()
+                        rl_prep_terminal(1)
+                        rl_on_new_line()
+                        rl_forced_update_display()
                     case WakeMessage.quit:
                         if pending != nil { finishPrompt(.endOfInput, removeHandler: true) }
                         wake.close()
@@ -250,7 +258,11 @@ private final class ReaderThread {
         case .read(let prompt, let continuation):
             pending = continuation
             core.signals.attachPrompt { [wake] signal in
-                wake.post(signal == .interrupt ? WakeMessage.interrupt : WakeMessage.resize)
+                switch signal {
+                case .interrupt: wake.post(WakeMessage.interrupt)
+                case .resize: wake.post(WakeMessage.resize)
+                case .resume: wake.post(WakeMessage.resume)
+                }
             }
             // The window may have changed while the answer streamed; readline only learns of it when asked.
             rl_reset_screen_size()
@@ -341,6 +353,8 @@ private final class ReaderThread {
         // Alt-Enter sends ESC CR (ESC LF on some terminals; emacs mode binds that to vi-editing-mode).
         rl_bind_keyseq("\u{1B}\r", ReadlineCallbacks.insertNewline)
         rl_bind_keyseq("\u{1B}\n", ReadlineCallbacks.insertNewline)
+        // Ctrl-X Ctrl-E composes the entry in $VISUAL/$EDITOR, as in bash.
+        rl_bind_keyseq("\u{18}\u{05}", ReadlineCallbacks.editInEditor)
         // Installed even without a completer: it then offers nothing, where readline would complete file names.
         ReadlineCallbacks.completer = core.settings.completer
         cs_rl_use_whitespace_word_breaks()
@@ -398,6 +412,41 @@ private enum ReadlineCallbacks {
     static let insertNewline: @convention(c) (Int32, Int32) -> Int32 = { _, _ in
         rl_insert_text("\n")
         return 0
+    }
+
+    /// Ctrl-X Ctrl-E: the entry so far goes to the editor, and what it saves is accepted as the entry.
+    ///
+    /// An empty file or a failed editor leaves the entry as it was.
+    static let editInEditor: @convention(c) (Int32, Int32) -> Int32 = { _, _ in
+        let typed: String
+        if let buffer = cs_rl_line_buffer() {
+            typed = String(decoding: UnsafeRawBufferPointer(start: buffer, count: Int(cs_rl_end())), as: UTF8.self)
+        } else {
+            typed = ""
+        }
+        // The editor needs the terminal in its normal mode, on a line of its own.
+        rl_deprep_terminal()
+        FileHandle.standardError.write(Data("\n".utf8))
+        let edited: String?
+        do {
+            edited = try ExternalEditor().edit(typed)
+        } catch let failure as ExternalEditor.Failure {
+            FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+            edited = nil
+        } catch {
+            edited = nil
+        }
+        rl_prep_terminal(1)
+        rl_on_new_line()
+        guard let edited, !edited.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            rl_forced_update_display()
+            return 0
+        }
+        rl_replace_line(edited, 0)
+        cs_rl_point_to_end()
+        rl_forced_update_display()
+        // Accept it, as Enter would.
+        return rl_newline(1, 10)
     }
 
     /// Tab: asks the completer and hands readline its candidates in the `rl_completion_matches` layout.

@@ -35,6 +35,8 @@ final class SignalWatcher: Sendable {
         case interrupt
         /// SIGWINCH: the terminal changed size.
         case resize
+        /// SIGCONT: the process runs again after Ctrl-Z and `fg`; a prompt must be drawn again.
+        case resume
     }
 
     private struct State {
@@ -62,7 +64,7 @@ final class SignalWatcher: Sendable {
             // Creating the pipe before the handler is installed means the handler only ever sees a ready fd.
             let pipe = signalPipe
             ignoreBrokenPipe()
-            for signo in [SIGINT, SIGWINCH] {
+            for signo in [SIGINT, SIGWINCH, SIGCONT] {
                 var action = sigaction()
                 action.__sigaction_handler.sa_handler = signalHandler
                 sigemptyset(&action.sa_mask)
@@ -168,7 +170,11 @@ final class SignalWatcher: Sendable {
                 }
                 if count == 0 { return }
                 for byte in buffer[0..<count] {
-                    deliver(byte == SignalByte.resize ? .resize : .interrupt)
+                    switch byte {
+                    case SignalByte.resize: deliver(.resize)
+                    case SignalByte.resume: deliver(.resume)
+                    default: deliver(.interrupt)
+                    }
                 }
             }
         }
@@ -183,6 +189,7 @@ final class SignalWatcher: Sendable {
 private enum SignalByte {
     static let interrupt: UInt8 = 0x49
     static let resize: UInt8 = 0x57
+    static let resume: UInt8 = 0x43
 }
 
 /// The self-pipe, as its read and write ends.
@@ -201,7 +208,7 @@ private let signalPipe: (read: Int32, write: Int32) = {
 private let signalHandler: @convention(c) (Int32) -> Void = { signo in
     let savedErrno = errno
     // Literals rather than `SignalByte`'s statics: no lazily initialised value is touched in signal context.
-    var byte: UInt8 = signo == SIGWINCH ? 0x57 : 0x49
+    var byte: UInt8 = signo == SIGWINCH ? 0x57 : signo == SIGCONT ? 0x43 : 0x49
     _ = write(signalPipe.write, &byte, 1)
     errno = savedErrno
 }

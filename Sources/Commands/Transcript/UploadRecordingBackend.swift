@@ -119,6 +119,12 @@ public final class UploadRecordingBackend: Backend {
     public func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail {
         try await base.chunk(documentId: documentId, chunkId: chunkId)
     }
+    public func documentText(id: String) async throws -> DocumentText {
+        try await base.documentText(id: id)
+    }
+    public func search(_ request: SearchRequest) async throws -> SearchResponse {
+        try await base.search(request)
+    }
     public func firstPassage(documentId: String) async throws -> String? {
         try await base.firstPassage(documentId: documentId)
     }

@@ -59,7 +59,12 @@ public struct SigningSecret: Sendable, Equatable {
         if let configured = environment[environmentKey], !configured.isEmpty {
             return try SigningSecret(bytes: Array(configured.utf8))
         }
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        // The data folder is private (architecture.md section 5), whoever creates it first.
+        try FileManager.default.createDirectory(
+            at: dataDirectory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let path = dataDirectory.appendingPathComponent(fileName).path
         if let existing = try read(path: path) { return existing }
         let fresh = random()

@@ -1,52 +1,72 @@
 public import Foundation
 import FoundationXML
-import ZIPFoundation
 
 /// Reads Word documents: the ZIP container through ZIPFoundation, `word/document.xml` through an event parser,
 /// keeping paragraphs and tables in document order.
 public struct DOCXExtractor: TextExtractor {
     public init() {}
 
-    /// Extracts the blocks of a `.docx` file.
+    /// The parts the engine reads; the rest (images, fonts, settings) are never inflated.
+    private static let mainPart = "word/document.xml"
+    private static let stylesPart = "word/styles.xml"
+    private static let propertiesPart = "docProps/core.xml"
+
+    /// Extracts the blocks of a `.docx` file, inflating its parts within `ExtractionLimits`.
     ///
     /// - Parameters:
     ///   - data: the file's bytes.
     ///   - filename: the name, for messages.
     /// - Returns: the blocks in reading order; the title is the `dc:title` property, else the first Title or
     ///   Heading 1 paragraph.
-    /// - Throws: `EngineError.invalidFile` with reason `notDOCX` when the container or its main part is unreadable.
+    /// - Throws: `EngineError.invalidFile` with reason `notDOCX` when the container or its main part is unreadable;
+    ///   `.contentTooLarge` when a part inflates past a limit.
     public func extract(_ data: Data, filename: String) throws(EngineError) -> ExtractedDocument {
-        guard let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil),
-            let main = Self.read("word/document.xml", from: archive)
+        guard var parts = ZipPartReader(data: data, filename: filename), let main = try parts.read(Self.mainPart)
         else {
             throw .invalidFile(filename: filename, reason: .notDOCX)
         }
-        let styles = Self.read("word/styles.xml", from: archive).map(StyleTable.init) ?? StyleTable()
+        let styles = try Self.optional(Self.stylesPart, from: &parts).map(StyleTable.init) ?? StyleTable()
         let body = DocumentBodyReader(styles: styles)
         let parser = XMLParser(data: main)
         parser.delegate = body
+        // FoundationXML leaves entities unsubstituted and external ones unread, and libxml2 (without
+        // XML_PARSE_HUGE) stops entity amplification and excessive depth with a parse error.
         guard parser.parse() else {
             throw .invalidFile(filename: filename, reason: .notDOCX)
         }
-        let propertyTitle = Self.read("docProps/core.xml", from: archive).flatMap(Self.coreTitle)
-        return ExtractedDocument(title: propertyTitle ?? body.firstTitle, blocks: body.blocks)
+        let propertyTitle = try Self.optional(Self.propertiesPart, from: &parts).flatMap(Self.coreTitle)
+        let title = [propertyTitle, body.firstTitle].compactMap { $0 }.first(where: Extractors.isPlausibleTitle)
+        return ExtractedDocument(title: title, blocks: body.blocks)
     }
 
-    /// Whether the bytes are a readable ZIP holding `word/document.xml` (check 9 of the upload rules).
-    static func hasMainDocument(_ data: Data) -> Bool {
-        guard let archive = try? Archive(data: data, accessMode: .read, pathEncoding: nil) else { return false }
-        return read("word/document.xml", from: archive) != nil
+    /// Check 9 of the upload rules: a readable ZIP holding `word/document.xml`, its parts within the limits.
+    ///
+    /// The parts are inflated and counted, never kept, so the check costs one buffer of memory.
+    ///
+    /// - Throws: `EngineError.invalidFile` with reason `notDOCX`, or `.contentTooLarge`.
+    static func validate(_ data: Data, filename: String) throws(EngineError) {
+        guard var parts = ZipPartReader(data: data, filename: filename),
+            try parts.read(Self.mainPart, keep: false) != nil
+        else {
+            throw .invalidFile(filename: filename, reason: .notDOCX)
+        }
+        _ = try optional(stylesPart, from: &parts, keep: false)
+        _ = try optional(propertiesPart, from: &parts, keep: false)
     }
 
-    private static func read(_ path: String, from archive: Archive) -> Data? {
-        guard let entry = archive[path] else { return nil }
-        var contents = Data()
+    /// A part the document may lack or have damaged without losing its text; a limit still refuses it.
+    private static func optional(
+        _ path: String,
+        from parts: inout ZipPartReader,
+        keep: Bool = true
+    ) throws(EngineError) -> Data? {
         do {
-            _ = try archive.extract(entry) { contents.append($0) }
+            return try parts.read(path, keep: keep)
+        } catch .contentTooLarge(let filename, let limit) {
+            throw .contentTooLarge(filename: filename, limit: limit)
         } catch {
             return nil
         }
-        return contents
     }
 
     private static func coreTitle(_ data: Data) -> String? {

@@ -28,10 +28,13 @@ public struct TextBlock: Sendable, Hashable {
         case paragraph
         case listItem
         case tableRow
+        /// Preformatted text (code, command synopses, sample output): its lines and indentation are kept, and
+        /// the chunker never splits it into sentences or joins its lines.
+        case code
     }
 
     public var kind: Kind
-    /// Normalised text: NFC, LF line ends, no trailing whitespace.
+    /// Normalised text: NFC, LF line ends, no trailing whitespace; only code keeps leading whitespace.
     public var text: String
     /// 1-based page for paged formats (PDF), else nil.
     public var page: Int?

@@ -21,6 +21,18 @@ public enum Extractors {
 
     // MARK: - Shared text helpers
 
+    /// The fewest letters a document title may have: a lone letter is a drop capital, a logo or a stray
+    /// glyph that a layout happened to put first, never what a reader would call the document.
+    static let minimumTitleLetters = 2
+    /// Longer "titles" are a first paragraph that had no heading above it.
+    static let maximumTitleCharacters = 150
+
+    /// Whether a candidate title (metadata, `<title>`, a first heading or line) can name a document.
+    static func isPlausibleTitle(_ title: String) -> Bool {
+        let letters = title.unicodeScalars.filter { $0.properties.isAlphabetic }.count
+        return letters >= minimumTitleLetters && title.count <= maximumTitleCharacters
+    }
+
     /// Collapses every run of whitespace (tabs, line ends, no-break spaces) to one space and trims the ends.
     static func collapseWhitespace(_ text: some StringProtocol) -> String {
         var result = ""

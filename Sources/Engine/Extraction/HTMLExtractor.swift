@@ -3,6 +3,10 @@ public import Foundation
 
 /// Reads HTML with libxml2's forgiving parser and walks the tree, leaving out what a reader never sees as content:
 /// scripts (JSON-LD too), styles, templates, navigation, page headers and footers, asides and hidden subtrees.
+///
+/// Navigation is also recognised by its structure, whatever its tags: blocks whose text is mostly link text (menus,
+/// tables of contents, link lists) and tables whose cells are mostly links (the Prev/Up/Home/Next bars of DocBook,
+/// Sphinx and MkDocs pages). `pre` keeps its lines as a code block; definition lists read as `term: definition`.
 public struct HTMLExtractor: TextExtractor {
     public init() {}
 
@@ -35,12 +39,12 @@ public struct HTMLExtractor: TextExtractor {
             throw .invalidFile(filename: filename, reason: .notText)
         }
         defer { xmlFreeDoc(document) }
-        var walker = HTMLWalker()
-        if let root = xmlDocGetRootElement(document) {
-            walker.walk(children: root.pointee.children)
-            walker.flush()
-        }
-        let title = Self.pageTitle(document).map(Self.withoutSiteName) ?? walker.firstH1
+        guard let root = xmlDocGetRootElement(document) else { return ExtractedDocument(title: nil, blocks: []) }
+        var walker = HTMLWalker(census: LinkCensus(root: root))
+        walker.walk(children: root.pointee.children)
+        walker.flush()
+        let candidates = [Self.pageTitle(document).map(Self.withoutSiteName), walker.firstH1]
+        let title = candidates.compactMap { $0 }.first(where: Extractors.isPlausibleTitle)
         return ExtractedDocument(title: title, blocks: walker.blocks)
     }
 
@@ -78,17 +82,130 @@ public struct HTMLExtractor: TextExtractor {
     }
 }
 
+// MARK: - Navigation by structure
+
+/// How much of each element's visible text sits inside links, measured once per page so the walk can tell
+/// navigation (menus, tables of contents, Prev/Next bars) from content by structure rather than by tag name.
+private final class LinkCensus {
+    struct Figures {
+        /// Visible non-space characters below the element.
+        var characters = 0
+        /// Those of them inside an `<a href>`.
+        var linkCharacters = 0
+        /// Links below the element.
+        var links = 0
+
+        var linkShare: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
+    }
+
+    /// A block whose visible text is at least this share link text is a menu, a table of contents or a link
+    /// list, not prose: even link-rich prose ("see Section 5.2 and Section 8") is mostly words outside links.
+    static let navigationLinkShare = 0.6
+    /// One or two links in a short block are a cross-reference ("See Section 5."), not navigation.
+    static let navigationMinimumLinks = 3
+    /// Text outside the links of a navigation block is labels and separators, a few words; a link-heavy block
+    /// with more is a container of navigation and content (a part's introduction above its table of
+    /// contents), so its children are judged one by one instead.
+    static let navigationPlainCharacters = 200
+    /// A table cell is a link when at least this share of its text is link text (arrows and `&nbsp;` around
+    /// "Prev" may sit outside the link).
+    static let linkCellShare = 0.8
+    /// The plain cells of a navigation bar are labels (the page's or chapter's name); a longer one is content.
+    static let navigationLabelCharacters = 60
+
+    private var figures: [xmlNodePtr: Figures] = [:]
+
+    init(root: xmlNodePtr) {
+        _ = measure(root, inLink: false)
+    }
+
+    subscript(node: xmlNodePtr) -> Figures { figures[node] ?? Figures() }
+
+    private func measure(_ node: xmlNodePtr, inLink: Bool) -> Figures {
+        var total = Figures()
+        switch node.pointee.type {
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+            guard let content = node.pointee.content else { return total }
+            let count = String(cString: content).unicodeScalars.filter { !$0.properties.isWhitespace }.count
+            total.characters = count
+            total.linkCharacters = inLink ? count : 0
+            return total
+        case XML_ELEMENT_NODE:
+            let name = HTMLWalker.name(of: node)
+            if HTMLWalker.skipped.contains(name) || HTMLWalker.isHidden(node) { return total }
+            let isLink = name == "a" && HTMLWalker.attribute("href", of: node) != nil
+            if isLink { total.links = 1 }
+            var child = node.pointee.children
+            while let current = child {
+                let inner = measure(current, inLink: inLink || isLink)
+                total.characters += inner.characters
+                total.linkCharacters += inner.linkCharacters
+                total.links += inner.links
+                child = current.pointee.next
+            }
+            figures[node] = total
+            return total
+        default:
+            return total
+        }
+    }
+
+    /// Whether a block-level element is navigation: mostly link text over several links, and little else.
+    func isLinkBlock(_ node: xmlNodePtr) -> Bool {
+        let figures = self[node]
+        return figures.links >= Self.navigationMinimumLinks && figures.linkShare >= Self.navigationLinkShare
+            && figures.characters - figures.linkCharacters <= Self.navigationPlainCharacters
+    }
+
+    /// Whether a table is a navigation bar: more link cells than other filled cells, at least two of them, and
+    /// every other cell a short label.
+    func isNavigationTable(_ table: xmlNodePtr) -> Bool {
+        var linkCells = 0
+        var otherCells = 0
+        var longestLabel = 0
+        var stack: [xmlNodePtr] = [table]
+        while let node = stack.popLast() {
+            var child = node.pointee.children
+            while let current = child {
+                child = current.pointee.next
+                guard current.pointee.type == XML_ELEMENT_NODE else { continue }
+                switch HTMLWalker.name(of: current) {
+                case "td", "th":
+                    let cell = self[current]
+                    if cell.characters == 0 { continue }
+                    if cell.links > 0, cell.linkShare >= Self.linkCellShare {
+                        linkCells += 1
+                    } else {
+                        otherCells += 1
+                        longestLabel = max(longestLabel, cell.characters)
+                    }
+                case "thead", "tbody", "tfoot", "tr":
+                    stack.append(current)
+                default:
+                    continue
+                }
+            }
+        }
+        return linkCells >= 2 && linkCells > otherCells && longestLabel <= Self.navigationLabelCharacters
+    }
+}
+
 // MARK: - Tree walk
 
 /// Collects inline text into the current block and closes blocks at block-level elements.
 private struct HTMLWalker {
     var blocks: [TextBlock] = []
     var firstH1: String?
+    private let census: LinkCensus
     private var inline = ""
     private var kinds: [TextBlock.Kind] = []
     private var preformatted = 0
     /// Open `main`, `article` and `section` elements.
     private var sectioning = 0
+
+    init(census: LinkCensus) {
+        self.census = census
+    }
 
     /// Subtrees that hold no document content, or content repeated on every page of a site.
     static let skipped: Set<String> = [
@@ -96,10 +213,20 @@ private struct HTMLWalker {
         "svg", "canvas", "iframe", "object", "embed", "button", "select", "textarea", "input", "math",
     ]
 
+    /// ARIA landmark roles of the same site chrome, for pages that mark it with `role` instead of a tag
+    /// (Sphinx's sidebar is `<div role="navigation">`).
+    static let skippedRoles: Set<String> = ["navigation", "banner", "contentinfo", "complementary", "search"]
+
     static let blockElements: Set<String> = [
         "html", "body", "div", "p", "blockquote", "figure", "figcaption", "pre",
         "address", "ul", "ol", "dl", "dt", "dd", "form", "fieldset", "legend", "details", "summary", "center",
         "hr", "caption", "hgroup", "menu", "dialog", "search",
+    ]
+
+    /// Blocks judged by their link share; the page's own outer containers never are, so a page is never
+    /// dropped whole because its body happens to be a list of links.
+    static let linkJudged: Set<String> = [
+        "div", "p", "ul", "ol", "dl", "menu", "table", "section", "center", "blockquote", "form", "details",
     ]
 
     static func name(of node: xmlNodePtr) -> String {
@@ -126,6 +253,11 @@ private struct HTMLWalker {
 
     static func isHidden(_ node: xmlNodePtr) -> Bool {
         if attribute("aria-hidden", of: node)?.trimmingCharacters(in: .whitespaces).lowercased() == "true" {
+            return true
+        }
+        if let role = attribute("role", of: node)?.trimmingCharacters(in: .whitespaces).lowercased(),
+            skippedRoles.contains(role)
+        {
             return true
         }
         return attribute("hidden", of: node) != nil
@@ -174,6 +306,9 @@ private struct HTMLWalker {
         if Self.skipped.contains(name) || Self.isHidden(node) { return }
         // A page's `header` is site chrome; an article's `header` holds its own title and byline.
         if name == "header", sectioning == 0 { return }
+        if preformatted == 0, Self.linkJudged.contains(name) {
+            if census.isLinkBlock(node) || (name == "table" && census.isNavigationTable(node)) { return }
+        }
         let children = node.pointee.children
         switch name {
         case "br":
@@ -202,11 +337,16 @@ private struct HTMLWalker {
         case "table":
             flush()
             table(node)
+        case "dl":
+            flush()
+            definitionList(node)
         case "pre":
             flush()
             preformatted += 1
+            kinds.append(.code)
             walk(children: children)
             flush()
+            kinds.removeLast()
             preformatted -= 1
         case "td", "th", "tr", "thead", "tbody", "tfoot":
             // Table parts outside a table (broken markup) read as blocks.
@@ -224,17 +364,92 @@ private struct HTMLWalker {
         }
     }
 
-    /// Closes the pending inline text as a block of the innermost heading or list-item kind, else a paragraph.
+    /// Closes the pending inline text as a block of the innermost heading, list-item or code kind, else a
+    /// paragraph.
+    ///
+    /// Code keeps its indentation and inner blank lines; everything else is collapsed.
     mutating func flush() {
         let text = inline
         inline = ""
+        if preformatted > 0 {
+            let code = Self.codeText(text)
+            if !code.isEmpty { blocks.append(TextBlock(kind: .code, text: code)) }
+            return
+        }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-            .map {
-                preformatted > 0 ? String($0).trimmingCharacters(in: .whitespaces) : Extractors.collapseWhitespace($0)
-            }
+            .map { Extractors.collapseWhitespace($0) }
             .filter { !$0.isEmpty }
         guard !lines.isEmpty else { return }
         blocks.append(TextBlock(kind: kinds.last ?? .paragraph, text: lines.joined(separator: "\n")))
+    }
+
+    /// Preformatted text as written: tabs expanded, trailing spaces and the blank lines around it gone, runs of
+    /// blank lines cut to one, and the indentation every line shares removed.
+    static func codeText(_ text: String) -> String {
+        var lines = text.replacingOccurrences(of: "\t", with: "    ")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in
+                String(line.reversed().drop(while: \.isWhitespace).reversed())
+            }
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        let margin = lines.filter { !$0.isEmpty }.map { $0.prefix { $0 == " " }.count }.min() ?? 0
+        var result: [String] = []
+        for line in lines {
+            if line.isEmpty, result.last?.isEmpty == true { continue }
+            result.append(String(line.dropFirst(min(margin, line.count))))
+        }
+        return result.joined(separator: "\n")
+    }
+
+    // MARK: Definition lists
+
+    /// `dt`/`dd` pairs as `term: definition`; a definition that starts with a code block or a table keeps it
+    /// whole below its term.
+    private mutating func definitionList(_ node: xmlNodePtr) {
+        var terms: [String] = []
+        var stack: [xmlNodePtr?] = [node.pointee.children]
+        while !stack.isEmpty {
+            guard let current = stack[stack.count - 1] else {
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1] = current.pointee.next
+            guard current.pointee.type == XML_ELEMENT_NODE, !Self.isHidden(current) else { continue }
+            switch Self.name(of: current) {
+            case "dt":
+                let term = inner(current).map(\.text).joined(separator: " ")
+                if !term.isEmpty { terms.append(Extractors.collapseWhitespace(term)) }
+            case "dd":
+                var definition = inner(current)
+                let term = terms.joined(separator: ", ")
+                terms = []
+                if !term.isEmpty {
+                    if let first = definition.first, first.kind == .paragraph || first.kind == .listItem {
+                        let separator = term.hasSuffix(":") ? " " : ": "
+                        definition[0] = TextBlock(kind: .paragraph, text: term + separator + first.text)
+                    } else {
+                        definition.insert(TextBlock(kind: .paragraph, text: term), at: 0)
+                    }
+                }
+                blocks.append(contentsOf: definition)
+            case "div":
+                // HTML allows a `div` around each term and its definitions.
+                stack.append(current.pointee.children)
+            default:
+                continue
+            }
+        }
+        // Terms without a definition still read as text.
+        blocks.append(contentsOf: terms.map { TextBlock(kind: .paragraph, text: $0) })
+    }
+
+    /// The blocks of one element's content, read by a walker of its own.
+    private func inner(_ node: xmlNodePtr) -> [TextBlock] {
+        var walker = HTMLWalker(census: census)
+        walker.walk(children: node.pointee.children)
+        walker.flush()
+        return walker.blocks
     }
 
     // MARK: Tables
@@ -270,10 +485,7 @@ private struct HTMLWalker {
                 collectRows(current, inHead: false, into: &rows)
             case "caption":
                 flush()
-                var caption = HTMLWalker()
-                caption.walk(children: current.pointee.children)
-                caption.flush()
-                blocks.append(contentsOf: caption.blocks.map { TextBlock(kind: .paragraph, text: $0.text) })
+                blocks.append(contentsOf: inner(current).map { TextBlock(kind: .paragraph, text: $0.text) })
             case "tr":
                 var cells: [String] = []
                 var allHeaders = true
@@ -283,10 +495,7 @@ private struct HTMLWalker {
                     let name = Self.name(of: item)
                     guard item.pointee.type == XML_ELEMENT_NODE, name == "td" || name == "th" else { continue }
                     allHeaders = allHeaders && name == "th"
-                    var inner = HTMLWalker()
-                    inner.walk(children: item.pointee.children)
-                    inner.flush()
-                    cells.append(inner.blocks.map(\.text).joined(separator: " "))
+                    cells.append(inner(item).map(\.text).joined(separator: " "))
                 }
                 if !cells.isEmpty { rows.append((cells, inHead || allHeaders)) }
             default:

@@ -136,6 +136,8 @@ private struct MarkdownParser {
     var blocks: [TextBlock] = []
     private var index = 0
     private var paragraph: [String] = []
+    /// Where the content of the list being read starts, while one is.
+    private var listContentColumn: Int?
 
     init(lines: [String]) {
         self.lines = lines
@@ -147,11 +149,16 @@ private struct MarkdownParser {
             let line = lines[index]
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let indent = line.prefix { $0 == " " }.count
+            if indent == 0, !trimmed.isEmpty, Self.listItem(line) == nil { listContentColumn = nil }
             if trimmed.isEmpty {
                 flushParagraph()
                 index += 1
             } else if let fence = Self.fence(trimmed), indent < 4 {
                 fencedCode(fence)
+            } else if indent >= (listContentColumn ?? 0) + 4, paragraph.isEmpty {
+                // An indented code block cannot interrupt a paragraph (CommonMark), and inside a list it is
+                // indented past the item's content; less indented lines there are nested items or paragraphs.
+                indentedCode()
             } else if let (level, text) = Self.atxHeading(trimmed), indent < 4 {
                 flushParagraph()
                 emit(.heading(level: level), MarkdownExtractor.plainInline(text))
@@ -328,6 +335,18 @@ private struct MarkdownParser {
         emitVerbatim(code)
     }
 
+    private mutating func indentedCode() {
+        var code: [String] = []
+        while index < lines.count {
+            let line = lines[index]
+            let isBlank = line.allSatisfy(\.isWhitespace)
+            guard isBlank || line.prefix(while: { $0 == " " }).count >= 4 else { break }
+            code.append(isBlank ? "" : String(line.dropFirst(4)))
+            index += 1
+        }
+        emitVerbatim(code)
+    }
+
     private mutating func table() {
         let header = Self.splitRow(lines[index].trimmingCharacters(in: .whitespaces)).map(MarkdownExtractor.plainInline)
         index += 2
@@ -347,6 +366,7 @@ private struct MarkdownParser {
     }
 
     private mutating func listItem(_ item: (text: String, contentColumn: Int)) {
+        listContentColumn = item.contentColumn
         var parts = [item.text]
         index += 1
         // Continuation lines, indented or lazy, until a blank line or another block starts.
@@ -370,10 +390,12 @@ private struct MarkdownParser {
         paragraph = []
     }
 
+    /// A code block keeps its lines; trailing spaces and the blank lines around it go.
     private mutating func emitVerbatim(_ code: [String]) {
-        let text = code.joined(separator: "\n").trimmingCharacters(in: .newlines)
+        let lines = code.map { String($0.reversed().drop(while: \.isWhitespace).reversed()) }
+        let text = lines.joined(separator: "\n").trimmingCharacters(in: .newlines)
         guard !text.allSatisfy(\.isWhitespace) else { return }
-        blocks.append(TextBlock(kind: .paragraph, text: text))
+        blocks.append(TextBlock(kind: .code, text: text))
     }
 
     private mutating func emit(_ kind: TextBlock.Kind, _ text: String) {

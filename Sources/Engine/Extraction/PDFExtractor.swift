@@ -23,8 +23,26 @@ public struct PDFExtractor: TextExtractor {
         }
         var layout = PDFLayout(pages: pdf.pages)
         let blocks = layout.blocks()
-        let firstLine = blocks.first.map(\.text).flatMap { $0.count <= 150 ? $0 : nil }
-        return ExtractedDocument(title: pdf.title ?? firstLine, blocks: blocks, pageCount: pdf.pages.count)
+        let title =
+            pdf.title ?? Self.firstHeading(of: blocks)
+            ?? blocks.first(where: { $0.kind == .paragraph })
+            .map(\.text).flatMap { Extractors.isPlausibleTitle($0) ? $0 : nil }
+        return ExtractedDocument(title: title, blocks: blocks, pageCount: pdf.pages.count)
+    }
+
+    /// How far into a document its title may sit: a cover page, perhaps a blank or legal page, then the title.
+    static let titlePages = 3
+
+    /// The top-level heading nearest the start: of the headings on the first pages, the first of the highest
+    /// level, so a cover's big title wins over a bold "Name" label above it.
+    static func firstHeading(of blocks: [TextBlock]) -> String? {
+        var best: (level: Int, text: String)?
+        for block in blocks {
+            guard let page = block.page, page <= titlePages else { break }
+            guard case .heading(let level) = block.kind, Extractors.isPlausibleTitle(block.text) else { continue }
+            if best == nil || level < (best?.level ?? .max) { best = (level, block.text) }
+        }
+        return best?.text
     }
 
     /// Whether poppler opens the bytes and finds at least one page (check 8 of the upload rules).
@@ -53,7 +71,7 @@ public struct PDFExtractor: TextExtractor {
             guard count > 0 else { return nil }
             guard withText else { return LoadedPDF(title: nil, pages: []) }
             let title = takeString(poppler_document_get_title(document)).map { Extractors.collapseWhitespace($0) }
-                .flatMap { isUsefulTitle($0) ? $0 : nil }
+                .flatMap { isUsefulTitle($0) && Extractors.isPlausibleTitle($0) ? $0 : nil }
             var pages: [RawPage] = []
             for index in 0..<count {
                 guard let page = poppler_document_get_page(document, Int32(index)) else {
@@ -273,46 +291,107 @@ private struct PDFLayout {
 
     // MARK: Running headers and footers
 
-    /// Lines at the top or bottom edge of most pages, compared with digits masked so "Page 2 of 4" matches
-    /// "Page 3 of 4".
+    /// Drops running headers and footers (`RunningLines`) from the two highest and two lowest line positions of
+    /// each page, unless they would be a large part of the document.
     private mutating func dropRunningLines() {
         guard pages.count >= 2 else { return }
         let edgeSets = pages.map { Self.edgeIndices($0) }
-        var pagesWithKey: [String: Int] = [:]
-        for (page, edges) in zip(pages, edgeSets) {
-            for key in Set(edges.map { Self.runningKey(page[$0].text) }) {
-                pagesWithKey[key, default: 0] += 1
+        let running = RunningLines.keys(
+            edges: zip(pages, edgeSets).map { lines, edges in edges.sorted().map { lines[$0].text } }
+        )
+        guard !running.isEmpty else { return }
+        var kept: [[Line]] = []
+        var dropped = 0
+        for (lines, edges) in zip(pages, edgeSets) {
+            let remaining = lines.indices.filter { index in
+                !(edges.contains(index) && running.contains(RunningLines.key(lines[index].text)))
             }
+            dropped += lines.count - remaining.count
+            kept.append(remaining.map { lines[$0] })
         }
-        let needed = pages.count / 2 + 1
-        for pageIndex in pages.indices {
-            let drop = edgeSets[pageIndex].filter { index in
-                (pagesWithKey[Self.runningKey(pages[pageIndex][index].text)] ?? 0) >= needed
-            }
-            pages[pageIndex] = pages[pageIndex].enumerated().filter { !drop.contains($0.offset) }.map(\.element)
-        }
+        let total = pages.reduce(0) { $0 + $1.count }
+        guard Double(dropped) < Double(total) * RunningLines.maximumShare else { return }
+        pages = kept
     }
 
-    /// Indices of the lines in the two highest and two lowest line positions of a page.
+    /// Indices of the lines in the highest and lowest line positions of a page.
     private static func edgeIndices(_ lines: [Line]) -> Set<Int> {
         let positions = Array(Set(lines.map { ($0.y * 2).rounded() / 2 })).sorted()
-        let edges = Set(positions.prefix(2) + positions.suffix(2))
+        let edges = Set(positions.prefix(RunningLines.edgeLines) + positions.suffix(RunningLines.edgeLines))
         return Set(lines.indices.filter { edges.contains((lines[$0].y * 2).rounded() / 2) })
     }
 
-    private static func runningKey(_ text: String) -> String {
-        var key = ""
-        var previousWasDigit = false
-        for character in Extractors.collapseWhitespace(text).lowercased() {
-            if character.isNumber {
-                if !previousWasDigit { key.append("#") }
-                previousWasDigit = true
+    // MARK: Tables of contents and indexes
+
+    /// Drops the entries of tables of contents and indexes: pointers to pages, not prose.
+    ///
+    /// Dot-leader lines ("Installation ........ 12") go, and on a page that has several, the whole run of entries from the first
+    /// to the last of them, with the lines around it that end in a page number and the page-number columns
+    /// that layouts emit apart from their entries. What sits above (the chapter's title) and below (its first
+    /// paragraphs) stays.
+    private mutating func dropTablesOfContents() {
+        for pageIndex in pages.indices {
+            let lines = pages[pageIndex]
+            let leaders = lines.indices.filter { Self.hasDotLeader(lines[$0].text) }
+            guard let first = leaders.first, let last = leaders.last else { continue }
+            var drop = Set(leaders)
+            if leaders.count >= Self.leadersForContentsRun {
+                var lower = first
+                var upper = last
+                while lower > 0, Self.endsWithPageNumber(lines[lower - 1].text) { lower -= 1 }
+                while upper + 1 < lines.count, Self.endsWithPageNumber(lines[upper + 1].text) { upper += 1 }
+                drop.formUnion(lower...upper)
+                drop.formUnion(lines.indices.filter { Self.isNumberColumn(lines[$0].text) })
+            }
+            pages[pageIndex] = lines.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        }
+    }
+
+    /// Leader lines on one page that make it (or part of it) a table of contents rather than a stray dotted
+    /// line in a form.
+    private static let leadersForContentsRun = 3
+    /// The fewest dots of a leader: an ellipsis has three.
+    private static let leaderDots = 5
+
+    /// Whether a line has a dot leader: a run of dots (or middle dots), each perhaps followed by one space.
+    static func hasDotLeader(_ text: String) -> Bool {
+        var run = 0
+        var spaceAfterDot = false
+        for character in text {
+            if character == "." || character == "·" || character == "…" {
+                run += character == "…" ? 3 : 1
+                spaceAfterDot = false
+                if run >= leaderDots { return true }
+            } else if character == " ", run > 0, !spaceAfterDot {
+                spaceAfterDot = true
             } else {
-                key.append(character)
-                previousWasDigit = false
+                run = 0
+                spaceAfterDot = false
             }
         }
-        return key
+        return false
+    }
+
+    /// Whether a line ends in a page reference: an Arabic or lower-case Roman page number after text.
+    private static func endsWithPageNumber(_ text: String) -> Bool {
+        let tokens = text.split(separator: " ")
+        guard tokens.count >= 2, let last = tokens.last else { return false }
+        return isPageNumber(last)
+    }
+
+    /// A line of page or section numbers only ("9 11 12 12 13", "2.1 2.2 2.3"), as a contents page's number
+    /// column comes out.
+    private static func isNumberColumn(_ text: String) -> Bool {
+        let tokens = text.split(separator: " ")
+        return !tokens.isEmpty
+            && tokens.allSatisfy { token in
+                isPageNumber(token) || (token.allSatisfy { $0.isNumber || $0 == "." } && token.first?.isNumber == true)
+            }
+    }
+
+    private static func isPageNumber(_ token: Substring) -> Bool {
+        if token.count <= 4, token.allSatisfy({ $0.isASCII && $0.isNumber }) { return true }
+        return token.count <= 6 && token.allSatisfy { "ivxlc".contains($0) }
     }
 
     // MARK: Tables
@@ -365,7 +444,9 @@ private struct PDFLayout {
 
     mutating func blocks() -> [TextBlock] {
         dropRunningLines()
+        dropTablesOfContents()
         pages = pages.map(Self.attachColumnFragments)
+        let joiner = HyphenJoiner(lines: pages.flatMap { $0.map(\.text) })
         let bodySize = mostCommonSize()
         let headingSizes = Set(
             pages.flatMap { $0 }.filter { isHeading($0, bodySize: bodySize) }.map { Self.rounded($0.size) }
@@ -374,7 +455,7 @@ private struct PDFLayout {
         var blocks: [TextBlock] = []
         for (pageIndex, lines) in pages.enumerated() {
             let pageNumber = pageIndex + 1
-            var builder = BlockBuilder(page: pageNumber)
+            var builder = BlockBuilder(page: pageNumber, joiner: joiner)
             var index = 0
             while index < lines.count {
                 let line = lines[index]
@@ -397,7 +478,7 @@ private struct PDFLayout {
                 index += 1
             }
             builder.flush()
-            Self.append(builder.blocks, to: &blocks)
+            Self.append(builder.blocks, to: &blocks, joiner: joiner)
         }
         return blocks
     }
@@ -420,13 +501,13 @@ private struct PDFLayout {
 
     /// A paragraph cut by a page break continues on the next page when it ends mid-sentence and the next page
     /// opens in lower case.
-    private static func append(_ pageBlocks: [TextBlock], to blocks: inout [TextBlock]) {
+    private static func append(_ pageBlocks: [TextBlock], to blocks: inout [TextBlock], joiner: HyphenJoiner) {
         var pageBlocks = pageBlocks[...]
         if let last = blocks.last, let first = pageBlocks.first, last.kind == first.kind,
             last.kind == .paragraph || last.kind == .listItem,
             !BlockBuilder.endsSentence(last.text), first.text.first?.isLowercase == true
         {
-            blocks[blocks.count - 1].text += " " + first.text
+            blocks[blocks.count - 1].text = joiner.join(last.text, first.text)
             pageBlocks = pageBlocks.dropFirst()
         }
         blocks.append(contentsOf: pageBlocks)
@@ -458,12 +539,14 @@ private struct PDFLayout {
 /// Joins the wrapped lines of one page into paragraphs and list items.
 private struct BlockBuilder {
     let page: Int
+    let joiner: HyphenJoiner
     var blocks: [TextBlock] = []
     private var lines: [PDFLayout.Line] = []
     private var isListItem = false
 
-    init(page: Int) {
+    init(page: Int, joiner: HyphenJoiner) {
         self.page = page
+        self.joiner = joiner
     }
 
     static let bullets: Set<Character> = ["•", "–", "-", "·", "▪", "◦", "*", "‣", "○", "■"]
@@ -519,14 +602,7 @@ private struct BlockBuilder {
         var text = ""
         for line in lines {
             let piece = line.text
-            if text.isEmpty {
-                text = piece
-            } else if text.hasSuffix("-"), text.dropLast().last?.isLetter == true, piece.first?.isLowercase == true {
-                // Keep the hyphen: compounds ("high-cost") break at their hyphen far more often than words do.
-                text += piece
-            } else {
-                text += " " + piece
-            }
+            text = text.isEmpty ? piece : joiner.join(text, piece)
         }
         if isListItem {
             text = String(text.dropFirst(2))

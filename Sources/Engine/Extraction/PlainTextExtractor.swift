@@ -2,6 +2,9 @@ public import Foundation
 
 /// Reads plain text: paragraphs split on blank lines, headings and fixed-width or tab-separated tables guessed
 /// from the layout, since plain text carries no markup.
+///
+/// Words hyphenated at a line end are joined (`HyphenJoiner`), and text printed from a paged document (pages ending in form feeds) loses its running
+/// headers and footers (`RunningLines`).
 public struct PlainTextExtractor: TextExtractor {
     public init() {}
 
@@ -12,21 +15,50 @@ public struct PlainTextExtractor: TextExtractor {
     ///   - filename: the name, unused: plain text never fails to read.
     /// - Returns: the blocks in reading order; the title is the first line when it is short.
     public func extract(_ data: Data, filename: String) -> ExtractedDocument {
-        extract(text: TextDecoding.decode(data))
+        extract(text: Self.withoutRunningLines(TextDecoding.decodePages(data)))
     }
 
     /// Extracts the blocks of already decoded and normalised text.
     func extract(text: String) -> ExtractedDocument {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Line(String($0)) }
-        var parser = Parser(lines: lines)
+        var parser = Parser(lines: lines, joiner: HyphenJoiner(lines: lines.map(\.text)))
         parser.run()
         return ExtractedDocument(title: Self.title(of: lines), blocks: parser.blocks)
+    }
+
+    /// The pages joined again, without the lines at their edges that repeat on most pages.
+    static func withoutRunningLines(_ pages: [String]) -> String {
+        let lines = pages.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        guard pages.count >= 2 else { return pages.joined(separator: "\n") }
+        let edgeSets = lines.map { page in
+            let filled = page.indices.filter { !page[$0].allSatisfy(\.isWhitespace) }
+            return Set(filled.prefix(RunningLines.edgeLines) + filled.suffix(RunningLines.edgeLines))
+        }
+        let running = RunningLines.keys(
+            edges: zip(lines, edgeSets).map { page, edges in edges.sorted().map { page[$0] } }
+        )
+        var kept: [String] = []
+        var dropped = 0
+        for (page, edges) in zip(lines, edgeSets) {
+            for (index, line) in page.enumerated() {
+                if edges.contains(index), running.contains(RunningLines.key(line)) {
+                    dropped += 1
+                } else {
+                    kept.append(line)
+                }
+            }
+        }
+        let filled = lines.joined().filter { !$0.allSatisfy(\.isWhitespace) }.count
+        guard dropped > 0, Double(dropped) < Double(filled) * RunningLines.maximumShare else {
+            return pages.joined(separator: "\n")
+        }
+        return kept.joined(separator: "\n")
     }
 
     private static func title(of lines: [Line]) -> String? {
         guard let first = lines.first(where: { !$0.isBlank }) else { return nil }
         let text = Extractors.collapseWhitespace(first.text)
-        guard text.count <= 100, !Line.isRule(text) else { return nil }
+        guard text.count <= 100, !Line.isRule(text), Extractors.isPlausibleTitle(text) else { return nil }
         return text
     }
 }
@@ -159,6 +191,7 @@ private struct Line {
 /// Walks the lines once, group by group (groups are separated by blank lines).
 private struct Parser {
     let lines: [Line]
+    let joiner: HyphenJoiner
     var blocks: [TextBlock] = []
     private var index = 0
     private var paragraph: [String] = []
@@ -171,8 +204,14 @@ private struct Parser {
         var indent: Int { columns.last?.first ?? 0 }
     }
 
-    init(lines: [Line]) {
+    init(lines: [Line], joiner: HyphenJoiner) {
         self.lines = lines
+        self.joiner = joiner
+    }
+
+    /// Wrapped lines read as one text, with words hyphenated at a line end joined.
+    private func joined(_ parts: [String]) -> String {
+        parts.dropFirst().reduce(parts.first ?? "") { text, next in joiner.join(text, next) }
     }
 
     mutating func run() {
@@ -267,7 +306,7 @@ private struct Parser {
             parts.append(line.trimmed)
             index += 1
         }
-        emit(.listItem, parts.joined(separator: " "))
+        emit(.listItem, joined(parts))
     }
 
     private mutating func definition(term: String) {
@@ -280,7 +319,7 @@ private struct Parser {
             index += 1
         }
         let separator = term.hasSuffix(":") ? " " : ": "
-        emit(.paragraph, term + separator + parts.joined(separator: " "))
+        emit(.paragraph, term + separator + joined(parts))
     }
 
     /// Puts an indented line into the cell of the previous row whose column is nearest, so a wrapped cell
@@ -304,7 +343,7 @@ private struct Parser {
 
     private mutating func flushParagraph() {
         guard !paragraph.isEmpty else { return }
-        emit(.paragraph, paragraph.joined(separator: " "))
+        emit(.paragraph, joined(paragraph))
         paragraph = []
     }
 

@@ -15,6 +15,19 @@ public enum TextDecoding {
         return normalise(raw)
     }
 
+    /// Decodes like `decode(_:)`, page by page: form feeds end pages (text printed from paged documents).
+    ///
+    /// - Parameter data: the file's bytes.
+    /// - Returns: the normalised text of each page, in order; one page when there is no form feed.
+    static func decodePages(_ data: Data) -> [String] {
+        var bytes = data[...]
+        if bytes.starts(with: utf8BOM) {
+            bytes = bytes.dropFirst(utf8BOM.count)
+        }
+        let raw = String(validating: bytes, as: UTF8.self) ?? windows1252(bytes)
+        return raw.split(separator: "\u{0C}", omittingEmptySubsequences: false).map { normalise(String($0)) }
+    }
+
     /// Normalises decoded text: NFC, CRLF and CR to LF, form feeds to LF, other C0 controls removed,
     /// trailing whitespace stripped from every line.
     ///

@@ -1,5 +1,4 @@
 public import Foundation
-import ZIPFoundation
 
 /// The content checks an upload passes before anything is stored (http-api.md section 5, checks 2 and 4-9).
 public enum UploadValidator {
@@ -90,9 +89,7 @@ public enum UploadValidator {
                 throw .invalidFile(filename: filename, reason: .truncatedPDF)
             }
         case .docx:
-            if !DOCXExtractor.hasMainDocument(data) {
-                throw .invalidFile(filename: filename, reason: .notDOCX)
-            }
+            try DOCXExtractor.validate(data, filename: filename)
         }
         return type
     }

@@ -17,7 +17,7 @@ struct ChunkDraft: Sendable, Hashable {
 
 /// Cuts extracted blocks into passages by structure (architecture.md section 6): about `target` characters,
 /// at most `maximum`, cut at sentences with about `overlap` characters of whole-sentence overlap, never across a
-/// heading; table rows and list items stay whole.
+/// heading; table rows and list items stay whole, and code keeps its lines (cut between lines when too long).
 struct Chunker: Sendable {
     var target = 800
     var maximum = 1200
@@ -54,6 +54,8 @@ struct Chunker: Sendable {
                 )
             case .paragraph:
                 pending.append(contentsOf: sentenceUnits(of: block.text, start: offset, page: block.page))
+            case .code:
+                pending.append(contentsOf: codeUnits(of: block.text, start: offset, page: block.page))
             case .listItem, .tableRow:
                 if length > maximum {
                     pending.append(contentsOf: sentenceUnits(of: block.text, start: offset, page: block.page))
@@ -102,6 +104,42 @@ struct Chunker: Sendable {
                 )
             }
         }
+        return units
+    }
+
+    /// A code block as one unit, or, when longer than the maximum, as runs of whole lines of about the target
+    /// size, so every passage of it still shows its lines as written.
+    private func codeUnits(of text: String, start: Int, page: Int?) -> [Unit] {
+        func unit(_ piece: String, at offset: Int) -> Unit {
+            Unit(text: piece, start: start + offset, page: page, isHeading: false, isSentence: false)
+        }
+        guard text.unicodeScalars.count > maximum else { return [unit(text, at: 0)] }
+        var units: [Unit] = []
+        var piece: [Substring] = []
+        var pieceStart = 0
+        var pieceLength = 0
+        var lineStart = 0
+        func close() {
+            let joined = piece.joined(separator: "\n")
+            if !joined.allSatisfy(\.isWhitespace) { units.append(unit(joined, at: pieceStart)) }
+            piece = []
+            pieceLength = 0
+        }
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let length = line.unicodeScalars.count
+            if !piece.isEmpty, pieceLength + length + 1 > target { close() }
+            if piece.isEmpty { pieceStart = lineStart }
+            if length > maximum {
+                // One overlong line (minified code, a long command) is cut like a sentence.
+                close()
+                units.append(contentsOf: cut(String(line)).map { unit($0.1, at: lineStart + $0.0) })
+            } else {
+                piece.append(line)
+                pieceLength += length + 1
+            }
+            lineStart += length + 1
+        }
+        close()
         return units
     }
 

@@ -227,7 +227,7 @@ actor IngestionQueue {
                 documentId: job.documentId,
                 result: .failure(
                     code: "no_extractable_text",
-                    message: "No text could be extracted from '\(job.filename)'. If it is a scan, run OCR on it first."
+                    message: noTextMessage(filename: job.filename, type: job.type)
                 )
             )
         }
@@ -258,5 +258,18 @@ actor IngestionQueue {
                 )
             )
         )
+    }
+
+    /// Why a document gave no text, by what usually causes it in its format.
+    static func noTextMessage(filename: String, type: DocumentType) -> String {
+        switch type {
+        case .pdf, .docx:
+            "No text could be extracted from '\(filename)'. If it is a scan, run OCR on it first."
+        case .html:
+            "No text could be extracted from '\(filename)': the page holds only navigation (menus, link lists, "
+                + "a table of contents) or no text at all."
+        case .txt, .md:
+            "No text could be extracted from '\(filename)': it holds no words, only markup or symbols."
+        }
     }
 }

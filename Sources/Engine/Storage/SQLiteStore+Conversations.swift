@@ -2,10 +2,6 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    func insertConversation(_ record: ConversationRecord) throws {
-        try pool.write { db in try record.insert(db) }
-    }
-
     func conversation(id: String, ownerId: String) throws -> ConversationRecord? {
         try pool.read { db in
             try ConversationRecord.filter(key: id).filter(ConversationRecord.Columns.ownerId == ownerId).fetchOne(db)
@@ -43,9 +39,11 @@ extension SQLiteStore {
         }
     }
 
-    /// Appends a message and touches its conversation.
-    func appendMessage(_ message: MessageRecord) throws {
+    /// Appends a message and touches its conversation; `conversation`, when given, is inserted first in the same
+    /// transaction.
+    func appendMessage(creating conversation: ConversationRecord? = nil, _ message: MessageRecord) throws {
         try pool.write { db in
+            try conversation?.insert(db)
             var message = message
             try message.insert(db)
             try db.execute(

@@ -11,19 +11,16 @@ final class SQLiteStore: Sendable {
 
     /// Page cache per connection, in KiB.
     ///
-    /// SQLite's default (2 MiB) holds a sliver of a large store's index, so
-    /// every question re-reads the same index pages; pages are only allocated as they are read, so a small store
-    /// costs no more memory.
+    /// SQLite's default (2 MiB) holds a sliver of a large store's index, so every question re-reads the same
+    /// index pages; pages are only allocated as they are read, so a small store costs no more memory. No memory
+    /// map: every answer appends to the file, and each growth made every reader connection map it again (page
+    /// faults and unmapping were a fifth of an answer's CPU), more than the copies it saves.
     static let pageCacheKiB = 32 * 1024
-    /// Bytes of the database file read through a memory map (address space, not memory).
-    ///
-    /// Reads of a store up to
-    /// this size copy no pages into the cache, and every reader connection shares the operating system's copy.
-    static let mappedBytes = 4 << 30
 
-    /// Opens (creating if needed) `chatshell.sqlite` in `directory` and migrates it.
-    init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// Opens (creating if needed) `chatshell.sqlite` in `directory` and migrates it; the folder and files are
+    /// made owner-only first (`StoreFiles`), with a `notice` line for each mode tightened.
+    init(directory: URL, notice: (String) -> Void = { _ in }) throws {
+        let path = try StoreFiles.prepare(directory: directory, notice: notice)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -33,12 +30,8 @@ final class SQLiteStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = \(-Self.pageCacheKiB)")
-            try db.execute(sql: "PRAGMA mmap_size = \(Self.mappedBytes)")
         }
-        pool = try DatabasePool(
-            path: directory.appendingPathComponent("chatshell.sqlite").path,
-            configuration: configuration
-        )
+        pool = try DatabasePool(path: path, configuration: configuration)
         try SchemaMigrator.make().migrate(pool)
     }
 

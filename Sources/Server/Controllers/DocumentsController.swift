@@ -2,7 +2,7 @@ import ChatAPI
 import Engine
 import Hummingbird
 
-/// `/documents`: upload, status, list, get, delete and one passage (http-api.md section 5).
+/// `/documents`: upload, status, list, get, delete, one passage and the extracted text (http-api.md section 5).
 struct DocumentsController {
     let services: Services
 
@@ -13,6 +13,7 @@ struct DocumentsController {
         routes.on(.delete, "/api/v1/documents/{id}", use: delete)
         routes.on(.get, "/api/v1/documents/{id}/status", use: status)
         routes.on(.get, "/api/v1/documents/{id}/chunks/{chunk_id}", use: chunk)
+        routes.on(.get, "/api/v1/documents/{id}/text", use: text)
     }
 
     @Sendable func upload(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
@@ -54,6 +55,12 @@ struct DocumentsController {
         let caller = try await services.caller(request, context)
         let id = try context.parameters.require("id")
         return JSONResponse.make(try services.knowledgeBase.documentStatus(id: id, as: caller.principal))
+    }
+
+    @Sendable func text(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
+        let caller = try await services.caller(request, context)
+        let id = try context.parameters.require("id")
+        return JSONResponse.make(try services.knowledgeBase.documentText(id: id, as: caller.principal))
     }
 
     @Sendable func chunk(_ request: Request, _ context: ChatRequestContext) async throws -> Response {

@@ -218,6 +218,8 @@ final class ScriptedBackend: Backend {
     func documentStatus(id: String) async throws -> DocumentStatus { throw Self.unscripted("documentStatus") }
     func deleteDocument(id: String, shared: Bool) async throws -> Deleted { throw Self.unscripted("deleteDocument") }
     func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail { throw Self.unscripted("chunk") }
+    func documentText(id: String) async throws -> DocumentText { throw Self.unscripted("documentText") }
+    func search(_ request: SearchRequest) async throws -> SearchResponse { throw Self.unscripted("search") }
     func conversations(limit: Int, offset: Int) async throws -> Page<ConversationSummary> {
         throw Self.unscripted("conversations")
     }

@@ -1,0 +1,124 @@
+import ChatTestSupport
+import Foundation
+import Testing
+
+@testable import ChatShell
+
+/// The command line as people type it: one-shot questions, typos, global options anywhere, version, exit codes,
+/// configuration mistakes; through the built binary with pipes, as a script would run it.
+@Suite(.serialized) struct CommandLineHabitsTests {
+    @Test func rewriterMovesGlobalOptionsAndTurnsAPositionalIntoAQuestion() {
+        let rewriter = CommandLineRewriter { $0 == "2026-12-01-hotel-cap" }
+        #expect(
+            rewriter.rewrite(["--server", "http://h:1", "ask", "q"]) == .parse(["ask", "--server", "http://h:1", "q"])
+        )
+        #expect(rewriter.rewrite(["--data-dir=/d", "ingest", "x"]) == .parse(["ingest", "--data-dir=/d", "x"]))
+        #expect(rewriter.rewrite(["What is it?"]) == .parse(["ask", "--stdin-context", "What is it?"]))
+        #expect(
+            rewriter.rewrite(["--llm", "u", "What", "is", "it?"])
+                == .parse(["--llm", "u", "ask", "--stdin-context", "What", "is", "it?"])
+        )
+        #expect(rewriter.rewrite(["2026-12-01-hotel-cap"]) == .parse(["2026-12-01-hotel-cap"]))
+        #expect(rewriter.rewrite(["--resume", "x"]) == .parse(["--resume", "x"]))
+        #expect(rewriter.rewrite(["version"]) == .version)
+        #expect(rewriter.rewrite(["--version"]) == .version)
+        #expect(rewriter.rewrite([]) == .parse([]))
+        guard case .usage(let message) = rewriter.rewrite(["aks", "What is it?"]) else {
+            Issue.record("a typo of ask is not a question")
+            return
+        }
+        #expect(message.hasPrefix("Unknown command 'aks'. Did you mean 'chatshell ask'?"))
+    }
+
+    @Test func aPositionalQuestionIsAskedOnceWithPipedTextAsContext() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let upload = try BinaryRun.run(["ingest", TestCorpus.document("travel-policy.pdf").path], home: home.url)
+        #expect(upload.status == 0)
+
+        let plain = try BinaryRun.run(["What is the nightly hotel cap in high-cost cities?"], home: home.url)
+        #expect(plain.status == 0, "\(plain.standardError)")
+        #expect(plain.standardOutput.contains("$320"))
+        #expect(plain.standardOutput.contains("Sources:"))
+
+        // Piped text joins the question: the words that find the answer are only in the pipe
+        let piped = try BinaryRun.run(
+            ["Summarise this"],
+            input: "What is the nightly hotel cap in high-cost cities?\n",
+            home: home.url
+        )
+        #expect(piped.status == 0, "\(piped.standardError)")
+        #expect(piped.standardOutput.contains("$320"))
+
+        // Global options work before the subcommand, and --version and version print the version
+        let before = try BinaryRun.run(["--data-dir", home.url.path, "ask", "/docs"], home: home.url)
+        #expect(before.status == 0, "\(before.standardError)")
+        #expect(before.standardOutput.contains("travel-policy.pdf"))
+        for arguments in [["version"], ["--version"]] {
+            let version = try BinaryRun.run(arguments, home: home.url)
+            #expect(version.status == 0)
+            #expect(version.standardOutput.hasPrefix("0.") || version.standardOutput.first?.isNumber == true)
+        }
+    }
+
+    @Test func typosAndUsageErrorsExitTwoWithAHint() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let typo = try BinaryRun.run(["aks", "What is the reach?"], home: home.url)
+        #expect(typo.status == 2)
+        #expect(typo.standardError.contains("Did you mean 'chatshell ask'?"))
+
+        let usage = try BinaryRun.run(["ask", "--bogus", "q"], home: home.url)
+        #expect(usage.status == 2)
+
+        let color = try BinaryRun.run(["--color", "bogus", "ask", "/docs"], home: home.url)
+        #expect(color.status == 2)
+        #expect(color.standardError.contains("--color 'bogus' is not a valid color: use auto, always or never."))
+
+        // The config file: a bad value and an unknown key are named with the file and line
+        let config = home.url.appendingPathComponent("config")
+        try Data("# mine\ncolor = purple\ncolour = never\n".utf8).write(to: config)
+        let file = try BinaryRun.run(["ask", "/docs"], home: home.url)
+        #expect(file.status == 2)
+        #expect(file.standardError.contains("Unknown key 'colour' in \(config.path) line 3. Did you mean 'color'?"))
+        #expect(file.standardError.contains("color = purple in \(config.path) is not a valid color"))
+    }
+
+    @Test func anEmptyStoreAnswersWithAHintToUpload() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let run = try BinaryRun.run([], input: "What is the nightly hotel cap?\n", home: home.url)
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("(no sources)\n(No documents yet: /upload PATH"))
+    }
+
+    @Test func aBusyPortIsNamedWithTheFix() async throws {
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let serverHome = TemporaryDirectory()
+        let server = try await ServerProcess(binary: binary, dataDirectory: serverHome.url)
+        let port = try #require(server.url.split(separator: ":").last.map(String.init))
+        let home = TemporaryDirectory()
+        let second = try BinaryRun.run(["serve", "--port", port, "--data-dir", home.url.path], home: home.url)
+        #expect(second.status == 1)
+        #expect(second.standardError.contains("Port \(port) on 127.0.0.1 is already in use"))
+        #expect(second.standardError.contains("--port 0 picks a free one"))
+        #expect(!second.standardError.contains("errno"))
+        #expect(await server.stop() == 0)
+    }
+
+    @Test func theManPageComesFromTheArgumentParser() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let run = try BinaryRun.run(["man"], home: home.url)
+        #expect(run.status == 0)
+        #expect(run.standardOutput.hasPrefix(".TH CHATSHELL 1"))
+        for option in ["\\-\\-server <url>", "\\-\\-llm <url>", ".SS chatshell ask", ".SS chatshell serve"] {
+            #expect(run.standardOutput.contains(option), "\(option)")
+        }
+        let help = try BinaryRun.run(["--help"], home: home.url)
+        let serverLine = try #require(help.standardOutput.range(of: "--server <url>"))
+        let subcommands = try #require(help.standardOutput.range(of: "SUBCOMMANDS:"))
+        #expect(serverLine.lowerBound < subcommands.lowerBound)
+        #expect(help.standardOutput.contains("--llm <url>"))
+    }
+}
