@@ -25,6 +25,8 @@ public struct ExtractiveAnswerer: Answerer {
         var matched: Set<QueryTerm>
         /// Terms found in the sentence or in its document's title and heading.
         var covered: Set<QueryTerm>
+        /// Covered terms found only through a translation, which count for less.
+        var translated: Set<QueryTerm>
         /// The source's title and heading.
         var context: String
         /// An enclosing section that names question terms the sentence lacks ("Studio 5.2.0 - released …" for
@@ -104,7 +106,16 @@ public struct ExtractiveAnswerer: Answerer {
                 let matched = Set(terms.filter(matcher.contains))
                 guard !matched.isEmpty else { continue }
                 let fromContext = terms.filter { !matched.contains($0) && contextMatcher.contains($0) }
-                func weight(_ term: QueryTerm) -> Double { weights[term, default: 0] }
+                let translated = Set(
+                    terms.filter {
+                        (matched.contains($0) || fromContext.contains($0)) && !matcher.containsNatively($0)
+                            && !contextMatcher.containsNatively($0)
+                    }
+                )
+                // A glossary translation is a weaker match than the word itself ("guest" / "Gäste").
+                func weight(_ term: QueryTerm) -> Double {
+                    weights[term, default: 0] * (translated.contains(term) ? Self.translationFactor : 1)
+                }
                 let direct = terms.filter(matched.contains).reduce(0) { $0 + weight($1) }
                 // An identifier in the title names the document's subject as surely as one in the sentence.
                 let indirect = fromContext.reduce(0) { $0 + weight($1) * ($1.isIdentifier ? 1.25 : 1) }
@@ -146,6 +157,7 @@ public struct ExtractiveAnswerer: Answerer {
                         text: sentence,
                         matched: matched,
                         covered: covered,
+                        translated: translated,
                         context: source.title + "\n" + (source.heading ?? ""),
                         section: analysis.sections.last { section in
                             Self.namesSomething(section.text)
@@ -186,7 +198,12 @@ public struct ExtractiveAnswerer: Answerer {
         // follow-up ("How old does the arm have to be?") also gets credit for staying on the previous question's
         // topic, at half weight.
         // Summed in question order: Set order varies per process and floating-point sums would flip near-ties.
-        let coveredWeight = terms.filter(covered.contains).reduce(0) { $0 + weights[$1, default: 0] }
+        let nativelyCovered = picks.reduce(into: Set<QueryTerm>()) {
+            $0.formUnion($1.covered.subtracting($1.translated))
+        }
+        let coveredWeight = terms.filter(covered.contains).reduce(0) {
+            $0 + weights[$1, default: 0] * (nativelyCovered.contains($1) ? 1 : Self.translationFactor)
+        }
         var coverage = coveredWeight / totalWeight
         if !previousTerms.isEmpty {
             let matchers = picks.map { TermMatcher($0.text + "\n" + $0.context) }
@@ -222,6 +239,8 @@ public struct ExtractiveAnswerer: Answerer {
         return answer
     }
 
+    /// How much a term found only through a glossary translation counts, against the term itself.
+    static let translationFactor = 0.6
     /// How much a figure counts when the question asks for a value, against the total question weight.
     static let valueStatementBonus = 0.35
     /// At most this many characters of a list or code block are quoted after a sentence that announces it.

@@ -12,15 +12,28 @@ struct QueryTerm: Sendable, Hashable {
     /// Stems searched as prefixes besides the spellings: the German Snowball stem (`empfangs` → `empfang`),
     /// since the index's porter tokenizer stems English only.
     var searchStems: [String]
+    /// The term in the other language (`reception` → `empfang`), from `BilingualGlossary`: matched like a
+    /// spelling, but searched at a lower weight, so a question finds its own language's passages first.
+    var translations: [String]
     /// The term and its spellings, folded as `TermMatcher` folds text (matching runs per sentence, folding once).
-    let folded: [String]
+    let foldedNative: [String]
+    /// `foldedNative` and the folded translations: everything a text may say the term with.
+    let foldedAll: [String]
 
-    init(text: String, isIdentifier: Bool, variants: [String], searchStems: [String] = []) {
+    init(
+        text: String,
+        isIdentifier: Bool,
+        variants: [String],
+        searchStems: [String] = [],
+        translations: [String] = []
+    ) {
         self.text = text
         self.isIdentifier = isIdentifier
         self.variants = variants
         self.searchStems = searchStems
-        folded = ([text] + variants).map(TermMatcher.fold)
+        self.translations = translations
+        foldedNative = ([text] + variants).map(TermMatcher.fold)
+        foldedAll = foldedNative + translations.map(TermMatcher.fold)
     }
 }
 
@@ -146,7 +159,8 @@ enum QueryAnalyzer {
                     text: word,
                     isIdentifier: hasLetter && (hasDigit || isNamedIdentifier(word)),
                     variants: variants(of: word) + (derivations[word] ?? []),
-                    searchStems: searchStems(of: word)
+                    searchStems: searchStems(of: word),
+                    translations: translations(of: word)
                 )
             )
         }
@@ -181,6 +195,13 @@ enum QueryAnalyzer {
         words(text).contains(where: firstPerson.contains)
     }
 
+    /// A word's translations from the glossary, each with its transliterated spellings.
+    static func translations(of word: String) -> [String] {
+        var seen: Set<String> = [word]
+        return BilingualGlossary.translations(of: word).flatMap { [$0] + variants(of: $0) }
+            .filter { seen.insert($0).inserted }
+    }
+
     /// Stems of a plain word that its spellings do not already find as a prefix.
     static func searchStems(of word: String) -> [String] {
         guard word.allSatisfy(\.isLetter) else { return [] }
@@ -212,6 +233,10 @@ enum QueryAnalyzer {
     /// "weigh" finds "weight". Nil when there is nothing to search for.
     static func ftsExpression(_ terms: [QueryTerm]) -> String? {
         expression(terms.flatMap { [$0.text] + $0.variants + $0.searchStems })
+    }
+
+    static func ftsTranslationExpression(_ terms: [QueryTerm]) -> String? {
+        expression(terms.flatMap(\.translations))
     }
 
     private static func expression(_ spellings: [String]) -> String? {

@@ -14,6 +14,8 @@ public struct RetrievalTuning: Sendable {
     public var defaultTopK = 5
     /// Weight of the previous question's score in a follow-up.
     public var previousQuestionWeight = 0.35
+    /// Weight of the question's translations (`BilingualGlossary`) in the document query.
+    public var translationWeight = 0.4
     /// Weight of matching memories' terms in the document query.
     public var memoryTermsWeight = 0.5
     /// Added to chunks of documents the previous answer cited, relative to the best score.

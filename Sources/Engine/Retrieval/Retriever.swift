@@ -25,7 +25,7 @@ struct Retriever: Sendable {
 
     /// The best chunks, at most `maxChunksPerDocument` per document, best first; ties break on storage order.
     ///
-    /// The question, the previous question and memories are separate expressions whose
+    /// The question, its translations, the previous question and memories are separate expressions whose
     /// scores add up with their weights; all are ranked in one statement, and text is read for the winners only.
     func retrieve(_ request: RetrievalRequest, for principal: Principal) throws -> [ChunkHit] {
         let terms = QueryAnalyzer.terms(request.question)
@@ -34,6 +34,7 @@ struct Retriever: Sendable {
             if let expression { expressions.append((expression, weight)) }
         }
         add(QueryAnalyzer.ftsExpression(terms), weight: 1)
+        add(QueryAnalyzer.ftsTranslationExpression(terms), weight: tuning.translationWeight)
         let own = Set(terms.map(\.text))
         if let previous = request.previousQuestion {
             add(

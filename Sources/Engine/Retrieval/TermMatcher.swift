@@ -73,9 +73,19 @@ struct TermMatcher: Sendable {
         return 0
     }
 
-    /// Whether `term` (or one of its spellings) occurs.
+    /// Whether `term` (or one of its spellings or translations) occurs.
     func contains(_ term: QueryTerm) -> Bool {
-        term.folded.contains { spelling in
+        contains(anyOf: term.foldedAll)
+    }
+
+    /// Whether `term` occurs in its own language: as typed or in another spelling, not through a translation.
+    func containsNatively(_ term: QueryTerm) -> Bool {
+        contains(anyOf: term.foldedNative)
+    }
+
+    /// Whether one of these folded spellings occurs.
+    private func contains(anyOf spellings: [String]) -> Bool {
+        spellings.contains { spelling in
             if words.contains(spelling) { return true }
             if spelling.contains(where: { !$0.isLetter && !$0.isNumber }) {
                 return folded.contains(" " + spelling + " ")
