@@ -51,6 +51,12 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .systemLibrary(name: "CStemmer", path: "Sources/CShims/CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/CShims/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
 
         // MARK: - Modules, top to bottom (architecture.md section 1)
         .executableTarget(
@@ -123,6 +129,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Embedding",
+            dependencies: ["COpenBLAS"],
+            // Optimised even in debug builds: the encoder's loops run millions of times per text, and tests embed
+            // real text with it.
+            swiftSettings: strictSettings + [.unsafeFlags(["-O"])]
+        ),
+        .target(
             name: "ChatAPI",
             swiftSettings: strictSettings
         ),
@@ -135,6 +148,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ChatAPITests", dependencies: ["ChatAPI"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "EmbeddingTests",
+            dependencies: ["Embedding"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "EngineTests",
             dependencies: [

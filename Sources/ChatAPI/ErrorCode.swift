@@ -70,3 +70,30 @@ public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomSt
             .contains(self)
     }
 }
+
+extension ErrorCode {
+    /// The HTTP status that goes with the code (http-api.md section 2).
+    ///
+    /// The server answers with it, the JSON twin of a stream (`POST /query`, `ask --json`) carries it for a stream's `error`, and a client branches on it for
+    /// a code it does not know. A client-side usage mistake is 400; a client-side failure or unknown code is 500.
+    public var httpStatus: Int {
+        switch self {
+        case .invalidRequest, .unknownCommand, .badRequest, .forbiddenCommand: 400
+        case .authRequired, .invalidCredentials, .invalidToken, .tokenExpired, .refreshTokenInvalid,
+            .refreshTokenReused:
+            401
+        case .forbidden: 403
+        case .notFound, .documentNotFound, .chunkNotFound, .conversationNotFound, .memoryNotFound, .userNotFound: 404
+        case .methodNotAllowed: 405
+        case .requestTimeout: 408
+        case .emailTaken, .documentNotReady, .lastAdmin: 409
+        case .payloadTooLarge, .fileTooLarge: 413
+        case .unsupportedContentType, .unsupportedFileType: 415
+        case .validationError, .emptyFile, .invalidFile: 422
+        case .rateLimited: 429
+        case .llmUnavailable, .serviceUnavailable: 503
+        case .timeout: 504
+        default: 500
+        }
+    }
+}

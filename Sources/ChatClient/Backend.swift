@@ -128,36 +128,21 @@ extension Backend {
 
     /// Runs a question to its end and folds the stream into the `POST /query` body.
     public func query(_ request: QueryRequest) async throws -> QueryResponse {
-        var sources: [Source] = []
-        var requestId: String?
+        var fold = AnswerFold()
         for try await event in try await ask(request) {
-            switch event {
-            case .meta(let meta): requestId = meta.requestId
-            case .sources(let list): sources = list
-            case .done(let done): return QueryResponse(done: done, sources: sources, requestId: requestId)
-            case .error(let error):
+            fold.observe(event)
+            if let response = fold.response { return response }
+            if let error = fold.error {
                 throw BackendError.api(
                     ErrorBody.Detail(
                         code: error.code,
                         message: error.message,
-                        status: error.code.streamStatus,
+                        status: error.code.httpStatus,
                         requestId: error.requestId
                     )
                 )
-            default: continue
             }
         }
-        throw BackendError.transport("the answer stream ended without a done event")
-    }
-}
-
-extension ErrorCode {
-    /// The HTTP status the JSON twin of a stream answers with for a stream error code.
-    public var streamStatus: Int {
-        switch self {
-        case .llmUnavailable, .serviceUnavailable: 503
-        case .timeout: 504
-        default: 500
-        }
+        throw BackendError.transport(StreamErrorEvent.endedEarly().message)
     }
 }

@@ -9,13 +9,10 @@ public struct AnswerCollector: Sendable {
     public struct Collected: Sendable {
         public var pieces: [RenderPiece]
         public var turn: Turn
-        public var done: DoneEvent?
-        public var requestId: String?
+        public var fold: AnswerFold
 
         /// The `POST /query` 200 body, when the stream ended with `done`.
-        public var response: QueryResponse? {
-            done.map { QueryResponse(done: $0, sources: turn.sources, requestId: requestId) }
-        }
+        public var response: QueryResponse? { fold.response }
     }
 
     public init() {}
@@ -25,20 +22,15 @@ public struct AnswerCollector: Sendable {
         var renderer = AnswerRenderer()
         var recorder = TurnRecorder(input: input)
         var pieces: [RenderPiece] = []
-        var done: DoneEvent?
-        var requestId: String?
         do {
             for try await event in stream {
                 recorder.observe(event)
                 pieces += renderer.render(event)
-                if case .done(let event) = event { done = event }
-                if case .meta(let meta) = event { requestId = meta.requestId }
             }
-            if !renderer.finished {
-                recorder.fail(code: .backendUnavailable, message: "The answer stream ended early.")
-                pieces += renderer.render(
-                    .error(StreamErrorEvent(code: .backendUnavailable, message: "The answer stream ended early."))
-                )
+            if !recorder.fold.isFinished {
+                let ended = StreamErrorEvent.endedEarly()
+                recorder.fail(code: ended.code, message: ended.message)
+                pieces += renderer.render(.error(ended))
             }
         } catch is CancellationError {
             recorder.interrupt()
@@ -50,6 +42,6 @@ public struct AnswerCollector: Sendable {
                 pieces += renderer.render(.error(StreamErrorEvent(code: code, message: message)))
             }
         }
-        return Collected(pieces: pieces, turn: recorder.turn, done: done, requestId: requestId)
+        return Collected(pieces: pieces, turn: recorder.turn, fold: recorder.fold)
     }
 }

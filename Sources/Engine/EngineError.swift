@@ -153,23 +153,8 @@ public enum EngineError: LocalizedError, Equatable, Sendable {
         }
     }
 
-    /// The HTTP status the server answers with.
-    public var status: Int {
-        switch self {
-        case .unsupportedFileType: 415
-        case .emptyFile, .invalidFile, .validation: 422
-        case .fileTooLarge, .contentTooLarge: 413
-        case .documentNotFound, .chunkNotFound, .conversationNotFound, .memoryNotFound, .userNotFound: 404
-        case .documentNotReady, .emailTaken, .lastAdmin: 409
-        case .forbidden: 403
-        case .authRequired, .invalidCredentials, .invalidToken, .tokenExpired, .refreshTokenInvalid,
-            .refreshTokenReused:
-            401
-        case .llmUnavailable, .serviceUnavailable: 503
-        case .timeout: 504
-        case .internalError: 500
-        }
-    }
+    /// The HTTP status the server answers with: the code's (http-api.md section 2).
+    public var status: Int { code.httpStatus }
 
     /// The `error.details` object.
     public var details: [String: JSONValue] {

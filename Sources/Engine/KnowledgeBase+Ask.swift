@@ -166,7 +166,7 @@ extension KnowledgeBase {
                 try await answer(turn, send: send, recorder: recorder)
             }
         } catch is CancellationError {
-            recorder.finishReason = .cancelled
+            recorder.interrupt()
         } catch {
             let engineError = error as? EngineError ?? .internalError(String(describing: error))
             send(
@@ -175,7 +175,7 @@ extension KnowledgeBase {
                 )
             )
         }
-        if Task.isCancelled && recorder.finishReason == nil { recorder.finishReason = .cancelled }
+        if Task.isCancelled { recorder.interrupt() }
         if !stored { storeAssistantMessage(turn, recorder) }
         continuation.finish()
     }
@@ -243,7 +243,6 @@ extension KnowledgeBase {
             }
             normalizer.finish().forEach(send)
             try Task.checkCancellation()
-            recorder.citations = normalizer.citations
             send(.done(doneEvent(turn, recorder, reason: reason, memory: nil, retrievalMs: retrievalMs, usage: usage)))
         }
     }
@@ -256,15 +255,17 @@ extension KnowledgeBase {
         retrievalMs: Int,
         usage: Usage?
     ) -> DoneEvent {
-        recorder.finishReason = reason
         let total = Self.milliseconds(since: turn.started, now: configuration.now())
-        let words = recorder.answer.split(separator: " ").count
         return DoneEvent(
             finishReason: reason,
-            answer: recorder.answer,
-            citations: recorder.citations,
+            answer: recorder.fold.answer,
+            citations: recorder.fold.citations,
             memoryAdded: memory,
-            usage: usage ?? Usage(promptTokens: turn.query.split(separator: " ").count, completionTokens: words),
+            usage: usage
+                ?? Usage(
+                    promptTokens: AnswerFold.wordCount(turn.query),
+                    completionTokens: AnswerFold.wordCount(recorder.fold.answer)
+                ),
             timingsMs: Timings(
                 retrieval: retrievalMs,
                 firstToken: recorder.firstTokenMs(since: turn.started),
@@ -276,9 +277,9 @@ extension KnowledgeBase {
     }
 
     private func storeAssistantMessage(_ turn: AnswerTurn, _ recorder: AnswerRecording) {
-        let reason = recorder.finishReason ?? .error
+        let reason = recorder.fold.finishReason ?? .error
         // A document source is stored as a reference: its chunk holds the text, read back with the conversation.
-        let sources = (reason == .noContext ? [] : recorder.sources).map { source in
+        let sources = (reason == .noContext ? [] : recorder.fold.sources).map { source in
             var reference = source
             if source.kind == .document, source.chunkId != nil { reference.text = "" }
             return reference
@@ -289,10 +290,10 @@ extension KnowledgeBase {
                 id: turn.messageId,
                 conversationId: turn.conversationId,
                 role: "assistant",
-                content: recorder.answer,
+                content: recorder.fold.answer,
                 finishReason: reason.rawValue,
                 sourcesJson: APIJSON.string(sources),
-                citationsJson: APIJSON.string(recorder.citations),
+                citationsJson: APIJSON.string(recorder.fold.citations),
                 createdAt: configuration.now()
             )
         )
@@ -357,31 +358,19 @@ extension KnowledgeBase {
     }
 }
 
-/// What went out on a stream, so the assistant message can be stored however the stream ends.
+/// What went out on a stream, so the assistant message can be stored however the stream ends: ChatAPI's fold, and
+/// when the first token left (a reference type, as the producing closure and its helpers share it).
 final class AnswerRecording {
-    var answer = ""
-    var sources: [Source] = []
-    var citations: [Citation] = []
-    var finishReason: FinishReason?
-    var firstToken: Date?
+    private(set) var fold = AnswerFold()
+    private var firstToken: Date?
 
     func observe(_ event: StreamEvent) {
-        switch event {
-        case .sources(let list): sources = list
-        case .token(let chunk):
-            if firstToken == nil { firstToken = Date() }
-            answer += chunk
-        case .citation(let citation):
-            if let index = citations.firstIndex(where: { $0.n == citation.n }) {
-                citations[index].spans.append(citation.span)
-            } else {
-                citations.append(Citation(n: citation.n, sourceId: citation.sourceId, spans: [citation.span]))
-                citations.sort { $0.n < $1.n }
-            }
-        case .done(let done): finishReason = done.finishReason
-        case .error: finishReason = .error
-        default: break
-        }
+        if case .token = event, firstToken == nil { firstToken = Date() }
+        fold.observe(event)
+    }
+
+    func interrupt() {
+        fold.interrupt()
     }
 
     func firstTokenMs(since start: Date) -> Int? {

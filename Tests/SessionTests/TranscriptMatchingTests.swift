@@ -119,9 +119,4 @@ import Testing
         #expect(TranscriptText.wordErrorRate(hypothesis: "a b c d", reference: "a b") == 1)
         #expect(TranscriptText.wordErrorRate(hypothesis: "", reference: "") == 0)
     }
-
-    @Test func markersAreFoundAndRemoved() {
-        #expect(TranscriptText.markers(in: "a [1] b [12][3] [x] [1234]") == [1, 12, 3])
-        #expect(TranscriptText.removingMarkers("a [1] b[2].") == "a  b.")
-    }
 }

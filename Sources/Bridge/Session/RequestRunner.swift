@@ -133,7 +133,8 @@ struct RequestRunner: Sendable {
             await conversation.record(recorder.turn)
         }
         if open && !Task.isCancelled {
-            _ = emit(.failure(code: .backendUnavailable, message: "The answer stream ended early."))
+            let ended = StreamErrorEvent.endedEarly()
+            _ = emit(.failure(code: ended.code, message: ended.message))
         }
     }
 

@@ -47,12 +47,8 @@ extension RemoteBackend {
                         }
                     }
                 }
-                continuation.finish(
-                    throwing: BackendError.transport(
-                        "The answer stream from \(server) ended before its done event "
-                            + "(the connection closed mid-answer). Try again."
-                    )
-                )
+                // The connection closed mid-answer.
+                continuation.finish(throwing: BackendError.transport(StreamErrorEvent.endedEarly(from: server).message))
             } catch {
                 continuation.finish(throwing: error)
             }

@@ -152,8 +152,8 @@ struct ReplLoop {
                         console.write([piece])
                     }
                 }
-                if !renderer.finished {
-                    throw BackendError.transport("The answer stream ended early. Ask again.")
+                if !recorder.fold.isFinished {
+                    throw BackendError.transport(StreamErrorEvent.endedEarly().message)
                 }
             } catch is CancellationError {
                 spinner?.stop()

@@ -94,7 +94,7 @@ extension ChatShellCommand {
                     } else if let code = collected.turn.errorCode {
                         printJSON(
                             ErrorBody(
-                                .init(code: code, message: collected.turn.errorMessage ?? "", status: code.streamStatus)
+                                .init(code: code, message: collected.turn.errorMessage ?? "", status: code.httpStatus)
                             )
                         )
                         throw ExitCode(1)
@@ -118,7 +118,7 @@ extension ChatShellCommand {
             case .failure(let code, let message):
                 let usage = [ErrorCode.unknownCommand, .badRequest, .forbiddenCommand].contains(code)
                 if json {
-                    printJSON(ErrorBody(.init(code: code, message: message, status: usage ? 400 : 500)))
+                    printJSON(ErrorBody(.init(code: code, message: message, status: code.httpStatus)))
                 } else {
                     console.error(message)
                 }

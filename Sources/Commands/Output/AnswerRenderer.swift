@@ -8,7 +8,6 @@ public struct AnswerRenderer: Sendable {
     private var answerWritten = false
     private var endsWithNewline = true
     private var sources: [Source] = []
-    public private(set) var finished = false
 
     public init() {}
 
@@ -23,7 +22,6 @@ public struct AnswerRenderer: Sendable {
         case .token(let chunk):
             return emit(held + chunk, final: false)
         case .done(let done):
-            finished = true
             var pieces = emit(held, final: true)
             pieces += closeAnswerLine()
             if done.finishReason == .cancelled {
@@ -37,7 +35,6 @@ public struct AnswerRenderer: Sendable {
             }
             return pieces
         case .error(let error):
-            finished = true
             var pieces = emit(held, final: true)
             pieces += closeAnswerLine()
             pieces.append(.error(error.message))
@@ -47,7 +44,6 @@ public struct AnswerRenderer: Sendable {
 
     /// Ends an answer stopped by Ctrl-C: partial text stays, then `[interrupted]`.
     public mutating func interrupt() -> [RenderPiece] {
-        finished = true
         var pieces = emit(held, final: true)
         pieces += closeAnswerLine()
         pieces.append(.lines([StyledText("[interrupted]", style: .dim)]))
@@ -65,7 +61,7 @@ public struct AnswerRenderer: Sendable {
     private mutating func emit(_ text: String, final: Bool) -> [RenderPiece] {
         held = ""
         var body = text
-        if !final, let open = body.lastIndex(of: "["), Self.mayBecomeMarker(body[open...]) {
+        if !final, let open = body.lastIndex(of: "["), CitationMarker.mayBecomeMarker(body[open...]) {
             held = String(body[open...])
             body = String(body[..<open])
         }
@@ -75,30 +71,16 @@ public struct AnswerRenderer: Sendable {
         return [.answer(Self.styleMarkers(body))]
     }
 
-    static func mayBecomeMarker(_ tail: Substring) -> Bool {
-        tail.count < 6 && tail.dropFirst().allSatisfy(\.isNumber) && !tail.contains("]")
-    }
-
     /// Splits text into plain runs and `[n]` marker runs.
     static func styleMarkers(_ text: String) -> StyledText {
         var styled = StyledText()
-        var plain = ""
         var index = text.startIndex
-        while index < text.endIndex {
-            if text[index] == "[", let close = text[index...].firstIndex(of: "]") {
-                let inner = text[text.index(after: index)..<close]
-                if !inner.isEmpty, inner.count <= 3, inner.allSatisfy(\.isNumber) {
-                    if !plain.isEmpty { styled.append(plain) }
-                    plain = ""
-                    styled.append(String(text[index...close]), style: .marker)
-                    index = text.index(after: close)
-                    continue
-                }
-            }
-            plain.append(text[index])
-            index = text.index(after: index)
+        for match in CitationMarker.matches(in: text) {
+            if index < match.range.lowerBound { styled.append(String(text[index..<match.range.lowerBound])) }
+            styled.append(String(text[match.range]), style: .marker)
+            index = match.range.upperBound
         }
-        if !plain.isEmpty { styled.append(plain) }
+        if index < text.endIndex { styled.append(String(text[index...])) }
         return styled
     }
 }

@@ -76,7 +76,7 @@ public struct CitationNormalizer: Sendable {
                 continue
             }
             guard let close = rest.firstIndex(of: "]") else {
-                if !final, Self.mayBecomeMarker(rest) {
+                if !final, CitationMarker.mayBecomeMarker(rest, grouped: true) {
                     break
                 }
                 emit("[")
@@ -84,7 +84,7 @@ public struct CitationNormalizer: Sendable {
                 continue
             }
             let inner = rest[rest.index(after: rest.startIndex)..<close]
-            guard let numbers = Self.markerNumbers(inner) else {
+            guard let numbers = CitationMarker.numbers(inBody: inner, grouped: true) else {
                 emit("[")
                 rest = rest.dropFirst()
                 continue
@@ -92,8 +92,9 @@ public struct CitationNormalizer: Sendable {
             var previous: Int?
             for n in numbers where (1...max(sources.count, 1)).contains(n) && !sources.isEmpty && n != previous {
                 let start = emittedScalars + outputScalars
-                emit("[\(n)]")
-                markers.append((n, start, start + "[\(n)]".unicodeScalars.count))
+                let marker = CitationMarker.text(n)
+                emit(marker)
+                markers.append((n, start, start + marker.unicodeScalars.count))
                 previous = n
             }
             rest = rest[rest.index(after: close)...]
@@ -110,23 +111,5 @@ public struct CitationNormalizer: Sendable {
             events.append(.citation(CitationEvent(n: marker.n, sourceId: source.id, span: span)))
         }
         return events
-    }
-
-    /// The numbers of a marker body such as `1`, `1, 3` or `1,3`; nil if it is not one.
-    static func markerNumbers(_ inner: Substring) -> [Int]? {
-        let parts = inner.split(separator: ",", omittingEmptySubsequences: false)
-        var numbers: [Int] = []
-        for part in parts {
-            let trimmed = part.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, trimmed.count <= 3, let n = Int(trimmed) else { return nil }
-            numbers.append(n)
-        }
-        return numbers.isEmpty ? nil : numbers
-    }
-
-    /// Whether an unclosed `[…` could still turn into a marker.
-    static func mayBecomeMarker(_ text: Substring) -> Bool {
-        guard text.count <= 24 else { return false }
-        return text.dropFirst().allSatisfy { $0.isNumber || $0 == "," || $0 == " " }
     }
 }

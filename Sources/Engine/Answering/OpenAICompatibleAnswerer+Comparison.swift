@@ -71,15 +71,7 @@ extension OpenAICompatibleAnswerer: ComparisonWriter {
 
     /// The numbers of the `[n]` markers in a text.
     static func markedNumbers(in text: String) -> Set<Int> {
-        var numbers: Set<Int> = []
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "[") {
-            let after = rest[rest.index(after: open)...]
-            guard let close = after.firstIndex(of: "]") else { break }
-            numbers.formUnion(CitationNormalizer.markerNumbers(after[..<close]) ?? [])
-            rest = after
-        }
-        return numbers
+        Set(CitationMarker.numbers(in: text, grouped: true))
     }
 
     /// The findings' sections reordered (differences, insights, similarities) and cut to whole lines within the

@@ -68,20 +68,14 @@ extension OpenAICompatibleAnswerer {
     /// Text with its `[n]` and `[n, m]` markers removed.
     static func withoutMarkers(_ text: String) -> String {
         var output = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "[") {
-            output += rest[..<open]
-            let after = rest[rest.index(after: open)...]
-            if let close = after.firstIndex(of: "]"), CitationNormalizer.markerNumbers(after[..<close]) != nil {
-                // Drop the space before the marker too, so "8 kg [1]." becomes "8 kg.".
-                if output.hasSuffix(" ") { output.removeLast() }
-                rest = after[after.index(after: close)...]
-            } else {
-                output += "["
-                rest = after
-            }
+        var index = text.startIndex
+        for match in CitationMarker.matches(in: text, grouped: true) {
+            output += text[index..<match.range.lowerBound]
+            // Drop the space before the marker too, so "8 kg [1]." becomes "8 kg.".
+            if output.hasSuffix(" ") { output.removeLast() }
+            index = match.range.upperBound
         }
-        return output + rest
+        return output + text[index...]
     }
 
     /// The JSON body of a streaming chat-completion request answering the context's question.

@@ -23,8 +23,8 @@ struct CompareController {
         var request = request
         let (events, lease) = try await accept(&request, context)
         defer { lease.release() }
-        let outcome = try await StreamFold.run(events, timeout: Self.timeout)
-        guard let comparison = outcome.done.comparison else { throw APIError.internalError() }
+        let fold = try await StreamFold.run(events, timeout: Self.timeout)
+        guard let comparison = fold.done?.comparison else { throw APIError.internalError() }
         return JSONResponse.make(comparison)
     }
 

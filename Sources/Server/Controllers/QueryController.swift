@@ -31,10 +31,9 @@ struct QueryController {
         var request = request
         let events = try await accept(&request, context)
         let timeout = Duration.seconds(services.configuration.generationTimeoutSeconds)
-        let outcome = try await StreamFold.run(events, timeout: timeout)
-        return JSONResponse.make(
-            QueryResponse(done: outcome.done, sources: outcome.sources, requestId: context.requestId)
-        )
+        let fold = try await StreamFold.run(events, timeout: timeout)
+        guard let done = fold.done else { throw APIError.internalError() }
+        return JSONResponse.make(QueryResponse(done: done, sources: fold.sources, requestId: context.requestId))
     }
 
     /// Resolves the caller, reads the body and lets the engine check it; returns the accepted answer's events.

@@ -95,9 +95,11 @@ struct EventStreamResponder: Sendable {
     ) async throws {
         let started = ContinuousClock.now
         var lastWrite = started
-        var transcript = StreamTranscript()
+        // What went out so far, so a stream cut short by shutdown still ends with a `done` whose answer equals the
+        // chunks sent.
+        var sent = AnswerFold()
         func send(_ event: StreamEvent) async throws {
-            transcript.observe(event)
+            sent.observe(event)
             try await writer.write(Self.frame(event, requestId: requestId))
             lastWrite = .now
         }
@@ -113,14 +115,9 @@ struct EventStreamResponder: Sendable {
                         "answer stream ended without a terminal event",
                         metadata: ["request_id": "\(requestId)"]
                     )
+                    let message = StreamErrorEvent.endedEarly().message
                     try await send(
-                        .error(
-                            StreamErrorEvent(
-                                code: .internalError,
-                                message: "The answer stopped unexpectedly.",
-                                requestId: requestId
-                            )
-                        )
+                        .error(StreamErrorEvent(code: .internalError, message: message, requestId: requestId))
                     )
                     return
                 case .failed(let error):
@@ -135,16 +132,7 @@ struct EventStreamResponder: Sendable {
                     let now = ContinuousClock.now
                     if now - started >= generationTimeout {
                         producer.cancel()
-                        let seconds = Int(generationTimeout.components.seconds)
-                        try await send(
-                            .error(
-                                StreamErrorEvent(
-                                    code: .timeout,
-                                    message: "The answer took longer than \(seconds) s.",
-                                    requestId: requestId
-                                )
-                            )
-                        )
+                        try await send(.error(.timedOut(after: generationTimeout, requestId: requestId)))
                         return
                     }
                     if now - lastWrite >= heartbeat {
@@ -161,8 +149,8 @@ struct EventStreamResponder: Sendable {
                 case .shutdown:
                     producer.cancel()
                     let elapsedMs = WireTime.milliseconds(ContinuousClock.now - started)
-                    if !transcript.sawSources { try await send(.sources([])) }
-                    try await send(.done(transcript.cancelledDone(elapsedMs: elapsedMs)))
+                    if !sent.receivedSources { try await send(.sources([])) }
+                    try await send(.done(sent.cancelledDone(elapsedMs: elapsedMs)))
                     return
                 }
             }

@@ -31,6 +31,11 @@ struct APIError: Error, Sendable {
         self.init(status: error.status, code: error.code, message: error.message, details: error.details)
     }
 
+    /// A stream's terminal error as the JSON twin answers it, with the code's status.
+    init(_ error: StreamErrorEvent) {
+        self.init(status: error.code.httpStatus, code: error.code, message: error.message)
+    }
+
     /// The body, with the request id filled in.
     func body(requestId: String) -> ErrorBody {
         ErrorBody(.init(code: code, message: message, status: status, requestId: requestId, details: details))

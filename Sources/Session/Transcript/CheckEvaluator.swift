@@ -197,7 +197,7 @@ enum CheckEvaluator {
 
     /// Sources an `[n]` marker of the answer refers to.
     static func citedSources(of answer: Turn) -> [Source] {
-        let numbers = Set(TranscriptText.markers(in: answer.answer))
+        let numbers = Set(CitationMarker.numbers(in: answer.answer))
         return answer.sources.filter { numbers.contains($0.n) }
     }
 
@@ -205,7 +205,7 @@ enum CheckEvaluator {
     static func unresolvedMarkers(of answer: Turn) -> [Int] {
         let known = Set(answer.sources.map(\.n))
         var seen: Set<Int> = []
-        return TranscriptText.markers(in: answer.answer).filter { !known.contains($0) && seen.insert($0).inserted }
+        return CitationMarker.numbers(in: answer.answer).filter { !known.contains($0) && seen.insert($0).inserted }
     }
 
     /// How checks name a source: its file name, `memory:personal` or `memory:shared`.

@@ -1,3 +1,4 @@
+import ChatAPI
 import Foundation
 
 /// The text rules of transcripts.md section 4 and 5: normalisation, whitespace collapsing, case folding, words and
@@ -44,48 +45,10 @@ public enum TranscriptText {
         text.folding(options: [.caseInsensitive], locale: nil)
     }
 
-    /// `[n]` markers (1 to 3 digits) as they appear in answers.
-    public static func markers(in text: String) -> [Int] {
-        var numbers: [Int] = []
-        var index = text.startIndex
-        while let open = text[index...].firstIndex(of: "[") {
-            let after = text.index(after: open)
-            guard let close = text[after...].firstIndex(of: "]") else { break }
-            let inner = text[after..<close]
-            if !inner.isEmpty, inner.count <= 3, inner.allSatisfy(\.isASCII), inner.allSatisfy(\.isNumber),
-                let number = Int(inner)
-            {
-                numbers.append(number)
-                index = text.index(after: close)
-            } else {
-                index = after
-            }
-        }
-        return numbers
-    }
-
-    /// The text without its `[n]` markers.
-    public static func removingMarkers(_ text: String) -> String {
-        var result = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            if text[index] == "[", let close = text[index...].firstIndex(of: "]") {
-                let inner = text[text.index(after: index)..<close]
-                if !inner.isEmpty, inner.count <= 3, inner.allSatisfy(\.isASCII), inner.allSatisfy(\.isNumber) {
-                    index = text.index(after: close)
-                    continue
-                }
-            }
-            result.append(text[index])
-            index = text.index(after: index)
-        }
-        return result
-    }
-
     /// Words as `wer` and `max-words` count them: after NFC, case folding and dropping `[n]` markers, runs of
     /// letters and digits; one `.`, `,`, `-`, `'` or `/` between two of them stays inside (`1,300`, `nr-x200`).
     public static func words(_ text: String) -> [String] {
-        let characters = Array(fold(removingMarkers(text.precomposedStringWithCanonicalMapping)))
+        let characters = Array(fold(CitationMarker.removing(from: text.precomposedStringWithCanonicalMapping)))
         var words: [String] = []
         var current = ""
         var index = 0
