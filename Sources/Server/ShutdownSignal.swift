@@ -1,5 +1,5 @@
-import Dispatch
 import Synchronization
+import UnixSignals
 
 #if canImport(Glibc)
     import Glibc
@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// ```swift
 /// let shutdown = ShutdownSignal()
-/// shutdown.installSignalHandlers()   // SIGINT, SIGTERM
+/// await shutdown.installSignalHandlers()   // SIGINT, SIGTERM
 /// ```
 public final class ShutdownSignal: Sendable {
     private struct State {
@@ -59,18 +59,17 @@ public final class ShutdownSignal: Sendable {
         _ = state.withLock { $0.observers.removeValue(forKey: token) }
     }
 
-    /// Triggers on SIGINT and SIGTERM.
+    /// Triggers on SIGINT and SIGTERM; returns once both are watched.
     ///
     /// Hummingbird's own signal handling (in `runService`) still runs: dispatch delivers a signal to every source
     /// registered for it, so streams end with `cancelled` while the server drains its connections.
-    public func installSignalHandlers() {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.trigger() }
-            source.resume()
-            // A source stops firing when released; these serve until the process exits, so they are kept for good.
-            _ = Unmanaged.passRetained(source as AnyObject)
+    public func installSignalHandlers() async {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        // Serves until the process exits.
+        Task {
+            for await _ in signals { self.trigger() }
         }
     }
 }

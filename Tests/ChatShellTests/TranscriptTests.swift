@@ -106,27 +106,8 @@ import Testing
         }
     }
 
-    /// `*` and `?` over the whole path (`*` crosses folders).
+    /// Shell wildcards over the whole path (`*` crosses folders: no `FNM_PATHNAME`).
     static func glob(_ pattern: String, matches text: String) -> Bool {
-        let pattern = Array(pattern)
-        let text = Array(text)
-        var memo: [Int: Bool] = [:]
-        func match(_ p: Int, _ t: Int) -> Bool {
-            let key = p * (text.count + 1) + t
-            if let known = memo[key] { return known }
-            let result: Bool
-            if p == pattern.count {
-                result = t == text.count
-            } else if pattern[p] == "*" {
-                result = match(p + 1, t) || (t < text.count && match(p, t + 1))
-            } else if t < text.count, pattern[p] == "?" || pattern[p] == text[t] {
-                result = match(p + 1, t + 1)
-            } else {
-                result = false
-            }
-            memo[key] = result
-            return result
-        }
-        return match(0, 0)
+        fnmatch(pattern, text, 0) == 0
     }
 }

@@ -174,16 +174,14 @@ import Testing
         #expect(try Transcript.parse(text, path: "w.chat").turns.count == 3)
     }
 
-    @Test func sha256MatchesKnownVectors() {
+    @Test func actualStampNamesTheTranscriptAndItsSHA256() {
         #expect(
-            SHA256Digest.hex(Array("abc".utf8))
-                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            ActualFileStamp.line(name: "w.chat", contents: Data("abc".utf8))
+                == "#! from w.chat sha256=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         )
         #expect(
-            SHA256Digest.hex([UInt8]())
-                == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+            ActualFileStamp.line(name: "e.chat", contents: Data())
+                == "#! from e.chat sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         )
-        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-        #expect(SHA256Digest.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }

@@ -36,7 +36,7 @@ import Testing
         let actual = try String(contentsOf: file.appendingPathExtension("actual"), encoding: .utf8)
         let lines = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let original = try Data(contentsOf: file)
-        #expect(lines.dropLast().last == "#! from wrong-on-purpose.chat sha256=\(SHA256Digest.hex(original))")
+        #expect(lines.dropLast().last == ActualFileStamp.line(name: "wrong-on-purpose.chat", contents: original))
         #expect(actual.contains("|   [1] product-x200-spec.pdf p.[NUM] \"[..]\"\n| ...\n"))
         #expect(actual.contains("? contains: 24.5 kg\n#! FAIL contains: \"24.5 kg\" is not in the answer\n"))
         #expect(actual.contains("| Indexed faq.md as [ID]: [NUM] chunks\n"))

@@ -7,6 +7,7 @@ import Foundation
 import Glibc
 import Logging
 import Synchronization
+import UnixSignals
 
 extension ChatShellCommand {
     /// `chatshell bridge`: the `chatshell-bridge/1` line protocol on stdin and stdout, for bots, pipelines and
@@ -146,12 +147,12 @@ extension ChatShellCommand {
                 output: FileDescriptorSink(fd: protocolFD),
                 logger: logger
             )
-            let signals = Self.watchSignals(session)
+            let signals = await Self.watchSignals(session)
             FileDescriptorSink(fd: protocolFD).watchForReaderGone {
                 Task { await session.outputClosed() }
             }
             let code = await session.run()
-            withExtendedLifetime(signals) {}
+            signals.cancel()
             if logger.logLevel <= .info {
                 Self.logFigures(await session.currentStatistics(), logger: logger)
             }
@@ -202,21 +203,23 @@ extension ChatShellCommand {
         }
 
         /// SIGINT and SIGTERM: the first ends the session in order, a second exits at once (2.8).
-        static func watchSignals(_ session: BridgeSession) -> [any DispatchSourceSignal] {
-            let received = SignalCount()
-            return [(SIGINT, BridgeSession.Signal.interrupt), (SIGTERM, .terminate)].map { number, kind in
-                // The default action would kill the process before the bridge can write `interrupted` and `bye`.
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    if received.increment() == 1 {
+        static func watchSignals(_ session: BridgeSession) async -> Task<Void, Never> {
+            // The default action would kill the process before the bridge can write `interrupted` and `bye`.
+            signal(SIGINT, SIG_IGN)
+            signal(SIGTERM, SIG_IGN)
+            // Awaited here, so a signal that arrives once the session runs is never missed.
+            let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+            return Task {
+                var received = 0
+                for await signal in signals {
+                    let kind: BridgeSession.Signal = signal == .sigint ? .interrupt : .terminate
+                    received += 1
+                    if received == 1 {
                         Task { await session.interrupt(kind) }
                     } else {
                         Glibc.exit(kind.exitCode)
                     }
                 }
-                source.resume()
-                return source
             }
         }
 
@@ -243,17 +246,4 @@ extension ChatShellCommand {
 enum EndOfInputOption: String, ExpressibleByArgument, CaseIterable {
     case drain
     case cancel
-}
-
-/// Signals seen so far, shared by the two signal handlers.
-private final class SignalCount: Sendable {
-    private let count = Mutex(0)
-
-    /// Counts one signal and returns how many have arrived.
-    func increment() -> Int {
-        count.withLock { count in
-            count += 1
-            return count
-        }
-    }
 }

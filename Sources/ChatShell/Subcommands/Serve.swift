@@ -116,7 +116,7 @@ extension ChatShellCommand {
                 )
             }
             let shutdown = ShutdownSignal()
-            shutdown.installSignalHandlers()
+            await shutdown.installSignalHandlers()
             var configuration = ServerConfiguration(
                 host: host,
                 port: port,

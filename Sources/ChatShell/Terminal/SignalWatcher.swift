@@ -13,6 +13,11 @@ import Synchronization
 ///
 /// A signal arriving when neither is listening (between an answer and the next prompt) is dropped.
 ///
+/// Why not ServiceLifecycle's `UnixSignalsSequence`, which the server and the bridge use: its signals arrive on a
+/// dispatch queue as an async sequence, but the prompt's reader is a dedicated thread blocked in `select()` inside
+/// readline's callback interface, and only a file descriptor can wake that wait. SIGCONT (after Ctrl-Z) and SIGWINCH
+/// must also reach readline on that thread (`rl_resize_terminal`, redisplay), never on a queue racing it.
+///
 /// How the REPL loop uses it:
 ///
 /// ```swift

@@ -1,6 +1,10 @@
 import ChatAPI
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Resolves `@ corpus` paths to files (transcripts.md section 3): `./` and `../` relative to the transcript,
 /// others to the repository root; a directory means its supported files, not recursive; the last component may use
 /// `*` and `?`; files in bytewise path order; duplicate names are an error.
@@ -84,28 +88,9 @@ struct CorpusResolver: Sendable {
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
 
-    /// `*` and `?` matching of one path component.
+    /// Shell wildcard matching (`*`, `?`, `[...]`) of one path component, by the C library's `fnmatch`.
     static func glob(_ pattern: String, matches name: String) -> Bool {
-        let pattern = Array(pattern)
-        let name = Array(name)
-        var memo: [Int: Bool] = [:]
-        func match(_ p: Int, _ n: Int) -> Bool {
-            let key = p * (name.count + 1) + n
-            if let known = memo[key] { return known }
-            let result: Bool
-            if p == pattern.count {
-                result = n == name.count
-            } else if pattern[p] == "*" {
-                result = match(p + 1, n) || (n < name.count && match(p, n + 1))
-            } else if n < name.count, pattern[p] == "?" || pattern[p] == name[n] {
-                result = match(p + 1, n + 1)
-            } else {
-                result = false
-            }
-            memo[key] = result
-            return result
-        }
-        return match(0, 0)
+        fnmatch(pattern, name, 0) == 0
     }
 }
 

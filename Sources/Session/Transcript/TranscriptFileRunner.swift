@@ -326,7 +326,7 @@ struct TranscriptFileRunner: Sendable {
         let composition = composer.compose()
         let name = (result.path as NSString).lastPathComponent
         let original = (try? Data(contentsOf: result.url)) ?? Data()
-        let hashLine = "#! from \(name) sha256=\(SHA256Digest.hex(original))"
+        let hashLine = ActualFileStamp.line(name: name, contents: original)
         result.actual = (composition.lines + [hashLine]).joined(separator: "\n") + "\n"
         var hunks: [UnifiedDiff.Hunk] = []
         for turn in transcript.turns {

@@ -308,7 +308,7 @@ public struct TranscriptReplayer: Sendable {
                 continue
             }
             let original = (try? Data(contentsOf: entry.url)) ?? Data()
-            let expected = "#! from \(entry.url.lastPathComponent) sha256=\(SHA256Digest.hex(original))"
+            let expected = ActualFileStamp.line(name: entry.url.lastPathComponent, contents: original)
             let lastLine = text.split(separator: "\n").last.map(String.init) ?? ""
             guard lastLine == expected else {
                 let message =

@@ -27,39 +27,35 @@ enum UnifiedDiff {
         count == 0 ? "\(start),0" : "\(start + 1),\(count)"
     }
 
-    /// ` `, `-` and `+` lines from a longest common subsequence; removals before additions.
+    /// ` `, `-` and `+` lines from the standard library's minimal difference; removals before additions.
     static func body(old: [String], new: [String]) -> [String] {
-        let n = old.count
-        let m = new.count
-        var lcs = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for j in stride(from: m - 1, through: 0, by: -1) {
-                lcs[i][j] = old[i] == new[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+        var removed = Set<Int>()
+        var inserted = Set<Int>()
+        for change in new.difference(from: old) {
+            switch change {
+            case .remove(let offset, _, _): removed.insert(offset)
+            case .insert(let offset, _, _): inserted.insert(offset)
             }
         }
         var lines: [String] = []
+        var added: [String] = []
         var i = 0
         var j = 0
-        var added: [String] = []
-        func flushAdded() {
-            lines += added
-            added = []
-        }
-        while i < n || j < m {
-            if i < n, j < m, old[i] == new[j] {
-                flushAdded()
+        while i < old.count || j < new.count {
+            if i < old.count, removed.contains(i) {
+                lines.append("-" + old[i])
+                i += 1
+            } else if j < new.count, inserted.contains(j) {
+                added.append("+" + new[j])
+                j += 1
+            } else {
+                lines += added
+                added = []
                 lines.append(" " + old[i])
                 i += 1
                 j += 1
-            } else if i < n, j == m || lcs[i + 1][j] >= lcs[i][j + 1] {
-                lines.append("-" + old[i])
-                i += 1
-            } else {
-                added.append("+" + new[j])
-                j += 1
             }
         }
-        flushAdded()
-        return lines
+        return lines + added
     }
 }
