@@ -52,6 +52,7 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(name: "CStemmer", path: "Sources/CShims/CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(
             name: "COpenBLAS",
             path: "Sources/CShims/COpenBLAS",
@@ -125,7 +126,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ChatAPI", "CPoppler", "CLibXML2",
+                "ChatAPI", "CPoppler", "CLibXML2", "CStemmer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "JWTKit", package: "jwt-kit"),

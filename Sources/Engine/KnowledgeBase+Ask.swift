@@ -236,6 +236,7 @@ extension KnowledgeBase {
                 try Task.checkCancellation()
                 switch fragment {
                 case .text(let text): normalizer.feed(text).forEach(send)
+                case .quote(let text): normalizer.feedQuote(text).forEach(send)
                 case .usage(let reported): usage = reported
                 case .truncated: reason = .length
                 }

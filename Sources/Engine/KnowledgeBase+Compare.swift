@@ -200,8 +200,8 @@ extension KnowledgeBase {
 
         var normalizer = CitationNormalizer(sources: sources)
         var firstToken: Date?
-        func feed(_ text: String) {
-            let events = normalizer.feed(text)
+        func feed(_ text: String, quoted: Bool = false) {
+            let events = quoted ? normalizer.feedQuote(text) : normalizer.feed(text)
             if firstToken == nil, !events.isEmpty { firstToken = configuration.now() }
             events.forEach(emit)
         }
@@ -218,6 +218,7 @@ extension KnowledgeBase {
                 try Task.checkCancellation()
                 switch fragment {
                 case .text(let text): feed(text)
+                case .quote(let text): feed(text, quoted: true)
                 case .usage(let reported): usage = reported
                 case .truncated: reason = .length
                 }

@@ -9,6 +9,12 @@ public struct NorthwindStore: Sendable {
     /// Document ids by file name.
     public let ids: [String: String]
 
+    public init(knowledgeBase: KnowledgeBase, directory: TemporaryDirectory, ids: [String: String]) {
+        self.knowledgeBase = knowledgeBase
+        self.directory = directory
+        self.ids = ids
+    }
+
     /// Ingests the named documents (all 15 by default) and waits until each is ready.
     public static func make(
         documents names: [String]? = nil,

@@ -101,6 +101,15 @@ import Testing
         #expect(events.citedFiles == ["standort-leipzig-de.md"])
     }
 
+    // Inflected German forms match by their Snowball stems ("meinem Standort", "geöffnet").
+    @Test func germanQuestionsFindTheGermanSiteGuide() async throws {
+        let store = try await NorthwindStore.make(documents: ["standort-leipzig-de.md", "employee-handbook.md"])
+        let events = try await store.events("Wann ist die Kantine in Leipzig geöffnet?")
+        let done = try #require(events.done)
+        #expect(done.answer.contains("11:30 bis 13:45"))
+        #expect(events.citedFiles == ["standort-leipzig-de.md"])
+    }
+
     @Test func anAmountPicksTheRuleWhoseRangeHoldsIt() async throws {
         let store = try await NorthwindStore.make()
         let large = try #require(try await store.events("Who approves an expense claim of $3,000?").done)
@@ -118,6 +127,8 @@ import Testing
         // "my site" is the Leipzig site: its guide answers, in German
         let canteen = try #require(try await store.events("When does the canteen open at my site?").done)
         #expect(canteen.answer.contains("11:30"))
+        let kantine = try #require(try await store.events("Wann ist die Kantine an meinem Standort geöffnet?").done)
+        #expect(kantine.answer.contains("11:30"))
 
         // The rule names "Your manager"; the answer says who that is, citing the memory
         let events = try await store.events("Who approves my expense claim of $1,000?")

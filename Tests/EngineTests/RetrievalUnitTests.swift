@@ -18,6 +18,20 @@ import Testing
         #expect(QueryAnalyzer.ftsTerm("ss-2026-0117") == "\"ss-2026-0117\"")
     }
 
+    @Test func namesWrittenLikeCodeAreIdentifiers() {
+        let terms = QueryAnalyzer.terms(
+            "Does tar -x or --jobs change worker_threads, os.path.join or .schema, e.g. here?"
+        )
+        let identifiers = terms.filter(\.isIdentifier).map(\.text)
+        #expect(identifiers == ["-x", "--jobs", "worker_threads", "os.path.join", ".schema"])
+        #expect(!terms.contains { $0.text == "e.g" && $0.isIdentifier })
+        // Inside a call's arguments an underscore name still matches whole, and the plain words match too.
+        let matcher = TermMatcher("Use sqlite3_limit(db,SQLITE_LIMIT_WORKER_THREADS,n) or run it with --jobs 4.")
+        let named = QueryAnalyzer.terms("sqlite_limit_worker_threads --jobs worker")
+        #expect(named.allSatisfy(matcher.contains))
+        #expect(!matcher.contains(QueryAnalyzer.terms("max_worker_threads")[0]))
+    }
+
     @Test func stopwordsAreDropped() {
         #expect(QueryAnalyzer.terms("What is the reach of the arm?").map(\.text) == ["reach", "arm"])
         #expect(QueryAnalyzer.terms("Wie viele Prüfstände gibt es?").map(\.text) == ["prüfstände"])
@@ -78,6 +92,33 @@ import Testing
                 #expect(String(line) == row)
             }
         }
+    }
+}
+
+/// Snowball stemming in the text's language instead of a word list.
+@Suite struct StemmingTests {
+    @Test func inflectedFormsMatchByTheirStemInTheTextsLanguage() throws {
+        let english = TermMatcher("The default limits are set when the library is compiled.")
+        #expect(english.contains(try #require(QueryAnalyzer.terms("limit").first)))
+        #expect(english.contains(try #require(QueryAnalyzer.terms("compiling").first)))
+        let german = TermMatcher("Der Empfang des Gebäudes ist montags bis freitags besetzt.")
+        #expect(german.contains(try #require(QueryAnalyzer.terms("Gebäude").first)))
+        #expect(german.contains(try #require(QueryAnalyzer.terms("Empfangs").first)))
+        #expect(!german.containsNatively(try #require(QueryAnalyzer.terms("reception").first)))
+    }
+
+    @Test func germanStemsAreSearchedAsPrefixes() throws {
+        let term = try #require(QueryAnalyzer.terms("Empfangs").first)
+        #expect(term.searchStems == ["empfang"])
+        #expect(QueryAnalyzer.ftsExpression([term])?.contains("\"empfang\"*") == true)
+        #expect(QueryAnalyzer.terms("NR-X200").first?.searchStems == [])
+    }
+
+    @Test func theLanguageGuessReadsFunctionWords() {
+        #expect(Stemmer.language(of: QueryAnalyzer.words("Die Kantine ist nicht mit dem Empfang verbunden")) == .german)
+        #expect(Stemmer.language(of: QueryAnalyzer.words("The cache is not shared with the reader")) == .english)
+        #expect(Stemmer.german.stem("empfangs") == "empfang")
+        #expect(Stemmer.english.stem("limits") == "limit")
     }
 }
 

@@ -70,8 +70,11 @@ public enum AnswerOutcome: Sendable {
 
 /// A piece of generated answer.
 public enum AnswerFragment: Sendable, Hashable {
-    /// More answer text.
+    /// More answer text, read for `[n]` markers.
     case text(String)
+    /// Text quoted from a source, sent as it is: never read for markers, so a bracketed list in a document
+    /// (`'[1, 2, 3]'`) stays literal and only the engine writes citations.
+    case quote(String)
     /// Token counts, when the generator reports them.
     case usage(Usage)
     /// The generator stopped at its length limit.

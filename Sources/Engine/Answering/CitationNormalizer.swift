@@ -26,6 +26,19 @@ public struct CitationNormalizer: Sendable {
         return drain(final: false)
     }
 
+    /// Feeds text quoted from a source: sent as it is, never read for markers or code spans.
+    ///
+    /// Text held back
+    /// before it can no longer become a marker, so it goes out first.
+    public mutating func feedQuote(_ text: String) -> [StreamEvent] {
+        var events = drain(final: true)
+        guard !text.isEmpty else { return events }
+        answer += text
+        emittedScalars += text.unicodeScalars.count
+        events.append(.token(text))
+        return events
+    }
+
     /// Flushes whatever is held back, at the end of the answer.
     public mutating func finish() -> [StreamEvent] {
         drain(final: true)

@@ -37,15 +37,18 @@ public struct ExtractiveAnswerer: Answerer {
     }
 
     public func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
-        guard let text = compose(context) else { return .abstain }
-        return .stream(Self.words(of: text, pace: pace))
+        guard let pieces = compose(context) else { return .abstain }
+        return .stream(Self.fragments(of: pieces, pace: pace))
     }
 
-    /// How much a term found only through a glossary translation counts, against the term itself.
-    static let translationFactor = 0.6
+    /// A part of an answer: text quoted from a source, or text the engine writes (markers, joining words).
+    enum Piece: Sendable, Hashable {
+        case quote(String)
+        case engine(String)
+    }
 
-    /// The answer text, or nil to abstain.
-    func compose(_ context: AnswerContext) -> String? {
+    /// The answer's pieces, or nil to abstain.
+    func compose(_ context: AnswerContext) -> [Piece]? {
         let terms = QueryAnalyzer.terms(context.question)
         guard !terms.isEmpty, !context.sources.isEmpty else { return nil }
         // Each frequency is a query on the index, and the same terms are weighed for every sentence: ask once.
@@ -89,6 +92,7 @@ public struct ExtractiveAnswerer: Answerer {
             terms.first { Double($0.text.replacingOccurrences(of: ",", with: "")) == asked.value }
         }
 
+        let asksForValue = QueryAnalyzer.asksForValue(context.question)
         let topScore = max(context.sources.map(\.score).max() ?? 1, 0.001)
         var candidates: [Candidate] = []
         for (source, analysis) in zip(context.sources, analysed) {
@@ -129,7 +133,12 @@ public struct ExtractiveAnswerer: Answerer {
                 if aboutUser && source.kind == .personalMemory { score += 0.2 * totalWeight }
                 // Facts are mostly figures; among equals prefer the sentence that states one, then the better
                 // ranked source.
+                // A question after a value (a default, a limit, a size, a date) wants the sentence that states one,
+                // not the one that only repeats its words.
                 if sentence.contains(where: \.isNumber) { score += 0.05 * totalWeight }
+                if asksForValue, Self.statesFigure(analysedSentence.words) {
+                    score += Self.valueStatementBonus * totalWeight
+                }
                 let earliness =
                     terms.filter(matched.contains).reduce(0) { $0 + matcher.earliness(of: $1) } / Double(matched.count)
                 score += 0.03 * totalWeight * earliness
@@ -165,6 +174,8 @@ public struct ExtractiveAnswerer: Answerer {
             $0.score != $1.score ? $0.score > $1.score : ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position)
         }
         guard let best = ranked.first else { return nil }
+        // Sharing only words that frame a question ("what", "default", "manual") is no answer.
+        guard best.covered.contains(where: { !QueryAnalyzer.isFrame($0) }) else { return nil }
 
         // Further sentences must answer a part of the question the earlier picks leave open (multi-part and
         // multi-hop questions), not repeat the same terms: a new term in the sentence itself, or a new identifier
@@ -209,21 +220,56 @@ public struct ExtractiveAnswerer: Answerer {
         guard coverage >= tuning.minimumCoverage else { return nil }
         picks.sort { ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position) }
         var quoted: Set<String> = []
-        var answer = picks.map { pick in
+        var answer: [Piece] = []
+        for pick in picks {
+            if !answer.isEmpty { answer.append(.engine(" ")) }
             // Each section is named once, before the first sentence quoted from it.
-            guard let section = pick.section, quoted.insert(section).inserted else {
-                return Self.cite(pick.text, n: pick.sourceNumber)
+            if let section = pick.section, quoted.insert(section).inserted {
+                answer += [.quote(section), .engine(": ")]
             }
-            return Self.cite(section + ": " + pick.text, n: pick.sourceNumber)
-        }.joined(separator: " ")
+            answer += Self.cite(Self.completed(pick, in: analysed, sources: context.sources), n: pick.sourceNumber)
+        }
         if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
             // The answer names a role or fact the user told us about ("Your manager" and "my manager is Priya
             // Natarajan"): say it, so the answer is about them.
             // Without the instruction it was given with ("Note for later: my manager is …"), as capture strips it.
             let fact = KnowledgeBase.capturedMemory(in: memory.text) ?? memory.text
-            answer += " You told me: " + Self.cite(fact, n: memory.n)
+            answer += [.engine(" You told me: ")] + Self.cite(fact, n: memory.n)
         }
         return answer
+    }
+
+    /// How much a term found only through a glossary translation counts, against the term itself.
+    static let translationFactor = 0.6
+    /// How much a figure counts when the question asks for a value, against the total question weight.
+    static let valueStatementBonus = 0.35
+    /// At most this many characters of a list or code block are quoted after a sentence that announces it.
+    static let announcedBlockLength = 600
+
+    /// A sentence that announces what follows ("SQLite supports six date and time functions as follows:", "has
+    /// one of the following storage classes:") says nothing alone: the lines after it in the passage are quoted
+    /// with it, whole, up to `announcedBlockLength`.
+    private static func completed(_ pick: Candidate, in analysed: [PassageAnalysis], sources: [Source]) -> String {
+        let trimmed = pick.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lowered = trimmed.lowercased()
+        guard trimmed.hasSuffix(":") || lowered.hasSuffix("as follows.") || lowered.hasSuffix("following.") else {
+            return pick.text
+        }
+        guard let index = sources.firstIndex(where: { $0.n == pick.sourceNumber }) else { return pick.text }
+        let sentences = analysed[index].sentences
+        var text = pick.text
+        var position = pick.position + 1
+        while position < sentences.count, text.count < announcedBlockLength {
+            text += "\n" + sentences[position].text
+            position += 1
+        }
+        return text
+    }
+
+    /// Whether a sentence states a figure of its own: a word that is a number (`4096`, `-2000`, `3.37.0`), not
+    /// digits inside a name (`sqlite3_open`, `NR-X200`).
+    static func statesFigure(_ words: [String]) -> Bool {
+        words.contains { $0.first?.isNumber == true }
     }
 
     /// Whether a section heading states a figure beyond its own number.
@@ -237,7 +283,7 @@ public struct ExtractiveAnswerer: Answerer {
 
     /// The first personal memory (not quoted already) sharing a topic word with the picked sentences.
     static func relatedMemory(_ memories: [Source], to picked: [String], excluding own: Set<String>) -> Source? {
-        let matchers = picked.map(TermMatcher.init)
+        let matchers = picked.map { TermMatcher($0) }
         return memories.first { memory in
             !picked.contains(memory.text)
                 && QueryAnalyzer.terms(memory.text).contains { term in
@@ -254,7 +300,7 @@ public struct ExtractiveAnswerer: Answerer {
     }
 
     /// Puts the marker before the sentence's final punctuation, or adds it with a full stop.
-    static func cite(_ sentence: String, n: Int) -> String {
+    static func cite(_ sentence: String, n: Int) -> [Piece] {
         var body = sentence
         var end = "."
         if let last = body.last, ".!?".contains(last) {
@@ -263,34 +309,51 @@ public struct ExtractiveAnswerer: Answerer {
         } else if let last = body.last, ";:,".contains(last) {
             body.removeLast()
         }
-        return body + " [\(n)]" + end
+        return [.quote(body), .engine(" [\(n)]" + end)]
     }
 
-    /// Streams text word by word, each word with its following space, so a marker never splits.
-    static func words(of text: String, pace: Duration? = nil) -> AsyncThrowingStream<AnswerFragment, any Error> {
-        var pieces: [String] = []
-        var current = ""
-        for character in text {
-            current.append(character)
-            if character == " " {
-                pieces.append(current)
-                current = ""
+    /// The pieces as one string, as the stream spells them.
+    static func text(of pieces: [Piece]) -> String {
+        pieces.map { piece in
+            switch piece {
+            case .quote(let text), .engine(let text): text
             }
+        }.joined()
+    }
+
+    /// Streams the pieces word by word, each word with its following space, so a marker never splits; quoted
+    /// words go out as `.quote`, which the engine never reads for markers.
+    static func fragments(of pieces: [Piece], pace: Duration? = nil) -> AsyncThrowingStream<AnswerFragment, any Error> {
+        var tokens: [AnswerFragment] = []
+        for piece in pieces {
+            let (text, make): (String, (String) -> AnswerFragment) =
+                switch piece {
+                case .quote(let text): (text, AnswerFragment.quote)
+                case .engine(let text): (text, AnswerFragment.text)
+                }
+            var current = ""
+            for character in text {
+                current.append(character)
+                if character == " " {
+                    tokens.append(make(current))
+                    current = ""
+                }
+            }
+            if !current.isEmpty { tokens.append(make(current)) }
         }
-        if !current.isEmpty { pieces.append(current) }
-        let tokens = pieces
-        let words = text.split(separator: " ").count
+        let words = text(of: pieces).split(separator: " ").count
+        let all = tokens
         guard let pace else {
             return AsyncThrowingStream { continuation in
-                for token in tokens { continuation.yield(.text(token)) }
+                for token in all { continuation.yield(token) }
                 continuation.yield(.usage(Usage(promptTokens: 0, completionTokens: words)))
                 continuation.finish()
             }
         }
         return AsyncThrowingStream { continuation in
             let task = Task {
-                for token in tokens {
-                    continuation.yield(.text(token))
+                for token in all {
+                    continuation.yield(token)
                     do { try await Task.sleep(for: pace) } catch { break }
                 }
                 continuation.yield(.usage(Usage(promptTokens: 0, completionTokens: words)))

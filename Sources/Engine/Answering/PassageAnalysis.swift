@@ -11,6 +11,8 @@ struct PassageAnalysis: Sendable {
     struct Sentence: Sendable {
         var text: String
         var matcher: TermMatcher
+        /// The sentence's words as `QueryAnalyzer.words` reads them.
+        var words: [String]
     }
 
     /// A heading above the passage's own, with its matcher.
@@ -37,13 +39,17 @@ struct PassageAnalysis: Sendable {
         let enclosing = (sectionPath ?? "").components(separatedBy: " > ").map {
             $0.trimmingCharacters(in: .whitespaces)
         }
-        sections = enclosing.dropLast(enclosing.last == heading ? 1 : 0)
+        let sectionTexts = enclosing.dropLast(enclosing.last == heading ? 1 : 0)
             .filter { !$0.isEmpty && $0.lowercased() != title && $0 != heading }
-            .map { Section(text: $0, matcher: TermMatcher($0)) }
-        let context = ([source.title] + sections.map(\.text) + [heading]).joined(separator: "\n")
-        sentences = SentenceSplitter.split(source.text).map { Sentence(text: $0, matcher: TermMatcher($0)) }
-        self.context = TermMatcher(context)
-        whole = TermMatcher(context + "\n" + source.text)
+        let context = ([source.title] + sectionTexts + [heading]).joined(separator: "\n")
+        // One language for the whole passage: a short sentence or heading alone rarely shows its own.
+        let language = Stemmer.language(of: QueryAnalyzer.words(context + "\n" + source.text))
+        sentences = SentenceSplitter.split(source.text).map {
+            Sentence(text: $0, matcher: TermMatcher($0, language: language), words: QueryAnalyzer.words($0))
+        }
+        sections = sectionTexts.map { Section(text: $0, matcher: TermMatcher($0, language: language)) }
+        self.context = TermMatcher(context, language: language)
+        whole = TermMatcher(context + "\n" + source.text, language: language)
     }
 
     /// Analyses by passage content (title, heading and text, so an edited memory is analysed afresh), bounded: when

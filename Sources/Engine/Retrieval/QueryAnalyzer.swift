@@ -4,10 +4,14 @@ import Foundation
 struct QueryTerm: Sendable, Hashable {
     /// Lower-cased, as typed (diacritics kept).
     var text: String
-    /// Mixes letters and digits (`nr-x400`, `ss-2026-0117`, `a-114`): a distinctive term the sources must contain.
+    /// A distinctive name the sources must contain: letters mixed with digits (`nr-x400`, `ss-2026-0117`) or
+    /// written like code (`worker_threads`, `--jobs`, `os.path.join`).
     var isIdentifier: Bool
     /// Other spellings searched too (`ß` → `ss`, `ü` → `ue`, and back).
     var variants: [String]
+    /// Stems searched as prefixes besides the spellings: the German Snowball stem (`empfangs` → `empfang`),
+    /// since the index's porter tokenizer stems English only.
+    var searchStems: [String]
     /// The term in the other language (`reception` → `empfang`), from `BilingualGlossary`: matched like a
     /// spelling, but searched at a lower weight, so a question finds its own language's passages first.
     var translations: [String]
@@ -16,10 +20,17 @@ struct QueryTerm: Sendable, Hashable {
     /// `foldedNative` and the folded translations: everything a text may say the term with.
     let foldedAll: [String]
 
-    init(text: String, isIdentifier: Bool, variants: [String], translations: [String] = []) {
+    init(
+        text: String,
+        isIdentifier: Bool,
+        variants: [String],
+        searchStems: [String] = [],
+        translations: [String] = []
+    ) {
         self.text = text
         self.isIdentifier = isIdentifier
         self.variants = variants
+        self.searchStems = searchStems
         self.translations = translations
         foldedNative = ([text] + variants).map(TermMatcher.fold)
         foldedAll = foldedNative + translations.map(TermMatcher.fold)
@@ -71,28 +82,64 @@ enum QueryAnalyzer {
     ]
 
     /// The first-person words that make a question about the user ("my site", "am I").
-    static let firstPerson: Set<String> = ["i", "me", "my", "mine", "i'm", "ich", "mein", "meine", "mir", "mich"]
+    static let firstPerson: Set<String> = [
+        "i", "me", "my", "mine", "i'm", "ich", "mein", "meine", "meinem", "meinen", "meiner", "mir", "mich",
+    ]
 
-    /// Words and identifiers of `text`, lower-cased, in order, with joiners (`-`, `.`, `,`, `/`, `:`, `'`) kept
-    /// only between letters or digits.
+    /// Words and identifiers of `text`, lower-cased, in order.
+    ///
+    /// Joiners (`-`, `.`, `,`, `/`, `:`, `'`) stay only between letters or digits (`nr-x200`, `os.path.join`);
+    /// `_` always stays inside a word (`worker_threads`, `_rowid_`); a word that starts with `-`, `--` or `.`
+    /// after a space is an option or command name (`--jobs`, `-x`, `.schema`) and keeps its lead.
     static func words(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         let characters = Array(text.lowercased())
-        for (index, character) in characters.enumerated() {
-            if character.isLetter || character.isNumber {
-                current.append(character)
-            } else if "-.,/:'’".contains(character), !current.isEmpty, index + 1 < characters.count,
-                characters[index + 1].isLetter || characters[index + 1].isNumber
+        func isWordCharacter(_ index: Int) -> Bool {
+            index < characters.count && (characters[index].isLetter || characters[index].isNumber)
+        }
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character.isLetter || character.isNumber
+                || character == "_" && (!current.isEmpty || isWordCharacter(index + 1))
             {
+                current.append(character)
+            } else if current.isEmpty, let lead = optionLead(characters, at: index) {
+                current = lead
+                index += lead.count
+                continue
+            } else if "-.,/:'’".contains(character), !current.isEmpty, isWordCharacter(index + 1) {
                 current.append(character == "’" ? "'" : character)
             } else if !current.isEmpty {
-                words.append(current)
+                words.append(Self.trimmingUnderscores(current))
                 current = ""
             }
+            index += 1
         }
-        if !current.isEmpty { words.append(current) }
-        return words
+        if !current.isEmpty { words.append(Self.trimmingUnderscores(current)) }
+        return words.filter { !$0.isEmpty }
+    }
+
+    /// `-`, `--` or `.` that starts an option or command name: at the start of the text or after a space or an
+    /// opening quote or bracket, and followed by a letter.
+    private static func optionLead(_ characters: [Character], at index: Int) -> String? {
+        let before = index == 0 ? " " : characters[index - 1]
+        guard before.isWhitespace || "\"'`(".contains(before) else { return nil }
+        for lead in ["--", "-", "."] {
+            let end = index + lead.count
+            guard end < characters.count, String(characters[index..<end]) == lead, characters[end].isLetter else {
+                continue
+            }
+            return lead
+        }
+        return nil
+    }
+
+    /// A word without trailing underscores, except an identifier that both starts and ends with one (`_rowid_`).
+    private static func trimmingUnderscores(_ word: String) -> String {
+        guard word.hasSuffix("_"), !word.hasPrefix("_") else { return word }
+        return String(word.reversed().drop { $0 == "_" }.reversed())
     }
 
     /// The distinct search terms of `text`.
@@ -110,13 +157,34 @@ enum QueryAnalyzer {
             terms.append(
                 QueryTerm(
                     text: word,
-                    isIdentifier: hasLetter && hasDigit,
+                    isIdentifier: hasLetter && (hasDigit || isNamedIdentifier(word)),
                     variants: variants(of: word) + (derivations[word] ?? []),
+                    searchStems: searchStems(of: word),
                     translations: translations(of: word)
                 )
             )
         }
         return terms
+    }
+
+    /// A name written the way code and manuals write names: snake_case (`worker_threads`), an option or command
+    /// (`--jobs`, `-x`, `.schema`), or dotted parts of two or more letters each (`os.path.join`, not `e.g.`).
+    static func isNamedIdentifier(_ word: String) -> Bool {
+        if word.contains("_") || word.hasPrefix("-") || word.hasPrefix(".") { return true }
+        let parts = word.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count >= 2 && parts.allSatisfy { $0.count >= 2 && $0.allSatisfy(\.isLetter) }
+    }
+
+    /// Words with which a question asks for a value: a quantity, a setting, a date or a version.
+    static let valueCues: Set<String> = [
+        "default", "defaults", "limit", "limits", "maximum", "minimum", "max", "min", "size", "large", "big", "long",
+        "version", "date", "year", "when", "often", "old", "much", "many", "value", "standard", "höchstens",
+        "mindestens", "maximal", "wann", "viel", "viele", "groß", "lang", "version",
+    ]
+
+    /// Whether the question asks for a value ("What is the default page size?", "How many …").
+    static func asksForValue(_ text: String) -> Bool {
+        words(text).contains(where: valueCues.contains)
     }
 
     /// Whether a term only frames the question.
@@ -132,6 +200,14 @@ enum QueryAnalyzer {
         var seen: Set<String> = [word]
         return BilingualGlossary.translations(of: word).flatMap { [$0] + variants(of: $0) }
             .filter { seen.insert($0).inserted }
+    }
+
+    /// Stems of a plain word that its spellings do not already find as a prefix.
+    static func searchStems(of word: String) -> [String] {
+        guard word.allSatisfy(\.isLetter) else { return [] }
+        let folded = TermMatcher.fold(word)
+        let stem = Stemmer.german.stem(folded)
+        return stem != folded && stem.count >= 4 ? [stem] : []
     }
 
     /// Alternative German spellings, both ways, since the index folds diacritics but not `ß` or `ue`.
@@ -156,10 +232,9 @@ enum QueryAnalyzer {
     /// Each term is quoted (inner quotes doubled) and OR-joined; longer plain words also match as prefixes so
     /// "weigh" finds "weight". Nil when there is nothing to search for.
     static func ftsExpression(_ terms: [QueryTerm]) -> String? {
-        expression(terms.flatMap { [$0.text] + $0.variants })
+        expression(terms.flatMap { [$0.text] + $0.variants + $0.searchStems })
     }
 
-    /// An FTS5 expression matching any translation of the terms, nil when the glossary has none.
     static func ftsTranslationExpression(_ terms: [QueryTerm]) -> String? {
         expression(terms.flatMap(\.translations))
     }

@@ -93,7 +93,8 @@ struct Retriever: Sendable {
 
     /// Inverse document frequency of a term over all chunks (BM25's form, always positive).
     func inverseDocumentFrequency(of term: QueryTerm) -> Double {
-        let expression = ([term.text] + term.variants).map(QueryAnalyzer.ftsTerm).joined(separator: " OR ")
+        let expression = ([term.text] + term.variants + term.searchStems).map(QueryAnalyzer.ftsTerm)
+            .joined(separator: " OR ")
         guard let counts = try? store.documentFrequency(of: expression), counts.total > 0 else { return 1 }
         let total = Double(counts.total)
         let matching = Double(counts.matching)

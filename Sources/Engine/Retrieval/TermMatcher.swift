@@ -1,36 +1,56 @@
 import Foundation
 
-/// Decides whether a query term occurs in a piece of text, tolerating inflection without a stemmer:
-/// "weigh" matches "weight", "arm" matches "arms", "older" matches "old".
+/// Decides whether a query term occurs in a piece of text, tolerating inflection: words match when their Snowball
+/// stems in the text's language agree ("limits" / "limit", "Empfangs" / "Empfang").
 struct TermMatcher: Sendable {
     /// The folded words of the text, and the text folded as a whole for multi-part terms.
     private let words: Set<String>
     private let folded: String
     /// The folded words in text order, for where a term first occurs.
     private let ordered: [String]
+    /// The stemmer of the text's language, and the stems of its plain words.
+    private let stemmer: Stemmer
+    private let stems: Set<String>
 
-    init(_ text: String) {
+    /// - Parameters:
+    ///   - text: The text to match in.
+    ///   - language: The language to stem in; guessed from the text's own function words when nil (a sentence
+    ///     passes its passage's language, which a short sentence alone may not show).
+    init(_ text: String, language: Stemmer.Language? = nil) {
         let folded = Self.fold(text)
         ordered = QueryAnalyzer.words(folded)
+        stemmer = Stemmer.of(language ?? Stemmer.language(of: ordered))
+        stems = Set(ordered.lazy.filter { $0.count >= 3 && $0.allSatisfy(\.isLetter) }.map(stemmer.stem))
         self.folded = " " + ordered.joined(separator: " ") + " "
         var words = Set(QueryAnalyzer.words(folded))
         // Joined words also count by their parts, so "wi-fi" in a text matches the query term "fi"… and
         // "nr-x200" matches "x200".
         for word in words where word.contains(where: { !$0.isLetter && !$0.isNumber }) {
-            for part in word.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) { words.insert(String(part)) }
+            words.formUnion(Self.parts(of: word))
         }
         self.words = words
     }
 
     /// A matcher for one word of `ordered`, already folded: no second folding or splitting.
-    private init(foldedWord word: String) {
+    private init(foldedWord word: String, stemmer: Stemmer) {
         ordered = [word]
+        self.stemmer = stemmer
+        stems = [stemmer.stem(word)]
         folded = " " + word + " "
         var words: Set<String> = [word]
-        if word.contains(where: { !$0.isLetter && !$0.isNumber }) {
-            for part in word.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) { words.insert(String(part)) }
-        }
+        if word.contains(where: { !$0.isLetter && !$0.isNumber }) { words.formUnion(Self.parts(of: word)) }
         self.words = words
+    }
+
+    /// The parts of a joined word: split at joiners with `_` names kept whole (`db,sqlite_limit_length,size` holds
+    /// `sqlite_limit_length`), an option without its dashes (`--jobs` holds `jobs`), and every plain part.
+    private static func parts(of word: String) -> Set<String> {
+        var parts: Set<String> = []
+        for part in word.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "_" }) {
+            parts.insert(String(part))
+            for piece in part.split(separator: "_") { parts.insert(String(piece)) }
+        }
+        return parts
     }
 
     /// Lower-cases and removes diacritics; `ß` becomes `ss`.
@@ -47,7 +67,7 @@ struct TermMatcher: Sendable {
     /// early mention is a better match than one in passing ("… not listed as high-cost").
     func earliness(of term: QueryTerm) -> Double {
         guard !ordered.isEmpty else { return 0 }
-        for (index, word) in ordered.enumerated() where TermMatcher(foldedWord: word).contains(term) {
+        for (index, word) in ordered.enumerated() where TermMatcher(foldedWord: word, stemmer: stemmer).contains(term) {
             return 1 - Double(index) / Double(ordered.count)
         }
         return 0
@@ -66,16 +86,21 @@ struct TermMatcher: Sendable {
     /// Whether one of these folded spellings occurs.
     private func contains(anyOf spellings: [String]) -> Bool {
         spellings.contains { spelling in
+            if words.contains(spelling) { return true }
             if spelling.contains(where: { !$0.isLetter && !$0.isNumber }) {
                 return folded.contains(" " + spelling + " ")
             }
-            if words.contains(spelling) { return true }
             guard spelling.count >= 3, spelling.allSatisfy(\.isLetter) else { return false }
+            if stems.contains(stemmer.stem(spelling)) { return true }
+            guard Self.matchesByPrefix else { return false }
             return words.contains { word in
                 Self.isInflection(of: spelling, word) || Self.isInflection(of: word, spelling)
             }
         }
     }
+
+    /// Whether words sharing a long enough start also match, beyond their stems ("weigh" / "weight").
+    static let matchesByPrefix = true
 
     /// `longer` is `shorter` plus at most three letters ("arm"/"arms", "weigh"/"weight"), or both share a stem
     /// of five or more letters ("decide"/"decision" does not; "released"/"release" does).

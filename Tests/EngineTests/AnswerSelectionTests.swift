@@ -1,0 +1,61 @@
+import ChatAPI
+import ChatTestSupport
+import Foundation
+import Testing
+
+@testable import Engine
+
+/// The extractive answerer on small documents written for each behaviour: what it quotes, how it cites, when it
+/// abstains.
+@Suite struct AnswerSelectionTests {
+    /// A store holding one text document per entry (file name, text), every one processed.
+    static func store(_ documents: [(String, String)]) async throws -> NorthwindStore {
+        let directory = TemporaryDirectory(prefix: "chatshell-select")
+        let files = directory.url.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+        let knowledgeBase = try KnowledgeBase(configuration: EngineConfiguration(dataDirectory: directory.url))
+        var ids: [String: String] = [:]
+        for (name, text) in documents {
+            let file = files.appendingPathComponent(name)
+            try Data(text.utf8).write(to: file)
+            let response = try await knowledgeBase.upload(file: file, title: nil, shared: false, as: .local).response
+            let status = try await knowledgeBase.waitUntilProcessed(id: response.documentId, as: .local)
+            #expect(status.status == "completed")
+            ids[name] = response.documentId
+        }
+        return NorthwindStore(knowledgeBase: knowledgeBase, directory: directory, ids: ids)
+    }
+
+    @Test func bracketedNumbersInADocumentStayLiteral() async throws {
+        let store = try await Self.store([
+            (
+                "arrays.md",
+                "# Arrays\n\nThe json_array function builds an array from its arguments, so json_array(1, 2, 3) "
+                    + "returns the text '[1, 2, 3]' as its result.\n"
+            )
+        ])
+        let events = try await store.events("What does json_array(1, 2, 3) return?")
+        let done = try #require(events.done)
+        #expect(done.finishReason == .stop)
+        #expect(done.answer.contains("'[1, 2, 3]'"))
+        // Only the engine's own marker is a citation: one, for source 1, at the end of the quoted sentence.
+        #expect(done.citations.map(\.n) == [1])
+        #expect(done.citations.first?.spans.count == 1)
+        #expect(done.answer.hasSuffix("[1]."))
+    }
+
+    @Test func anIdentifierNoSourceNamesMakesItAbstain() async throws {
+        let store = try await Self.store([
+            (
+                "threads.md",
+                "# Threads\n\nThe worker_threads setting limits the helper threads of one query; its default is 0.\n"
+            )
+        ])
+        let known = try await store.events("What is the default of worker_threads?")
+        #expect(known.done?.finishReason == .stop)
+        #expect(known.done?.answer.contains("default is 0") == true)
+        let unknown = try await store.events("What is the default of max_worker_threads?")
+        #expect(unknown.done?.finishReason == .noContext)
+        #expect(unknown.sources.isEmpty)
+    }
+}
