@@ -90,6 +90,14 @@ import Testing
         let passageLines = passage.plain.split(separator: "\n")
         #expect(passageLines.count >= 4)
         #expect(passageLines.allSatisfy { $0.hasPrefix("      w") })
+        // A passage that starts like a list item is quoted text: it hangs at its own start, not after "5. ".
+        let numbered = TerminalLayout.wrap(
+            StyledText("      5. Hotels " + String(repeating: "word ", count: 12)),
+            width: 30
+        )
+        let numberedLines = numbered.plain.split(separator: "\n")
+        #expect(numberedLines.count >= 3)
+        #expect(numberedLines.dropFirst().allSatisfy { $0.hasPrefix("      w") })
     }
 
     @Test func withoutAWidthNothingWraps() {

@@ -199,7 +199,11 @@ public struct TerminalLayout: Sendable {
         guard index < characters.count else { return complete ? .paragraph(lead: lead) : nil }
         let rest = Array(characters[index...]).filter { $0 != "\n" }
         guard let first = rest.first else { return .paragraph(lead: lead) }
-        // Hanging indents for lists and citation labels apply in raw text too; the rest is markdown.
+        // Hanging indents for lists and citation labels apply in raw text too; the rest is markdown. Outside
+        // markdown a marker counts only within 3 spaces of the edge (as in CommonMark, where 4 spaces make
+        // indented code): deeper lines are quoted text, such as a `/sources` passage that starts "5. Hotels",
+        // whose continuation lines align with its first.
+        if !markdown, lead > 3 { return .paragraph(lead: lead) }
         if first == "-" || first == "*" || first == "+" || (first == "•" && !markdown) {
             if rest.count < 2 { return complete ? .paragraph(lead: lead) : nil }
             if rest[1] == " " { return .bullet(lead: lead, skip: 2) }
