@@ -16,6 +16,11 @@ public struct EngineConfiguration: Sendable {
     public var answerer: (any Answerer)?
     /// Receives one-line notices for the operator (a store file's mode tightened); standard error by default.
     public var notice: @Sendable (String) -> Void
+    /// How long this process's hold on an upload lasts without renewal (`ingest_lease_s`).
+    public var ingestionLease: IngestionLease
+    /// A pause after each document starts extracting, for demos of the progress bar and tests that stop a process
+    /// mid-document (`ingest_pause_ms`); nil for none.
+    public var ingestionPause: Duration?
 
     public init(
         dataDirectory: URL,
@@ -24,7 +29,9 @@ public struct EngineConfiguration: Sendable {
         makeId: @escaping @Sendable (String) -> String = IdGenerator.random,
         tuning: RetrievalTuning = RetrievalTuning(),
         answerer: (any Answerer)? = nil,
-        notice: @escaping @Sendable (String) -> Void = EngineConfiguration.standardErrorNotice
+        notice: @escaping @Sendable (String) -> Void = EngineConfiguration.standardErrorNotice,
+        ingestionLease: IngestionLease = IngestionLease(),
+        ingestionPause: Duration? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.maxUploadBytes = maxUploadBytes
@@ -33,6 +40,8 @@ public struct EngineConfiguration: Sendable {
         self.tuning = tuning
         self.answerer = answerer
         self.notice = notice
+        self.ingestionLease = ingestionLease
+        self.ingestionPause = ingestionPause
     }
 
     /// Writes a notice as one line on standard error.
