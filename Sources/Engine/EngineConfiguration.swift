@@ -21,6 +21,11 @@ public struct EngineConfiguration: Sendable {
     /// A pause after each document starts extracting, for demos of the progress bar and tests that stop a process
     /// mid-document (`ingest_pause_ms`); nil for none.
     public var ingestionPause: Duration?
+    /// How long one document's processing may take before it fails with `processing_timeout`
+    /// (`processing_timeout_s`; http-api.md section 10: 600 s).
+    public var processingTimeLimit: Duration
+    /// The most text one document may yield, in UTF-8 bytes, before it fails with `file_too_large`.
+    public var extractedTextLimit: Int
 
     public init(
         dataDirectory: URL,
@@ -31,7 +36,9 @@ public struct EngineConfiguration: Sendable {
         answerer: (any Answerer)? = nil,
         notice: @escaping @Sendable (String) -> Void = EngineConfiguration.standardErrorNotice,
         ingestionLease: IngestionLease = IngestionLease(),
-        ingestionPause: Duration? = nil
+        ingestionPause: Duration? = nil,
+        processingTimeLimit: Duration = ExtractionLimits.processingTimeLimit,
+        extractedTextLimit: Int = ExtractionLimits.maxExtractedTextBytes
     ) {
         self.dataDirectory = dataDirectory
         self.maxUploadBytes = maxUploadBytes
@@ -42,6 +49,8 @@ public struct EngineConfiguration: Sendable {
         self.notice = notice
         self.ingestionLease = ingestionLease
         self.ingestionPause = ingestionPause
+        self.processingTimeLimit = processingTimeLimit
+        self.extractedTextLimit = extractedTextLimit
     }
 
     /// Writes a notice as one line on standard error.

@@ -36,7 +36,9 @@ public final class KnowledgeBase: Sendable {
             now: configuration.now,
             makeId: configuration.makeId,
             lease: configuration.ingestionLease,
-            pause: configuration.ingestionPause
+            pause: configuration.ingestionPause,
+            timeLimit: configuration.processingTimeLimit,
+            textLimit: configuration.extractedTextLimit
         )
         try store.failDocumentsWithoutJob(at: configuration.now())
         heartbeat = ingestion.startHeartbeat()

@@ -56,6 +56,9 @@ enum BackendFactory {
                 duration: try seconds(text, key: "CHATSHELL_INGEST_LEASE_S", default: 30)
             )
         }
+        if let text = settings.value("processing_timeout_s") {
+            configuration.processingTimeLimit = try seconds(text, key: "CHATSHELL_PROCESSING_TIMEOUT_S", default: 600)
+        }
         if let pause = settings.value("ingest_pause_ms").flatMap(Int.init), pause > 0 {
             // CHATSHELL_INGEST_PAUSE_MS holds each document after it starts extracting (progress-bar demos,
             // tests that stop a process mid-document).

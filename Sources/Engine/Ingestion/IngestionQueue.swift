@@ -51,6 +51,10 @@ actor IngestionQueue {
     nonisolated let leaseOwner: String
     /// A pause after each document starts extracting (demos and tests of a process stopped mid-document).
     private let pause: Duration?
+    /// How long one document may take from extraction to its chunks.
+    private let timeLimit: Duration
+    /// How much text one document may yield, in UTF-8 bytes.
+    private let textLimit: Int
 
     private var waiting = OwnerTurns<IngestionJob>()
     private var running = 0
@@ -73,6 +77,8 @@ actor IngestionQueue {
         makeId: @escaping @Sendable (String) -> String,
         lease: IngestionLease = IngestionLease(),
         pause: Duration? = nil,
+        timeLimit: Duration = ExtractionLimits.processingTimeLimit,
+        textLimit: Int = ExtractionLimits.maxExtractedTextBytes,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
         self.store = store
@@ -80,6 +86,8 @@ actor IngestionQueue {
         self.makeId = makeId
         self.lease = lease
         self.pause = pause
+        self.timeLimit = timeLimit
+        self.textLimit = textLimit
         leaseOwner = IdGenerator.random("lease_")
         workerLimit = max(1, workers)
     }
@@ -170,8 +178,9 @@ actor IngestionQueue {
             let store = self.store
             let now = self.now
             let pause = self.pause
+            let budget = ProcessingBudget(timeLimit: timeLimit, textLimit: textLimit)
             Task {
-                let prepared = await Self.prepare(job, store: store, now: now, pause: pause)
+                let prepared = await Self.prepare(job, store: store, now: now, pause: pause, budget: budget)
                 await self.finished(ticket, prepared)
             }
         }
@@ -280,21 +289,28 @@ actor IngestionQueue {
         }
     }
 
-    /// Extracts and chunks one upload on its own thread, writing its stages as it goes.
+    /// Extracts and chunks one upload on its own thread, writing its stages as it goes; past the deadline the
+    /// document fails with `processing_timeout` and the worker moves on.
     private static func prepare(
         _ job: IngestionJob,
         store: SQLiteStore,
         now: @escaping @Sendable () -> Date,
-        pause: Duration?
+        pause: Duration?,
+        budget: ProcessingBudget
     ) async -> Prepared {
         do {
-            return try await BlockingThread.run {
-                try prepareBlocking(job, store: store, now: now, pause: pause)
-            }
+            let remaining = ContinuousClock.now.duration(to: budget.deadline)
+            guard
+                let prepared = try await BlockingThread.run(
+                    within: remaining,
+                    { try prepareBlocking(job, store: store, now: now, pause: pause, budget: budget) }
+                )
+            else { throw budget.timeoutError(filename: job.filename) }
+            return prepared
         } catch let error as EngineError {
             return Prepared(
                 documentId: job.documentId,
-                result: .failure(code: "extraction_failed", message: error.message)
+                result: .failure(code: failureCode(error), message: error.message)
             )
         } catch {
             Logger(label: "chatshell.ingestion").error("ingestion failed: \(String(describing: error))")
@@ -308,11 +324,21 @@ actor IngestionQueue {
         }
     }
 
+    /// The document's `error_code` for a failure of its processing (http-api.md section 5).
+    static func failureCode(_ error: EngineError) -> String {
+        switch error {
+        case .timeout: "processing_timeout"
+        case .contentTooLarge: ErrorCode.fileTooLarge.rawValue
+        default: "extraction_failed"
+        }
+    }
+
     private static func prepareBlocking(
         _ job: IngestionJob,
         store: SQLiteStore,
         now: @Sendable () -> Date,
-        pause: Duration?
+        pause: Duration?,
+        budget: ProcessingBudget
     ) throws -> Prepared {
         try store.updateProgress(
             id: job.documentId,
@@ -325,7 +351,12 @@ actor IngestionQueue {
             Logger(label: "chatshell.ingestion").info("pausing \(pause) before extracting \(job.documentId)")
             Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
         }
-        let extracted = try Extractors.extractor(for: job.type).extract(job.data, filename: job.filename)
+        let extracted = try Extractors.extractor(for: job.type, budget: budget)
+            .extract(job.data, filename: job.filename)
+        try budget.checkTime(filename: job.filename)
+        // Text files may grow when decoded (a Windows-1252 byte becomes up to three UTF-8 bytes); PDFs are also
+        // counted page by page while they are read.
+        try budget.checkText(extracted.blocks.reduce(0) { $0 + $1.text.utf8.count }, filename: job.filename)
         let blocks = extracted.blocks.filter { !$0.text.isBlank }
         guard !blocks.isEmpty else {
             return Prepared(
