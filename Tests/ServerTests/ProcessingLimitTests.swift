@@ -2,6 +2,7 @@ import ChatAPI
 import ChatTestSupport
 import Engine
 import Foundation
+import Server
 import Testing
 
 /// What one upload may cost the server (issue 15), each limit through the live server: a decompression bomb and a
@@ -157,6 +158,56 @@ import Testing
             let secondId = try second.decode(UploadResponse.self).documentId
             let (read, _) = try await server.waitForDocument(secondId, headers: headers)
             #expect(read.status == "completed")
+        }
+    }
+}
+
+/// Anonymous callers' uploads are bounded per address, whatever session they send (issue 15: anyone could send a
+/// bomb).
+@Suite struct AnonymousUploadLimitTests {
+    @Test func anAddressesAnonymousUploadsStopAtTheHourlyLimitButAnAccountsGoOn() async throws {
+        var options = TestServer.Options()
+        options.rateLimits = ServerConfiguration.RateLimits(requestsPerMinute: 0, anonymousUploadsPerHour: 2)
+        try await TestServer.with(options) { server in
+            // Given two uploads from two fresh anonymous sessions of one address
+            for index in 1...2 {
+                let session = try await server.http.send("POST", "/api/v1/auth/anonymous")
+                let id = try #require(session.header("X-Anon-Session-Id"))
+                let response = try await server.upload(
+                    filename: "note-\(index).txt",
+                    data: Data("Note \(index) about the keys.".utf8),
+                    headers: Auth.anonymous(id)
+                )
+                #expect(response.status == 202)
+            }
+
+            // When a third session of the same address uploads
+            let session = try await server.http.send("POST", "/api/v1/auth/anonymous")
+            let id = try #require(session.header("X-Anon-Session-Id"))
+            let refused = try await server.upload(
+                filename: "note-3.txt",
+                data: Data("Note 3 about the keys.".utf8),
+                headers: Auth.anonymous(id)
+            )
+
+            // Then it is refused with the limit and the way out, and nothing is stored
+            #expect(refused.status == 429)
+            let error = try refused.decode(ErrorBody.self).error
+            #expect(error.code == .rateLimited)
+            #expect(error.message.hasPrefix("Anonymous uploads from this address are limited to 2 an hour. Log in"))
+            let wait = try #require(refused.header("Retry-After").flatMap(Int.init))
+            #expect(wait > 0 && wait <= 1800)
+            let listed = try await server.http.send("GET", "/api/v1/documents", headers: Auth.anonymous(id))
+            #expect(try listed.decode(Page<Document>.self).total == 0)
+
+            // And an account of the same address still uploads
+            let tokens = try await server.register("dana@northwind.example")
+            let accepted = try await server.upload(
+                filename: "note-3.txt",
+                data: Data("Note 3 about the keys.".utf8),
+                headers: Auth.bearer(tokens)
+            )
+            #expect(accepted.status == 202)
         }
     }
 }

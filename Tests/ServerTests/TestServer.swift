@@ -17,7 +17,7 @@ struct TestServer: Sendable {
     /// Knobs tests turn; the defaults are the contract's, with fast bcrypt.
     struct Options: Sendable {
         var maxUploadBytes = 52_428_800
-        var rateLimits = ServerConfiguration.RateLimits(requestsPerMinute: 0)
+        var rateLimits = ServerConfiguration.RateLimits(requestsPerMinute: 0, anonymousUploadsPerHour: 0)
         var accessTokenLifetime = 900
         var heartbeatSeconds = 15.0
         var generationTimeoutSeconds = 120.0
