@@ -32,7 +32,7 @@ public struct PDFExtractor: TextExtractor {
         guard let pdf = try Self.load(data, withText: true, filename: filename, budget: budget) else {
             throw .invalidFile(filename: filename, reason: .truncatedPDF)
         }
-        var layout = PDFLayout(pages: pdf.pages)
+        var layout = PDFLayout(lines: pdf.pages)
         let blocks = layout.blocks()
         let title =
             pdf.title ?? Self.firstHeading(of: blocks)
@@ -94,12 +94,12 @@ public struct PDFExtractor: TextExtractor {
             guard withText else { return LoadedPDF(title: nil, pages: []) }
             let title = takeString(poppler_document_get_title(document)).map { Extractors.collapseWhitespace($0) }
                 .flatMap { isUsefulTitle($0) && Extractors.isPlausibleTitle($0) ? $0 : nil }
-            var pages: [RawPage] = []
+            var pages: [[PDFLayout.Line]] = []
             var textBytes = 0
             for index in 0..<count {
                 try budget?.checkTime(filename: filename)
                 guard let page = poppler_document_get_page(document, Int32(index)) else {
-                    pages.append(RawPage(text: "", rects: [], fonts: []))
+                    pages.append([])
                     continue
                 }
                 defer { g_object_unref(UnsafeMutableRawPointer(page)) }
@@ -107,7 +107,8 @@ public struct PDFExtractor: TextExtractor {
                 // Counted page by page: compressed content streams let a small PDF expand to gigabytes of text.
                 textBytes += raw.text.utf8.count
                 try budget?.checkText(textBytes, filename: filename)
-                pages.append(raw)
+                // Lines at once: a page's rectangles (32 bytes a character) are dropped before the next page.
+                pages.append(PDFLayout.lines(of: raw))
             }
             return LoadedPDF(title: title, pages: pages)
         }
@@ -166,9 +167,10 @@ public struct PDFExtractor: TextExtractor {
 
 // MARK: - Raw page data
 
-private struct LoadedPDF: Sendable {
+private struct LoadedPDF {
     var title: String?
-    var pages: [RawPage]
+    /// Each page's lines.
+    var pages: [[PDFLayout.Line]]
 }
 
 private struct Rect: Sendable {
@@ -195,7 +197,8 @@ private struct RawPage: Sendable {
 
 // MARK: - Layout analysis
 
-/// Rebuilds blocks from raw pages; pure Swift, run outside the poppler lock.
+/// Rebuilds blocks from pages of lines: each page becomes lines as poppler reads it, the rest runs outside the
+/// poppler lock.
 private struct PDFLayout {
     struct Line {
         var cells: [(x: Double, text: String)]
@@ -210,8 +213,8 @@ private struct PDFLayout {
 
     private var pages: [[Line]]
 
-    init(pages raw: [RawPage]) {
-        self.pages = raw.map(Self.lines)
+    init(lines pages: [[Line]]) {
+        self.pages = pages
     }
 
     static func isBoldFont(_ name: String) -> Bool {
@@ -221,7 +224,7 @@ private struct PDFLayout {
 
     // MARK: Lines
 
-    private static func lines(of page: RawPage) -> [Line] {
+    static func lines(of page: RawPage) -> [Line] {
         let scalars = Array(page.text.unicodeScalars)
         // Geometry is usable only when poppler gave one rectangle per character.
         let hasGeometry = page.rects.count == scalars.count
