@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the processing of one document may spend: time (http-api.md section 10: 600 s per document) and extracted
 /// text (its memory), so that a document slow to read or expanding to gigabytes fails cleanly instead of holding a
 /// worker or the process's memory.

@@ -23,7 +23,7 @@ final class RequestRateLimiter: Sendable {
     private let now: @Sendable () -> Date
     private let state = Mutex(State())
 
-    init(perMinute limit: Int, now: @escaping @Sendable () -> Date = { Date() }) {
+    convenience init(perMinute limit: Int, now: @escaping @Sendable () -> Date = { Date() }) {
         self.init(limit: limit, window: 60, now: now)
     }
 
