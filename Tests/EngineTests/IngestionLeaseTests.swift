@@ -149,18 +149,4 @@ import Testing
         #expect(stored.isEmpty)
         #expect(try store.document(id: "doc_stolen")?.status == "processing")
     }
-
-    @Test func aDocumentLeftByAVersionWithoutLeasesFailsInterrupted() throws {
-        do {
-            let store = try SQLiteStore(directory: folder.url)
-            try Self.leave(store, id: "doc_old", holder: ProcessIdentity.current.token, expires: Date())
-            try store.pool.write { db in try db.execute(sql: "DELETE FROM ingestion_job") }
-        }
-        let knowledgeBase = try KnowledgeBase(configuration: EngineConfiguration(dataDirectory: folder.url))
-
-        let status = try knowledgeBase.documentStatus(id: "doc_old", as: .local)
-
-        #expect(status.status == "failed")
-        #expect(status.errorCode == "interrupted")
-    }
 }
