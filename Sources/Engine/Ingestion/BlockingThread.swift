@@ -26,13 +26,14 @@ enum BlockingThread {
         return try await withCheckedThrowingContinuation { continuation in
             first.set(continuation)
             let timer = Task {
-                try? await Task.sleep(for: limit)
+                // Cancelled once the thread has answered: then nothing is left to resume.
+                guard (try? await Task.sleep(for: limit)) != nil else { return }
                 first.resume(with: .success(nil))
             }
             let thread = Thread {
                 let result = Result { try body() }
-                timer.cancel()
                 first.resume(with: result.map { Optional($0) })
+                timer.cancel()
             }
             thread.stackSize = 4 << 20
             thread.start()
