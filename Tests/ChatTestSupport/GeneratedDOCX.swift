@@ -46,5 +46,7 @@ public enum GeneratedDOCX {
     /// A bomb: over a gigabyte of paragraphs, about a megabyte deflated.
     ///
     /// Built once for every test here.
-    public static let bomb: Result<Data, any Error> = Result { try make(paragraphs: 1_100 * 1_048_576 / paragraph.count) }
+    public static let bomb: Result<Data, any Error> = Result {
+        try make(paragraphs: 1_100 * 1_048_576 / paragraph.count)
+    }
 }

@@ -37,15 +37,38 @@ import Testing
     ) throws {
         let date = Date()
         let record = DocumentRecord(
-            id: id, ownerId: Principal.local.id, scope: "personal", filename: "\(id).txt", title: id, type: "txt",
-            sizeBytes: 40, sha256: id, pageCount: nil, chunkCount: 0, status: "processing", stage: stage,
-            progress: progress, message: nil, error: nil, errorCode: nil, extractedText: nil, createdAt: date,
+            id: id,
+            ownerId: Principal.local.id,
+            scope: "personal",
+            filename: "\(id).txt",
+            title: id,
+            type: "txt",
+            sizeBytes: 40,
+            sha256: id,
+            pageCount: nil,
+            chunkCount: 0,
+            status: "processing",
+            stage: stage,
+            progress: progress,
+            message: nil,
+            error: nil,
+            errorCode: nil,
+            extractedText: nil,
+            createdAt: date,
             updatedAt: date
         )
         let job = IngestionJobRecord(
-            documentId: id, owner: Principal.local.id, filename: "\(id).txt", type: "txt", title: nil,
-            data: Data("The spare keys of \(id) are in the blue cabinet.".utf8), leaseOwner: "lease_gone",
-            leaseProcess: holder, leaseExpiresAt: expires, attempts: attempts, createdAt: date
+            documentId: id,
+            owner: Principal.local.id,
+            filename: "\(id).txt",
+            type: "txt",
+            title: nil,
+            data: Data("The spare keys of \(id) are in the blue cabinet.".utf8),
+            leaseOwner: "lease_gone",
+            leaseProcess: holder,
+            leaseExpiresAt: expires,
+            attempts: attempts,
+            createdAt: date
         )
         try store.insertDocument(record, job: job)
     }

@@ -105,7 +105,10 @@ import Testing
 
             #expect(status.status == "failed")
             #expect(status.errorCode == "processing_timeout")
-            #expect(status.error == "Cannot read 'slow.txt': processing took longer than 0.3 s, the limit per document. Split it into smaller files, or save its text as .txt.")
+            #expect(
+                status.error
+                    == "Cannot read 'slow.txt': processing took longer than 0.3 s, the limit per document. Split it into smaller files, or save its text as .txt."
+            )
             let health = try await server.http.send("GET", "/api/v1/health")
             #expect(health.status == 200)
         }
@@ -135,7 +138,8 @@ import Testing
     @Test func htmlNestedDeeperThanTheLimitFailsAndShallowerHTMLIsRead() async throws {
         try await TestServer.with { server in
             let depth = ExtractionLimits.maxNestingDepth + 10
-            let deep = String(repeating: "<div>", count: depth) + "Deep text about the keys."
+            let deep =
+                String(repeating: "<div>", count: depth) + "Deep text about the keys."
                 + String(repeating: "</div>", count: depth)
             let (response, headers) = try await Self.upload(
                 server,
@@ -150,7 +154,8 @@ import Testing
             #expect(status.errorCode == "file_too_large")
             #expect(status.error?.contains("its markup nests deeper than 256 levels") == true)
 
-            let shallow = String(repeating: "<div>", count: 200) + "Shallow text about the keys."
+            let shallow =
+                String(repeating: "<div>", count: 200) + "Shallow text about the keys."
                 + String(repeating: "</div>", count: 200)
             let (second, secondHeaders) = try await Self.upload(
                 server,

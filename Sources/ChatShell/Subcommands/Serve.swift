@@ -54,7 +54,10 @@ extension ChatShellCommand {
 
         @Option(
             name: .customLong("anonymous-upload-limit"),
-            help: ArgumentHelp("Uploads per hour from one address's anonymous callers (0 disables).", valueName: "count")
+            help: ArgumentHelp(
+                "Uploads per hour from one address's anonymous callers (0 disables).",
+                valueName: "count"
+            )
         )
         var anonymousUploads = ServerConfiguration.RateLimits.defaultAnonymousUploadsPerHour
 

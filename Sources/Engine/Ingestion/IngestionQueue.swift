@@ -109,8 +109,10 @@ actor IngestionQueue {
         )
     }
 
-    /// Starts the heartbeat: at once, then every `lease.heartbeat`, it renews this queue's leases and takes up
-    /// abandoned jobs. It holds the queue only while beating; cancel the task when the store closes.
+    /// Starts the heartbeat, which renews this queue's leases and takes up abandoned jobs.
+    ///
+    /// It beats at once, then every `lease.heartbeat`, and holds the queue only while beating; cancel the task when
+    /// the store closes.
     nonisolated func startHeartbeat() -> Task<Void, Never> {
         let interval = lease.heartbeat
         return Task.detached { [weak self] in
@@ -349,7 +351,9 @@ actor IngestionQueue {
         )
         if let pause {
             Logger(label: "chatshell.ingestion").info("pausing \(pause) before extracting \(job.documentId)")
-            Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+            Thread.sleep(
+                forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
+            )
         }
         let extracted = try Extractors.extractor(for: job.type, budget: budget)
             .extract(job.data, filename: job.filename)

@@ -43,8 +43,10 @@ struct ProcessIdentity: Equatable, Sendable {
         self.init(host: parts[0], pidNamespace: parts[1], pid: pid, startTime: parts[3])
     }
 
-    /// Whether the process named by `token` has certainly exited: it ran on this host and in this PID namespace,
-    /// and no live process has its id and start time (a zombie counts as exited). Anything unsure is not gone.
+    /// Whether the process named by `token` has certainly exited.
+    ///
+    /// It has when it ran on this host and in this PID namespace and no live process has its id and start time (a
+    /// zombie counts as exited). Anything unsure is not gone.
     static func hasExited(_ token: String, from observer: ProcessIdentity = .current) -> Bool {
         guard let holder = ProcessIdentity(token: token), !holder.startTime.isEmpty, !observer.pidNamespace.isEmpty,
             holder.host == observer.host, holder.pidNamespace == observer.pidNamespace

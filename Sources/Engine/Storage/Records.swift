@@ -181,9 +181,11 @@ struct MemoryRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
     }
 }
 
-/// An upload waiting for, or in, processing: its bytes and who holds it (a lease renewed by the holder's
-/// heartbeat), so that a document whose process died is taken up by another process instead of staying
-/// `processing` forever. The row goes with the document's final status, in the same transaction.
+/// An upload waiting for, or in, processing: its bytes and who holds it.
+///
+/// The holder's lease is renewed by its heartbeat, so that a document whose process died is taken up by another
+/// process instead of staying `processing` forever. The row goes with the document's final status, in the same
+/// transaction.
 struct IngestionJobRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "ingestion_job"
     var documentId: String

@@ -28,7 +28,6 @@ extension SQLiteStore {
 
     // MARK: - Documents
 
-
     /// A non-failed document with the same content in the same owner's scope, if any.
     func duplicate(sha256: String, ownerId: String?, scope: String) throws -> DocumentRecord? {
         try pool.read { db in
@@ -128,8 +127,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Documents left processing without a job (by a version before leases) fail with `interrupted`: nothing
-    /// will process them. Documents with a job are taken up again when their holder is gone.
+    /// Documents left processing without a job (by a version before leases) fail with `interrupted`.
+    ///
+    /// Nothing will process them; documents with a job are taken up again when their holder is gone.
     func failDocumentsWithoutJob(at date: Date) throws {
         try pool.write { db in
             try db.execute(

@@ -18,9 +18,10 @@ extension SQLiteStore {
         }
     }
 
-    /// Takes up the jobs whose holder is gone, oldest first: their lease ran out before `now`, or `hasExited`
-    /// says their process ended. A job that already started `maxAttempts` times fails its document with
-    /// `interrupted` instead.
+    /// Takes up the jobs whose holder is gone, oldest first.
+    ///
+    /// A holder is gone when its lease ran out before `now`, or `hasExited` says its process ended. A job that
+    /// already started `maxAttempts` times fails its document with `interrupted` instead.
     ///
     /// The check and the take are one transaction, so two processes never take the same job.
     ///
