@@ -4,7 +4,8 @@ import ZIPFoundation
 /// Word documents built with ZIPFoundation, streamed from a provider closure so that even a bomb's gigabyte of
 /// payload never sits in the test's memory.
 public enum GeneratedDOCX {
-    static let namespace = #"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#
+    /// The WordprocessingML namespace declaration of a document element.
+    public static let namespace = #"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#
     static let paragraph = Data("<w:p><w:r><w:t>Expanding text.</w:t></w:r></w:p>".utf8)
 
     /// A `.docx` whose `word/document.xml` holds `paragraphs` copies of one paragraph, deflated.
@@ -38,6 +39,21 @@ public enum GeneratedDOCX {
                 offset = Int(position) + chunk.count
             }
             return chunk
+        }
+        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
+        return data
+    }
+
+    /// A `.docx` whose `word/document.xml` is `xml`, deflated.
+    public static func make(xml: Data) throws -> Data {
+        let archive = try Archive(accessMode: .create)
+        try archive.addEntry(
+            with: "word/document.xml",
+            type: .file,
+            uncompressedSize: Int64(xml.count),
+            compressionMethod: .deflate
+        ) { position, length in
+            xml.subdata(in: Int(position)..<(Int(position) + length))
         }
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
         return data

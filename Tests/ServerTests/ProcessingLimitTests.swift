@@ -135,6 +135,28 @@ import Testing
         }
     }
 
+    @Test func aWordDocumentNestedDeeperThanTheLimitFailsWithTheLimitNotAsNotWord() async throws {
+        try await TestServer.with { server in
+            let depth = ExtractionLimits.maxNestingDepth + 10
+            let xml =
+                "<?xml version=\"1.0\"?><w:document \(GeneratedDOCX.namespace)><w:body><w:p><w:r>"
+                + String(repeating: "<w:x>", count: depth) + "<w:t>Deep text.</w:t>"
+                + String(repeating: "</w:x>", count: depth) + "</w:r></w:p></w:body></w:document>"
+            let (response, headers) = try await Self.upload(
+                server,
+                "deep.docx",
+                try GeneratedDOCX.make(xml: Data(xml.utf8))
+            )
+            let id = try response.decode(UploadResponse.self).documentId
+
+            let (status, _) = try await server.waitForDocument(id, headers: headers)
+
+            #expect(status.status == "failed")
+            #expect(status.errorCode == "file_too_large")
+            #expect(status.error?.contains("its markup nests deeper than 256 levels") == true)
+        }
+    }
+
     @Test func htmlNestedDeeperThanTheLimitFailsAndShallowerHTMLIsRead() async throws {
         try await TestServer.with { server in
             let depth = ExtractionLimits.maxNestingDepth + 10
