@@ -289,8 +289,9 @@ public struct ExtractiveAnswerer: Answerer {
     /// question's order ("the default page size" for "default page size"), against the lighter term's weight:
     /// the sentence then speaks of what the question names, not of its words scattered.
     static let adjacencyFactor = 0.2
-    /// At most this many words between two terms that count as written next to each other ("size of the page").
-    static let adjacencyGap = 2
+    /// At most this many words between two terms that count as written next to each other ("size of pages"); more
+    /// ("hours of the plan") is a phrase about something else as often as about the pair.
+    static let adjacencyGap = 1
 
     /// The summed weights of the question's consecutive term pairs that occur close together, in order.
     private static func adjacentWeight(
