@@ -165,6 +165,7 @@ import Testing
         #expect(await terminal.waitFor("> "))
         #expect(await run("/upload d/product-x300-spec.pdf", on: terminal, until: "Indexed"))
         #expect(await run("What payload does the NR-X300 carry?", on: terminal, until: "Sources:"))
+        #expect(await run("/history", on: terminal, until: "robot.payload"))
         terminal.type("/quit\r")
         #expect(await terminal.waitForExit() == 0)
 
@@ -188,6 +189,11 @@ import Testing
         #expect(answer.contains("│ robot.payload = 14"))
         // CJK and emoji count two columns: their rows fit without the terminal wrapping them (checked above).
         #expect(answer.filter { $0.contains("日本語") || $0.contains("キログラム") }.count >= 2)
+        // `/history` shows the answer again as it was shown when it streamed, not the raw markdown.
+        var body = Array(answer.prefix { $0 != "Sources:" })
+        while body.last == "" { body.removeLast() }
+        let history = screen.lines.drop { $0 != "> /history" }.dropFirst(2).prefix { $0 != "> /quit" }
+        #expect(body.count > 10 && Array(history.prefix(body.count)) == body)
         // The session keeps the model's text as it came.
         let saved = try #require(try savedAnswers(home).first)
         #expect(["## Payload", "**NR-X300**", "| Model | Payload | Use |", "```"].allSatisfy { saved.contains($0) })

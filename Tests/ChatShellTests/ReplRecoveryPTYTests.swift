@@ -293,6 +293,12 @@ import Testing
         #expect(await terminal.waitFor("> "))
         terminal.type("/clear\r")
         #expect(await terminal.waitForRaw("\u{1B}[H\u{1B}[2J"))
+        // `clear` alone, as typed into a shell, clears too rather than being asked as a question.
+        let cleared = terminal.rawBytes.count
+        terminal.type("clear\r")
+        #expect(await terminal.waitForRaw("\u{1B}[H\u{1B}[2J", after: cleared))
+        terminal.type("/history\r")
+        #expect(await terminal.waitFor("No turns yet."))
         terminal.type("/quit\r")
         #expect(await terminal.waitForExit() == 0)
     }
@@ -344,9 +350,23 @@ import Testing
         terminal.type("/upload \(folder.path)\r")
         #expect(await terminal.waitFor("Indexed ", timeout: .seconds(60)))
         terminal.type("\u{3}")
-        #expect(await terminal.waitFor("Stopped waiting; indexing goes on in the background. See /docs."))
+        #expect(await terminal.waitFor("Stopped: no more files are uploaded; those accepted go on indexing"))
+        #expect(await terminal.waitFor("\n> ", after: terminal.text.count - 2))
         #expect(!terminal.text.contains("internal error"))
         #expect(!terminal.text.contains("CancellationError"))
+        // Nothing is shown after the notice: no late result line, no frame of the bar.
+        let notice = try #require(terminal.text.range(of: "Stopped: no more files"))
+        #expect(!terminal.text[notice.upperBound...].contains("Indexed "))
+        var screen = ScreenModel(width: 100)
+        screen.feed(terminal.rawBytes)
+        #expect(!screen.lines.contains { $0.contains("files/s") }, "a frame of the bar stayed")
+        // Sending the folder again sends what was not sent and indexes nothing twice.
+        let again = terminal.text.count
+        terminal.type("/upload \(folder.path)\r")
+        #expect(await terminal.waitFor("Indexed wal.html", after: again, timeout: .seconds(120)))
+        #expect(await terminal.waitFor("\n> ", after: again))
+        terminal.type("/docs\r")
+        #expect(await terminal.waitFor("39 documents", after: again))
         terminal.type("/quit\r")
         #expect(await terminal.waitForExit() == 0)
     }

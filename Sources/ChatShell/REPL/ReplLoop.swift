@@ -35,10 +35,16 @@ struct ReplLoop {
                     text = block
                 }
                 if !text.hasPrefix(" ") { await reader.addHistory(text) }
-                // `exit` and `quit` alone leave, as in a shell (and in ollama and aichat), rather than being asked.
-                if ["exit", "quit"].contains(text.trimmingCharacters(in: .whitespaces).lowercased()) {
+                // `exit` and `quit` alone leave, as in a shell (and in ollama and aichat), rather than being asked;
+                // `clear` alone clears the screen, as the shell command a hand types without thinking does.
+                let word = text.trimmingCharacters(in: .whitespaces).lowercased()
+                if ["exit", "quit"].contains(word) {
                     await finish()
                     return
+                }
+                if word == "clear" {
+                    clearScreen()
+                    continue
                 }
                 if await handle(text) == .quit {
                     await finish()
@@ -217,11 +223,12 @@ struct ReplLoop {
                 return [result]
             }
             let results = await runner.run(plan.files, title: plan.title, shared: plan.shared) { state in
+                // After Ctrl-C the results still coming in are not shown, and neither is the bar.
+                guard !Task.isCancelled else { return }
                 progress.update(fraction: state.fraction, label: state.label)
             } each: { result in
-                progress.finish()
                 guard !Task.isCancelled else { return }
-                Self.show(result, on: console)
+                progress.printAbove { Self.show(result, on: console) }
             }
             progress.finish()
             try Task.checkCancellation()
@@ -230,7 +237,14 @@ struct ReplLoop {
         let results = signals != nil ? try? await signals?.cancellingOnInterrupt(work) : try? await work()
         if results == nil {
             progress.finish()
-            console.notice("Stopped waiting; indexing goes on in the background. See /docs.")
+            if plan.files.count > 1 {
+                console.notice(
+                    "Stopped: no more files are uploaded; those accepted go on indexing in the background (see /docs). "
+                        + "The same /upload again sends the rest and skips what is indexed."
+                )
+            } else {
+                console.notice("Stopped waiting; indexing goes on in the background. See /docs.")
+            }
         }
     }
 

@@ -112,6 +112,25 @@ final class ProgressBar: Sendable {
         }
     }
 
+    /// Writes lines above the bar: the bar is erased, `body` writes, and the bar is drawn again below at the
+    /// fraction it had, so a batch's result lines never land on the bar's row and the bar never starts over.
+    ///
+    /// - Parameter body: writes whole lines (to stdout or stderr).
+    func printAbove(_ body: () -> Void) {
+        guard enabled else { return body() }
+        state.withLock { state in
+            if let last = state.lastLine {
+                writer.write(
+                    Self.eraseSequence(drawnWidth: DisplayWidth.of(last), columns: columns()),
+                    to: .standardError
+                )
+                state.lastLine = nil
+            }
+            body()
+            if state.running { drawLocked(&state) }
+        }
+    }
+
     /// One frame: advance the shown fraction and redraw; false once finished.
     private func tick() -> Bool {
         state.withLock { state in

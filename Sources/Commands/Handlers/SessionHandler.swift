@@ -33,7 +33,7 @@ extension Interpreter {
     func history() async -> CommandOutcome {
         let turns = await conversation.turns
         guard !turns.isEmpty else { return .output(StyledText("No turns yet."), result: nil) }
-        return .output(StyledText(Self.transcriptText(turns)), result: nil)
+        return .output(Self.transcriptText(turns), result: nil)
     }
 
     /// `/new`.
@@ -65,9 +65,12 @@ extension Interpreter {
         }
         await saveSession()
         await conversation.load(saved)
-        var text = "Resumed \(saved.name) (\(Plural.count(saved.turns.count, "turn")))."
-        if !saved.turns.isEmpty { text += "\n" + Self.transcriptText(Array(saved.turns.suffix(3))) }
-        return .output(StyledText(text), result: nil)
+        var text = StyledText("Resumed \(saved.name) (\(Plural.count(saved.turns.count, "turn"))).")
+        if !saved.turns.isEmpty {
+            text.append("\n")
+            text.append(Self.transcriptText(Array(saved.turns.suffix(3))))
+        }
+        return .output(text, result: nil)
     }
 
     /// `/save [--force] NAME`: a replayable transcript.
@@ -91,12 +94,16 @@ extension Interpreter {
         try? sessions.save(snapshot)
     }
 
-    static func transcriptText(_ turns: [Turn]) -> String {
-        turns.map { turn in
-            var text = "> " + turn.input + "\n" + turn.answer
-            if turn.interrupted { text += "\n[interrupted]" }
-            if let message = turn.errorMessage { text += "\nerror: " + message }
-            return text
-        }.joined(separator: "\n\n")
+    /// The turns as the REPL showed them, each answer marked `.answer` so a terminal renders its markdown again.
+    static func transcriptText(_ turns: [Turn]) -> StyledText {
+        var text = StyledText()
+        for (index, turn) in turns.enumerated() {
+            if index > 0 { text.append("\n\n") }
+            text.append("> " + turn.input + "\n")
+            text.append(turn.answer, style: .answer)
+            if turn.interrupted { text.append("\n[interrupted]") }
+            if let message = turn.errorMessage { text.append("\nerror: " + message) }
+        }
+        return text
     }
 }
