@@ -194,7 +194,7 @@ struct ReplLoop {
         }
         if let turn {
             await interpreter.conversation.record(turn)
-            await interpreter.saveSession()
+            if let notice = await interpreter.saveSession() { console.notice(notice) }
             if let hint = await EmptyStoreHint.text(after: turn, backend: interpreter.backend) {
                 console.output(StyledText(hint, style: .dim))
             }
@@ -267,7 +267,7 @@ struct ReplLoop {
     }
 
     private func finish() async {
-        await interpreter.saveSession()
+        if let notice = await interpreter.saveSession() { console.notice(notice) }
         await reader.saveHistory()
         if let snapshot = await interpreter.conversation.snapshot() {
             let text = "Saved session \(snapshot.name) (\(Plural.count(snapshot.turns.count, "turn")))."

@@ -87,11 +87,33 @@ extension Interpreter {
     }
 
     /// Stores the active session, if it has turns.
-    public func saveSession() async {
+    ///
+    /// - Returns: a notice for the user when the session had to move to a new name, else nil.
+    @discardableResult
+    public func saveSession() async -> String? {
         let sessions = self.sessions
-        _ = await conversation.claimName { name in (try? sessions.load(name: name)) != nil }
-        guard let snapshot = await conversation.snapshot() else { return }
+        let isTaken: @Sendable (String) -> Bool = { name in (try? sessions.load(name: name)) != nil }
+        _ = await conversation.claimName(isTaken: isTaken)
+        guard var snapshot = await conversation.snapshot() else { return nil }
+        var notice: String?
+        // Another REPL that resumed the same session may have saved turns this one does not have; they are kept,
+        // and this conversation goes on under a new name.
+        if let stored = try? sessions.load(name: snapshot.name), !Self.continues(snapshot.turns, stored.turns),
+            let name = await conversation.fork(isTaken: isTaken),
+            let moved = await conversation.snapshot()
+        {
+            notice = "Session \(snapshot.name) was continued elsewhere meanwhile; this conversation is saved as \(name)."
+            snapshot = moved
+        }
         try? sessions.save(snapshot)
+        return notice
+    }
+
+    /// Whether `turns` are `stored` with more turns after them: inputs and answers compared, the parts a round
+    /// trip through the session file keeps exactly.
+    static func continues(_ turns: [Turn], _ stored: [Turn]) -> Bool {
+        stored.count <= turns.count
+            && zip(stored, turns).allSatisfy { $0.input == $1.input && $0.answer == $1.answer }
     }
 
     /// The turns as the REPL showed them, each answer marked `.answer` so a terminal renders its markdown again.
