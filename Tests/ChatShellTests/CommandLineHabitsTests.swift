@@ -84,6 +84,34 @@ import Testing
         #expect(file.standardError.contains("color = purple in \(config.path) is not a valid color"))
     }
 
+    @Test func globalOptionsBeforeAndAfterTheSubcommandReachIt() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let server = "http://127.0.0.1:\(try FakeOpenAIServer.closedPort())"
+        for arguments in [["--server", server, "ask", "What is the reach?"], ["ask", "What is the reach?", "--server", server]]
+        {
+            let run = try BinaryRun.run(arguments, home: home.url)
+            #expect(run.status == 1, "\(arguments)")
+            #expect(run.standardError.contains("Cannot connect to 127.0.0.1:"), "\(run.standardError)")
+            #expect(!run.standardError.contains("To continue a session"))
+        }
+    }
+
+    @Test func countsReadAsPeopleWriteThem() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let run = try BinaryRun.run(
+            [],
+            input: "/remember The printer is on floor 3.\n/memories\nWhere is the printer?\n/sessions\n",
+            home: home.url
+        )
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("\n1 memory\n"))
+        #expect(run.standardOutput.contains("1 session\n"))
+        #expect(run.standardOutput.contains("  1 turn"))
+        #expect(!run.standardOutput.contains("1 memories") && !run.standardOutput.contains("1 turns"))
+    }
+
     @Test func anEmptyStoreAnswersWithAHintToUpload() throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")

@@ -254,6 +254,75 @@ import Testing
         #expect(!run.standardOutput.contains("Sources:"))
     }
 
+    @Test func aCutOffAnswerOnATerminalEndsInInterrupted() async throws {
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let server = try Self.cancellingServer()
+        defer { server.stop() }
+        let home = TemporaryDirectory()
+        let environment = [
+            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        let terminal = try PseudoTerminal(
+            executable: binary,
+            arguments: ["--server", "http://127.0.0.1:\(server.port)"],
+            environment: environment,
+            columns: 60
+        )
+        #expect(await terminal.waitFor("> "))
+        let mark = terminal.text.count
+        terminal.type("What is the nightly hotel cap?\r")
+        #expect(await terminal.waitFor("\n> ", after: mark))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+        var screen = ScreenModel(width: 60)
+        screen.feed(terminal.rawBytes)
+        let rows = screen.lines.drop { !$0.hasPrefix("> What is the nightly") }.dropFirst().prefix { !$0.hasPrefix(">") }
+        #expect(Array(rows) == ["The nightly cap is", "[interrupted]"])
+    }
+
+    /// A model that stops sending in the middle of its answer (the connection closes, no finish reason).
+    @Test func aModelThatFailsMidAnswerEndsVisibly() async throws {
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let model = try FakeOpenAIServer { _ in
+            Array(FakeOpenAIServer.stream(["The NR-X300 carries ", "14 kg and "], done: false).dropLast())
+        }
+        defer { model.stop() }
+        let home = TemporaryDirectory()
+        let llm = ["--llm", model.baseURL.absoluteString]
+        let ingest = try BinaryRun.run(["ingest", TestCorpus.document("product-x300-spec.pdf").path], home: home.url)
+        #expect(ingest.status == 0)
+
+        // ask: the partial text, the error, exit 1
+        let ask = try BinaryRun.run(llm + ["ask", "What payload does the NR-X300 carry?"], home: home.url)
+        #expect(ask.status == 1)
+        #expect(ask.standardOutput.contains("The NR-X300 carries 14 kg and"))
+        #expect(ask.standardError.contains("error: "))
+
+        // The REPL on a terminal: the partial text, then the error on its own line, and the prompt back
+        let environment = [
+            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        let terminal = try PseudoTerminal(executable: binary, arguments: llm, environment: environment, columns: 60)
+        #expect(await terminal.waitFor("> "))
+        let mark = terminal.text.count
+        terminal.type("What payload does the NR-X300 carry?\r")
+        #expect(await terminal.waitFor("error: ", after: mark))
+        #expect(await terminal.waitFor("\n> ", after: mark))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+        var screen = ScreenModel(width: 60)
+        screen.feed(terminal.rawBytes)
+        #expect(screen.softWraps.isEmpty, "rows the terminal wrapped: \(screen.softWraps)")
+        let rows = Array(
+            screen.lines.drop { !$0.hasPrefix("> What payload") }.dropFirst().prefix { !$0.hasPrefix(">") }
+        )
+        #expect(rows.first == "The NR-X300 carries 14 kg and")
+        #expect(rows.dropFirst().contains { $0.hasPrefix("error: ") })
+        #expect(!rows.contains("Sources:"))
+    }
+
     @Test func afterLogoutTheNextQuestionStartsANewConversation() async throws {
         let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
         let serverHome = TemporaryDirectory()
@@ -375,6 +444,37 @@ import Testing
         #expect(await terminal.waitFor("> What is", after: before))
         terminal.type("\u{15}/quit\r")
         #expect(await terminal.waitForExit() == 0)
+    }
+
+    /// Ctrl-Z typed at the prompt under a job-control shell, then `fg`: the prompt and the typed text come back.
+    @Test func ctrlZStopsAndFgRedrawsThePrompt() async throws {
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let home = TemporaryDirectory()
+        let environment = [
+            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "PS1": "$ ",
+        ]
+        let shell = try PseudoTerminal(
+            executable: URL(fileURLWithPath: "/bin/bash"),
+            arguments: ["--norc", "--noprofile", "-i"],
+            environment: environment
+        )
+        #expect(await shell.waitFor("$ "))
+        shell.type("'\(binary.path)'\r")
+        #expect(await shell.waitFor("Ctrl-D to quit"))
+        shell.type("What is")
+        #expect(await shell.waitFor("> What is"))
+        shell.type("\u{1A}")
+        #expect(await shell.waitFor("Stopped"))
+        let stopped = shell.text.count
+        shell.type("fg\r")
+        #expect(await shell.waitFor("> What is", after: stopped))
+        shell.type(" the nightly hotel cap?\r")
+        #expect(await shell.waitFor("(no sources)", after: stopped))
+        shell.type("/quit\r")
+        #expect(await shell.waitFor("$ ", after: shell.text.count - 2))
+        shell.type("exit\r")
+        _ = await shell.waitForExit()
     }
 
     @Test func ctrlCWhileIndexingStopsTheWaitingCleanly() async throws {
