@@ -50,6 +50,16 @@ import Testing
         #expect(piped.status == 0, "\(piped.standardError)")
         #expect(piped.standardOutput.contains("$320"))
 
+        // Without a language model, text the documents do not answer gets a way forward, not only "not found"
+        let notes = try BinaryRun.run(
+            ["summarise"],
+            input: "Quarterly offsite: the choir rehearses on Thursdays; bring the sheet music.\n",
+            home: home.url
+        )
+        #expect(notes.status == 0, "\(notes.standardError)")
+        #expect(notes.standardOutput.contains("(no sources)"))
+        #expect(notes.standardError.contains("add --llm URL to have a model read it"))
+
         // Global options work before the subcommand, and --version and version print the version
         let before = try BinaryRun.run(["--data-dir", home.url.path, "ask", "/docs"], home: home.url)
         #expect(before.status == 0, "\(before.standardError)")
