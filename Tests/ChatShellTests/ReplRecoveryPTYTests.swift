@@ -1,4 +1,5 @@
 import ChatTestSupport
+import Commands
 import Foundation
 import Glibc
 import Testing
@@ -460,21 +461,44 @@ import Testing
             environment: environment
         )
         #expect(await shell.waitFor("$ "))
-        shell.type("'\(binary.path)'\r")
+        shell.type("cd '\(TestCorpus.documents.path)'\r")
+        shell.type("CHATSHELL_TOKEN_DELAY_MS=80 '\(binary.path)'\r")
         #expect(await shell.waitFor("Ctrl-D to quit"))
         shell.type("What is")
         #expect(await shell.waitFor("> What is"))
         shell.type("\u{1A}")
         #expect(await shell.waitFor("Stopped"))
-        let stopped = shell.text.count
+        var mark = shell.text.count
         shell.type("fg\r")
-        #expect(await shell.waitFor("> What is", after: stopped))
-        shell.type(" the nightly hotel cap?\r")
-        #expect(await shell.waitFor("(no sources)", after: stopped))
+        #expect(await shell.waitFor("> What is", after: mark))
+        shell.type("\u{15}/upload travel-policy.pdf\r")
+        #expect(await shell.waitFor("Indexed travel-policy.pdf", after: mark))
+        #expect(await shell.waitFor("\n> ", after: mark))
+
+        // Stopped mid-answer: after `fg` the answer goes on at the start of the line the shell left, whole words
+        mark = shell.text.count
+        shell.type("What is the nightly hotel cap in high-cost cities?\r")
+        #expect(await shell.waitFor("Nightly", after: mark))
+        shell.type("\u{1A}")
+        #expect(await shell.waitFor("Stopped", after: mark))
+        shell.type("fg\r")
+        #expect(await shell.waitFor("Sources:", after: mark))
+        #expect(await shell.waitFor("\n> ", after: mark))
         shell.type("/quit\r")
-        #expect(await shell.waitFor("$ ", after: shell.text.count - 2))
+        #expect(await shell.waitFor("Saved session", after: mark))
         shell.type("exit\r")
         _ = await shell.waitForExit()
+
+        var screen = ScreenModel(width: 100)
+        screen.feed(shell.rawBytes)
+        let lines = screen.lines
+        let fg = try #require(lines.lastIndex { $0.hasPrefix("$ fg") })
+        // The shell names the job on the row after `fg`; the answer goes on from the row after that.
+        let next = lines[fg + 2]
+        #expect(!next.isEmpty && !next.hasPrefix(" "), "the answer went on mid-line: '\(next)'")
+        let answer = lines[(fg + 2)...].prefix { $0 != "" && $0 != "Sources:" }
+        #expect(answer.allSatisfy { DisplayWidth.of($0) <= 100 })
+        #expect(answer.joined(separator: " ").contains("Munich [1]."))
     }
 
     @Test func ctrlCWhileIndexingStopsTheWaitingCleanly() async throws {

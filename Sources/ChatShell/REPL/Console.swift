@@ -71,6 +71,11 @@ struct Console: Sendable {
         }
     }
 
+    /// Tells an answer's layout that the cursor is at the start of a fresh line (see `TerminalLayout.restartLine`).
+    func restartLine(_ layout: inout TerminalLayout?) {
+        if let indent = layout?.restartLine() { writer.write(renderer.render(indent)) }
+    }
+
     /// Client output with a newline, wrapped on a terminal.
     func output(_ text: StyledText) {
         writer.writeLine(renderer.render(laidOut(text)))

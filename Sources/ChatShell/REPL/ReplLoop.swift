@@ -144,12 +144,14 @@ struct ReplLoop {
         spinner?.start(label: "thinking")
         let console = self.console
         let spinner = self.spinner
+        let signals = self.signals
         let work: @Sendable () async throws -> Turn = {
             var renderer = AnswerRenderer()
             // Word wrap and markdown for this answer; it holds a word until it is known to fit.
             var layout = console.answerLayout()
             var recorder = TurnRecorder(input: input)
             var started = false
+            var resumes = signals?.resumeCount ?? 0
             do {
                 for try await event in stream {
                     recorder.observe(event)
@@ -157,6 +159,11 @@ struct ReplLoop {
                     for piece in pieces {
                         if case .status(let stage) = piece { spinner?.update(label: stage); continue }
                         if !started { spinner?.stop(); started = true }
+                        // After Ctrl-Z and `fg` the shell left the cursor on a fresh line: go on from there.
+                        if let count = signals?.resumeCount, count != resumes {
+                            resumes = count
+                            console.restartLine(&layout)
+                        }
                         console.write([piece], layout: &layout)
                     }
                 }

@@ -45,6 +45,7 @@ final class SignalWatcher: Sendable {
     }
 
     private struct State {
+        var resumes = 0
         var promptSink: (@Sendable (Signal) -> Void)?
         var subscribers: [Int: AsyncStream<Void>.Continuation] = [:]
         var nextSubscriberID = 0
@@ -88,6 +89,10 @@ final class SignalWatcher: Sendable {
     static func ignoreBrokenPipe() {
         signal(SIGPIPE, SIG_IGN)
     }
+
+    /// How often the process was continued (SIGCONT, after Ctrl-Z and `fg`) so far: an answer being written
+    /// compares it between tokens to learn that the shell wrote its job-control lines meanwhile.
+    var resumeCount: Int { state.withLock { $0.resumes } }
 
     // MARK: - Interrupts as a sequence
 
@@ -156,7 +161,10 @@ final class SignalWatcher: Sendable {
     ///
     /// - Parameter signal: the signal to route.
     func deliver(_ signal: Signal) {
-        let (sink, subscribers) = state.withLock { ($0.promptSink, Array($0.subscribers.values)) }
+        let (sink, subscribers) = state.withLock { state in
+            if signal == .resume { state.resumes += 1 }
+            return (state.promptSink, Array(state.subscribers.values))
+        }
         if let sink {
             sink(signal)
         } else if signal == .interrupt {
