@@ -213,6 +213,66 @@ import Testing
         #expect(styles.isEmpty, "SGR codes under NO_COLOR")
     }
 
+    @Test func markdownStaysRawInPipesJSONAndDumbTerminals() async throws {
+        let model = try FakeOpenAIServer { _ in FakeOpenAIServer.stream(Self.markdownAnswer) }
+        defer { model.stop() }
+        let home = try home()
+        let llm = ["--llm", model.baseURL.absoluteString]
+        let question = "What payload does the NR-X300 carry?"
+        #expect(try BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status == 0)
+        let raw = Self.markdownAnswer.joined()
+
+        // Into a pipe: the model's text as it came, Sources after it
+        let piped = try BinaryRun.run(llm + ["ask", question], home: home.url)
+        #expect(piped.status == 0, "\(piped.standardError)")
+        #expect(piped.standardOutput.hasPrefix(raw))
+        #expect(!piped.standardOutput.contains("\u{1B}"))
+
+        // --json: the answer field holds the raw text
+        let json = try BinaryRun.run(llm + ["ask", "--json", question], home: home.url)
+        #expect(json.status == 0, "\(json.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(object["answer"] as? String == raw)
+
+        // TERM=dumb on a terminal: no escape at all, the markdown as written, fitted to the width
+        let terminal = try start(home, columns: 60, arguments: llm, environment: ["TERM": "dumb"])
+        #expect(await terminal.waitFor("> "))
+        #expect(await run(question, on: terminal, until: "Sources:"))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+        #expect(!terminal.rawBytes.contains(0x1B), "an escape sequence reached a dumb terminal")
+        let screen = screen(terminal, width: 60)
+        #expect(screen.softWraps.isEmpty, "rows the terminal wrapped: \(screen.softWraps)")
+        let answer = rows(after: "What payload", in: screen)
+        #expect(answer.first == "## Payload")
+        #expect(answer.contains("| Model | Payload | Use |"))
+        #expect(answer.contains("```"))
+    }
+
+    @Test func docsAndTheFullCompareReportFitSixtyColumns() async throws {
+        let home = try home()
+        let terminal = try start(home, columns: 60)
+        #expect(await terminal.waitFor("> "))
+        #expect(await run("/upload d", on: terminal, until: "warranty-terms.txt"))
+        #expect(await run("/docs", on: terminal, until: "15 documents"))
+        #expect(await run("/compare NR-X200 NR-X300 --all", on: terminal, until: "Sources:"))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+
+        let screen = screen(terminal, width: 60)
+        #expect(screen.softWraps.isEmpty, "rows the terminal wrapped: \(screen.softWraps)")
+        let docs = rows(after: "/docs", in: screen)
+        #expect(docs.count == 16)
+        #expect(docs.dropFirst().allSatisfy { DisplayWidth.of($0) < 60 && $0.hasSuffix("ready") })
+        // The full report: every row fitted, list items hanging under their text.
+        let report = rows(after: "/compare NR-X200 NR-X300 --all", in: screen)
+        #expect(report.count > 40)
+        #expect(report.contains { $0.contains("Rated payload") })
+        for (index, row) in report.enumerated().dropFirst() where report[index - 1].hasPrefix("• ") && !row.isEmpty {
+            #expect(row.hasPrefix("• ") || row.hasPrefix("  ") || !row.hasPrefix(" "), "\(row)")
+        }
+    }
+
     @Test func textStillToComeFlowsToTheNewWidthAfterAResize() async throws {
         let home = try home()
         let terminal = try start(home, columns: 100, environment: ["CHATSHELL_TOKEN_DELAY_MS": "40"])

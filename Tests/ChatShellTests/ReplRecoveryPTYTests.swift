@@ -493,10 +493,12 @@ import Testing
         screen.feed(shell.rawBytes)
         let lines = screen.lines
         let fg = try #require(lines.lastIndex { $0.hasPrefix("$ fg") })
-        // The shell names the job on the row after `fg`; the answer goes on from the row after that.
-        let next = lines[fg + 2]
+        // The shell names the job on the row after `fg` (wrapped when its path is long); the answer goes on from
+        // the row after that.
+        let start = try #require((fg + 2..<lines.count).first { !screen.rows[$0].softWrapped })
+        let next = lines[start]
         #expect(!next.isEmpty && !next.hasPrefix(" "), "the answer went on mid-line: '\(next)'")
-        let answer = lines[(fg + 2)...].prefix { $0 != "" && $0 != "Sources:" }
+        let answer = lines[start...].prefix { $0 != "" && $0 != "Sources:" }
         #expect(answer.allSatisfy { DisplayWidth.of($0) <= 100 })
         #expect(answer.joined(separator: " ").contains("Munich [1]."))
     }
