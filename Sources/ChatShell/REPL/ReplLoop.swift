@@ -229,13 +229,20 @@ struct ReplLoop {
                 Self.show(result, on: console)
                 return [result]
             }
+            var reported = 0
             let results = await runner.run(plan.files, title: plan.title, shared: plan.shared) { state in
                 // After Ctrl-C the results still coming in are not shown, and neither is the bar.
                 guard !Task.isCancelled else { return }
                 progress.update(fraction: state.fraction, label: state.label)
             } each: { result in
+                reported += 1
                 guard !Task.isCancelled else { return }
-                progress.printAbove { Self.show(result, on: console) }
+                if reported == plan.files.count {
+                    progress.finish()
+                    Self.show(result, on: console)
+                } else {
+                    progress.printAbove { Self.show(result, on: console) }
+                }
             }
             progress.finish()
             try Task.checkCancellation()
@@ -246,8 +253,8 @@ struct ReplLoop {
             progress.finish()
             if plan.files.count > 1 {
                 console.notice(
-                    "Stopped: no more files are uploaded; those accepted go on indexing in the background (see /docs). "
-                        + "The same /upload again sends the rest and skips what is indexed."
+                    "Stopped: no more files are sent; those sent go on indexing (see /docs). "
+                        + "The same /upload again sends the rest."
                 )
             } else {
                 console.notice("Stopped waiting; indexing goes on in the background. See /docs.")

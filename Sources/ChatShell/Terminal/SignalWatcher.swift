@@ -45,7 +45,6 @@ final class SignalWatcher: Sendable {
     }
 
     private struct State {
-        var resumes = 0
         var promptSink: (@Sendable (Signal) -> Void)?
         var subscribers: [Int: AsyncStream<Void>.Continuation] = [:]
         var nextSubscriberID = 0
@@ -69,6 +68,7 @@ final class SignalWatcher: Sendable {
             let watcher = SignalWatcher()
             // Creating the pipe before the handler is installed means the handler only ever sees a ready fd.
             let pipe = signalPipe
+            _ = resumeCounter.load(ordering: .relaxed)
             ignoreBrokenPipe()
             for signo in [SIGINT, SIGWINCH, SIGCONT] {
                 var action = sigaction()
@@ -91,8 +91,9 @@ final class SignalWatcher: Sendable {
     }
 
     /// How often the process was continued (SIGCONT, after Ctrl-Z and `fg`) so far: an answer being written
-    /// compares it between tokens to learn that the shell wrote its job-control lines meanwhile.
-    var resumeCount: Int { state.withLock { $0.resumes } }
+    /// compares it between tokens to learn that the shell wrote its job-control lines meanwhile. Counted in the
+    /// handler itself, so the count has moved before any thread writes again after the stop.
+    var resumeCount: Int { resumeCounter.load(ordering: .acquiring) }
 
     // MARK: - Interrupts as a sequence
 
@@ -161,10 +162,7 @@ final class SignalWatcher: Sendable {
     ///
     /// - Parameter signal: the signal to route.
     func deliver(_ signal: Signal) {
-        let (sink, subscribers) = state.withLock { state in
-            if signal == .resume { state.resumes += 1 }
-            return (state.promptSink, Array(state.subscribers.values))
-        }
+        let (sink, subscribers) = state.withLock { ($0.promptSink, Array($0.subscribers.values)) }
         if let sink {
             sink(signal)
         } else if signal == .interrupt {
@@ -217,10 +215,15 @@ private let signalPipe: (read: Int32, write: Int32) = {
     return fds
 }()
 
-/// Runs in signal context: only `write(2)` and `errno`, both async-signal-safe.
+/// SIGCONT deliveries, counted by the handler: a lock-free atomic, created on first use in `install()` like
+/// `signalPipe`, so the handler only touches an initialised value.
+private let resumeCounter = Atomic<Int>(0)
+
+/// Runs in signal context: only `write(2)`, `errno` and a lock-free atomic add, all async-signal-safe.
 private let signalHandler: @convention(c) (Int32) -> Void = { signo in
     let savedErrno = errno
     // Literals rather than `SignalByte`'s statics: no lazily initialised value is touched in signal context.
+    if signo == SIGCONT { resumeCounter.add(1, ordering: .releasing) }
     var byte: UInt8 = signo == SIGWINCH ? 0x57 : signo == SIGCONT ? 0x43 : 0x49
     _ = write(signalPipe.write, &byte, 1)
     errno = savedErrno
