@@ -499,7 +499,10 @@ import Testing
         // the row after that.
         let start = try #require((fg + 2..<lines.count).first { !screen.rows[$0].softWrapped })
         let next = lines[start]
-        #expect(!next.isEmpty && !next.hasPrefix(" "), "the answer went on mid-line: '\(next)'")
+        #expect(
+            !next.isEmpty && !next.hasPrefix(" "),
+            "the answer went on mid-line:\n\(lines[max(0, fg - 4)...].prefix(12).joined(separator: "\n"))"
+        )
         let answer = lines[start...].prefix { $0 != "" && $0 != "Sources:" }
         #expect(answer.allSatisfy { DisplayWidth.of($0) <= 100 })
         #expect(answer.joined(separator: " ").contains("Munich [1]."))

@@ -151,7 +151,7 @@ struct ReplLoop {
             var layout = console.answerLayout()
             var recorder = TurnRecorder(input: input)
             var started = false
-            var resumes = signals?.resumeCount ?? 0
+            var stops = signals?.stopCount ?? 0
             do {
                 for try await event in stream {
                     recorder.observe(event)
@@ -160,8 +160,8 @@ struct ReplLoop {
                         if case .status(let stage) = piece { spinner?.update(label: stage); continue }
                         if !started { spinner?.stop(); started = true }
                         // After Ctrl-Z and `fg` the shell left the cursor on a fresh line: go on from there.
-                        if let count = signals?.resumeCount, count != resumes {
-                            resumes = count
+                        if let count = signals?.stopCount, count != stops {
+                            stops = count
                             console.restartLine(&layout)
                         }
                         console.write([piece], layout: &layout)
