@@ -98,8 +98,9 @@ import Testing
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
         let server = "http://127.0.0.1:\(try FakeOpenAIServer.closedPort())"
-        for arguments in [["--server", server, "ask", "What is the reach?"], ["ask", "What is the reach?", "--server", server]]
-        {
+        for arguments in [
+            ["--server", server, "ask", "What is the reach?"], ["ask", "What is the reach?", "--server", server],
+        ] {
             let run = try BinaryRun.run(arguments, home: home.url)
             #expect(run.status == 1, "\(arguments)")
             #expect(run.standardError.contains("Cannot connect to 127.0.0.1:"), "\(run.standardError)")

@@ -219,7 +219,9 @@ import Testing
         let home = try home()
         let llm = ["--llm", model.baseURL.absoluteString]
         let question = "What payload does the NR-X300 carry?"
-        #expect(try BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status == 0)
+        #expect(
+            try BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status == 0
+        )
         let raw = Self.markdownAnswer.joined()
 
         // Into a pipe: the model's text as it came, Sources after it
@@ -231,7 +233,9 @@ import Testing
         // --json: the answer field holds the raw text
         let json = try BinaryRun.run(llm + ["ask", "--json", question], home: home.url)
         #expect(json.status == 0, "\(json.standardError)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        )
         #expect(object["answer"] as? String == raw)
 
         // TERM=dumb on a terminal: no escape at all, the markdown as written, fitted to the width

@@ -280,7 +280,9 @@ import Testing
         #expect(await terminal.waitForExit() == 0)
         var screen = ScreenModel(width: 60)
         screen.feed(terminal.rawBytes)
-        let rows = screen.lines.drop { !$0.hasPrefix("> What is the nightly") }.dropFirst().prefix { !$0.hasPrefix(">") }
+        let rows = screen.lines.drop { !$0.hasPrefix("> What is the nightly") }.dropFirst().prefix {
+            !$0.hasPrefix(">")
+        }
         #expect(Array(rows) == ["The nightly cap is", "[interrupted]"])
     }
 

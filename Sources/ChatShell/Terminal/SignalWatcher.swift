@@ -91,9 +91,11 @@ final class SignalWatcher: Sendable {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    /// How often the process was stopped by Ctrl-Z (SIGTSTP) so far: an answer being written compares it between
-    /// tokens to learn that the shell wrote its job-control lines meanwhile. Counted by the SIGTSTP handler before
-    /// it stops the process, so the count has moved before any thread runs again after `fg`.
+    /// How often the process was stopped by Ctrl-Z (SIGTSTP) so far.
+    ///
+    /// An answer being written compares it between tokens to learn that the shell wrote its job-control lines
+    /// meanwhile. Counted by the SIGTSTP handler before it stops the process, so the count has moved before any
+    /// thread runs again after `fg`.
     var stopCount: Int { stopCounter.load(ordering: .acquiring) }
 
     // MARK: - Interrupts as a sequence
@@ -220,9 +222,11 @@ private let signalPipe: (read: Int32, write: Int32) = {
 /// `signalPipe`, so the handler only touches an initialised value.
 private let stopCounter = Atomic<Int>(0)
 
-/// Ctrl-Z: counts the stop, then stops the process as the default action does. `SA_RESETHAND` makes the action
-/// the default on entry, and the SIGTSTP raised here is blocked until the handler returns; SIGCONT installs this
-/// handler again (`signalHandler`). Only `sigaction`, `raise` and a lock-free atomic add: async-signal-safe.
+/// Ctrl-Z: counts the stop, then stops the process as the default action does.
+///
+/// `SA_RESETHAND` makes the action the default on entry, and the SIGTSTP raised here is blocked until the handler
+/// returns; SIGCONT installs this handler again (`signalHandler`). Only `sigaction`, `raise` and a lock-free
+/// atomic add: async-signal-safe.
 private let stopHandler: @convention(c) (Int32) -> Void = { _ in
     let savedErrno = errno
     stopCounter.add(1, ordering: .releasing)

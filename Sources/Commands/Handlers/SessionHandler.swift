@@ -102,7 +102,8 @@ extension Interpreter {
             let name = await conversation.fork(isTaken: isTaken),
             let moved = await conversation.snapshot()
         {
-            notice = "Session \(snapshot.name) was continued elsewhere meanwhile; this conversation is saved as \(name)."
+            notice =
+                "Session \(snapshot.name) was continued elsewhere meanwhile; this conversation is saved as \(name)."
             snapshot = moved
         }
         try? sessions.save(snapshot)
