@@ -151,7 +151,10 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "ChatTestSupport",
-            dependencies: ["Commands", "Session", "ChatClient", "Engine", "ChatAPI"],
+            dependencies: [
+                "Commands", "Session", "ChatClient", "Engine", "ChatAPI",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             path: "Tests/ChatTestSupport",
             swiftSettings: strictSettings
         ),
@@ -166,7 +169,6 @@ let package = Package(
             name: "EngineTests",
             dependencies: [
                 "Engine", "ChatAPI", "ChatTestSupport",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSettings
         ),
