@@ -14,6 +14,8 @@ public struct EngineConfiguration: Sendable {
     public var tuning: RetrievalTuning
     /// The generator of answers; nil means the built-in extractive one.
     public var answerer: (any Answerer)?
+    /// Embeds chunks and questions for semantic retrieval; nil ranks by words alone (`--embeddings off`).
+    public var embedder: (any Embedder)?
     /// Receives one-line notices for the operator (a store file's mode tightened); standard error by default.
     public var notice: @Sendable (String) -> Void
 
@@ -24,6 +26,7 @@ public struct EngineConfiguration: Sendable {
         makeId: @escaping @Sendable (String) -> String = IdGenerator.random,
         tuning: RetrievalTuning = RetrievalTuning(),
         answerer: (any Answerer)? = nil,
+        embedder: (any Embedder)? = nil,
         notice: @escaping @Sendable (String) -> Void = EngineConfiguration.standardErrorNotice
     ) {
         self.dataDirectory = dataDirectory
@@ -32,6 +35,7 @@ public struct EngineConfiguration: Sendable {
         self.makeId = makeId
         self.tuning = tuning
         self.answerer = answerer
+        self.embedder = embedder
         self.notice = notice
     }
 

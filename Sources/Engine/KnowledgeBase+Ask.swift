@@ -193,7 +193,8 @@ extension KnowledgeBase {
                 citedDocumentIds: citedDocuments,
                 memoryTexts: memories.map(\.content),
                 documentIds: turn.request.documentIds,
-                topK: turn.topK
+                topK: turn.topK,
+                questionVector: await questionVector(turn.query)
             ),
             for: turn.principal
         )

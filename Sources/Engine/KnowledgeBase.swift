@@ -11,6 +11,8 @@ public final class KnowledgeBase: Sendable {
     let retriever: Retriever
     let answerer: any Answerer
     let ingestion: IngestionQueue
+    /// Embeds stored chunks in the background; nil when embeddings are off.
+    let embedding: EmbeddingWorker?
 
     /// Opens the store in `configuration.dataDirectory`; documents left processing by an earlier process fail
     /// with `interrupted`.
@@ -26,10 +28,46 @@ public final class KnowledgeBase: Sendable {
                     + "Check that the folder is writable, or choose another with --data-dir."
             )
         }
-        retriever = Retriever(store: store, tuning: configuration.tuning)
+        let vectors = VectorIndex()
+        retriever = Retriever(store: store, tuning: configuration.tuning, vectors: vectors)
         answerer = configuration.answerer ?? ExtractiveAnswerer(tuning: configuration.tuning)
-        ingestion = IngestionQueue(store: store, now: configuration.now, makeId: configuration.makeId)
+        let embedding = configuration.embedder.map { EmbeddingWorker(embedder: $0, store: store, index: vectors) }
+        self.embedding = embedding
+        ingestion = IngestionQueue(store: store, now: configuration.now, makeId: configuration.makeId) {
+            // Documents are searchable by their words from this moment; their vectors follow.
+            if let embedding { Task { await embedding.wake() } }
+        }
         try store.failUnfinishedDocuments(at: configuration.now())
+        // Chunks a previous process left without vectors (stopped mid-way, or another model) are embedded now.
+        if let embedding { Task { await embedding.wake() } }
+    }
+
+    /// The embedding model in use, nil when embeddings are off.
+    public var embeddingModel: String? { configuration.embedder?.model }
+
+    /// How far background embedding has got: chunks with a vector, chunks in all, and the embedder's last failure
+    /// while it keeps failing; nil when embeddings are off.
+    public func embeddingProgress() async -> EmbeddingProgress? {
+        guard let embedding else { return nil }
+        let progress = await embedding.progress()
+        return EmbeddingProgress(
+            model: embedding.embedder.model,
+            embedded: progress.embedded,
+            total: progress.total,
+            problem: progress.problem
+        )
+    }
+
+    /// Stops background embedding (chunks left without vectors are embedded by the next process on this store).
+    public func stopEmbedding() async {
+        await embedding?.stop()
+    }
+
+    /// Returns once every stored chunk has its vector (or the embedder is failing); at once when embeddings are off.
+    ///
+    /// For evaluations and benchmarks, which must rank with every vector in place.
+    public func waitUntilEmbedded() async {
+        await embedding?.waitUntilIdle()
     }
 
     /// The name of the generator (`extractive` or a model).
@@ -44,6 +82,7 @@ public final class KnowledgeBase: Sendable {
             version: ChatShellVersion.current,
             generator: answerer.model == "extractive" ? "extractive" : "llm",
             model: answerer.model,
+            embeddingModel: embeddingModel,
             maxUploadBytes: configuration.maxUploadBytes
         )
     }

@@ -26,6 +26,15 @@ struct GlobalOptions: ParsableArguments {
     )
     var llm: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Semantic retrieval with the embedding model: on (the default when the model is installed) or off.",
+            valueName: "on|off"
+        )
+    )
+    var embeddings: String?
+
     @Flag(name: .long, help: "Log more to stderr.")
     var verbose = false
 }

@@ -24,6 +24,8 @@ actor IngestionQueue {
     private let store: SQLiteStore
     private let now: @Sendable () -> Date
     private let makeId: @Sendable (String) -> String
+    /// Told after documents are stored (the embedding worker's cue).
+    private let stored: @Sendable () -> Void
     private let logger = Logger(label: "chatshell.ingestion")
     /// Documents extracted and chunked at once.
     private let workerLimit: Int
@@ -47,11 +49,13 @@ actor IngestionQueue {
         store: SQLiteStore,
         now: @escaping @Sendable () -> Date,
         makeId: @escaping @Sendable (String) -> String,
-        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        stored: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.now = now
         self.makeId = makeId
+        self.stored = stored
         workerLimit = max(1, workers)
     }
 
@@ -108,6 +112,7 @@ actor IngestionQueue {
             let date = now()
             do {
                 try await BlockingThread.run { try store.finishDocuments(outcomes, at: date) }
+                stored()
             } catch {
                 logger.error("storing processed documents failed: \(String(describing: error))")
                 for job in batch {
