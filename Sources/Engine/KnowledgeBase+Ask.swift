@@ -186,6 +186,7 @@ extension KnowledgeBase {
         let citedDocuments = Self.citedDocumentIds(of: turn.earlier.last(where: { $0.role == "assistant" }))
         let memories =
             (turn.request.includeMemory ?? true) ? try relevantMemories(for: turn.query, as: turn.principal) : []
+        let questionVector = await questionVector(turn.query)
         let hits = try retriever.retrieve(
             RetrievalRequest(
                 question: turn.query,
@@ -194,7 +195,7 @@ extension KnowledgeBase {
                 memoryTexts: memories.map(\.content),
                 documentIds: turn.request.documentIds,
                 topK: turn.topK,
-                questionVector: await questionVector(turn.query)
+                questionVector: questionVector
             ),
             for: turn.principal
         )
@@ -218,7 +219,8 @@ extension KnowledgeBase {
             },
             sectionPaths: Dictionary(
                 uniqueKeysWithValues: hits.enumerated().map { ($0.offset + 1, $0.element.headingPath) }
-            )
+            ),
+            similarity: similarity(to: questionVector)
         )
         send(.status(stage: "generating"))
         switch try await answerer.answer(context) {

@@ -1,5 +1,6 @@
 public import ChatAPI
 import Foundation
+import Synchronization
 
 /// The backend without HTTP: documents, retrieval, answers, conversations and memory, scoped by `Principal`.
 ///
@@ -31,12 +32,21 @@ public final class KnowledgeBase: Sendable {
         let vectors = VectorIndex()
         retriever = Retriever(store: store, tuning: configuration.tuning, vectors: vectors)
         answerer = configuration.answerer ?? ExtractiveAnswerer(tuning: configuration.tuning)
-        let embedding = configuration.embedder.map { EmbeddingWorker(embedder: $0, store: store, index: vectors) }
+        // The worker asks the queue whether uploads are in progress and the queue wakes the worker when they are
+        // stored: a box breaks the cycle between the two initialisers.
+        let queueBox = QueueReference()
+        let embedding = configuration.embedder.map { embedder in
+            EmbeddingWorker(embedder: embedder, store: store, index: vectors) {
+                guard let queue = queueBox.queue.withLock({ $0 }) else { return false }
+                return await queue.isBusy
+            }
+        }
         self.embedding = embedding
         ingestion = IngestionQueue(store: store, now: configuration.now, makeId: configuration.makeId) {
             // Documents are searchable by their words from this moment; their vectors follow.
             if let embedding { Task { await embedding.wake() } }
         }
+        queueBox.queue.withLock { $0 = ingestion }
         try store.failUnfinishedDocuments(at: configuration.now())
         // Chunks a previous process left without vectors (stopped mid-way, or another model) are embedded now.
         if let embedding { Task { await embedding.wake() } }
@@ -88,4 +98,9 @@ public final class KnowledgeBase: Sendable {
     }
 
     func timestamp() -> String { Timestamp.string(configuration.now()) }
+}
+
+/// Lets the embedding worker ask the ingestion queue, made after it, whether uploads are in progress.
+private final class QueueReference: Sendable {
+    let queue = Mutex<IngestionQueue?>(nil)
 }

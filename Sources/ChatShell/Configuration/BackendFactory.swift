@@ -112,7 +112,7 @@ enum BackendFactory {
         }
         let path = named ?? ModelLocation.defaultPath(environment: settings.environment)
         do {
-            return InProcessEmbedder(encoder: try SentenceEncoder(path: path))
+            return try InProcessEmbedder(path: path)
         } catch EmbeddingError.modelMissing where named == nil {
             return nil
         } catch let error as EmbeddingError {

@@ -112,7 +112,6 @@ actor IngestionQueue {
             let date = now()
             do {
                 try await BlockingThread.run { try store.finishDocuments(outcomes, at: date) }
-                stored()
             } catch {
                 logger.error("storing processed documents failed: \(String(describing: error))")
                 for job in batch {
@@ -128,8 +127,13 @@ actor IngestionQueue {
                 unfinished.remove(job.documentId)
                 for waiter in finishWaiters.removeValue(forKey: job.documentId) ?? [] { waiter.resume() }
             }
+            stored()
         }
     }
+
+    /// Whether uploads are waiting or being processed: background work that competes for the processor (embedding)
+    /// waits for this to turn false, so documents become searchable by their words first.
+    var isBusy: Bool { !unfinished.isEmpty }
 
     /// What to store for a processed document; chunk ids are made here, in storing order.
     private func outcome(_ prepared: Prepared) -> DocumentOutcome {

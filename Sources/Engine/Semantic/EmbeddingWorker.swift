@@ -37,10 +37,19 @@ actor EmbeddingWorker {
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var task: Task<Void, Never>?
 
-    init(embedder: any Embedder, store: SQLiteStore, index: VectorIndex) {
+    /// Whether uploads are being processed: embedding waits for them, and is woken when they are stored.
+    private let ingesting: @Sendable () async -> Bool
+
+    init(
+        embedder: any Embedder,
+        store: SQLiteStore,
+        index: VectorIndex,
+        ingesting: @escaping @Sendable () async -> Bool = { false }
+    ) {
         self.embedder = embedder
         self.store = store
         self.index = index
+        self.ingesting = ingesting
     }
 
     /// Starts (or continues) a pass: load vectors the index lacks, then embed every chunk without one.
@@ -51,7 +60,8 @@ actor EmbeddingWorker {
         task = Task { await self.run() }
     }
 
-    /// Returns once every stored chunk has a vector, or the embedder failed for the current pass.
+    /// Returns once every stored chunk has a vector, or the embedder failed for the current pass, or uploads are
+    /// being processed (embedding resumes when they are stored).
     func waitUntilIdle() async {
         guard running else { return }
         await withCheckedContinuation { idleWaiters.append($0) }
@@ -104,6 +114,8 @@ actor EmbeddingWorker {
         try await load()
         var cursor: Int64 = 0
         while !Task.isCancelled {
+            // Two cores serve ingestion and embedding: words first, so uploads stay as fast as without embeddings.
+            if await ingesting() { return }
             let after = cursor
             let pending = try await BlockingThread.run {
                 try store.chunksWithoutVector(after: after, limit: Self.batchSize)
