@@ -35,8 +35,9 @@ public final class KnowledgeBase: Sendable {
         // The worker asks the queue whether uploads are in progress and the queue wakes the worker when they are
         // stored: a box breaks the cycle between the two initialisers.
         let queueBox = QueueReference()
+        let opened = store
         let embedding = configuration.embedder.map { embedder in
-            EmbeddingWorker(embedder: embedder, store: store, index: vectors) {
+            EmbeddingWorker(embedder: embedder, store: opened, index: vectors) {
                 guard let queue = queueBox.queue.withLock({ $0 }) else { return false }
                 return await queue.isBusy
             }
@@ -46,7 +47,8 @@ public final class KnowledgeBase: Sendable {
             // Documents are searchable by their words from this moment; their vectors follow.
             if let embedding { Task { await embedding.wake() } }
         }
-        queueBox.queue.withLock { $0 = ingestion }
+        let queue = ingestion
+        queueBox.queue.withLock { $0 = queue }
         try store.failUnfinishedDocuments(at: configuration.now())
         // Chunks a previous process left without vectors (stopped mid-way, or another model) are embedded now.
         if let embedding { Task { await embedding.wake() } }

@@ -84,7 +84,7 @@ struct Retriever: Sendable {
             let searchable = try store.searchableDocumentIds(for: principal, documentIds: request.documentIds)
             let neighbours = vectors.nearest(to: vector, among: searchable, limit: tuning.semanticCandidates)
             for neighbour in neighbours { documents[neighbour.seq] = neighbour.documentId }
-            scores = Self.fuse(lexical: order, semantic: neighbours.map(\.seq), tuning: tuning)
+            scores = Self.fuse(lexical: order, semantic: neighbours.map { $0.seq }, tuning: tuning)
             order = scores.keys.sorted { lhs, rhs in
                 let left = scores[lhs, default: 0]
                 let right = scores[rhs, default: 0]

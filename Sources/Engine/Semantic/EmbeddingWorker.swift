@@ -74,7 +74,7 @@ actor EmbeddingWorker {
 
     /// Counts from the store, so other processes' work shows too.
     func progress() -> Progress {
-        let counts = (try? store.vectorCounts()) ?? (0, 0)
+        let counts = (try? store.vectorCounts()) ?? (embedded: 0, total: 0)
         return Progress(embedded: counts.embedded, total: counts.total, problem: problem)
     }
 
