@@ -219,8 +219,7 @@ extension KnowledgeBase {
             },
             sectionPaths: Dictionary(
                 uniqueKeysWithValues: hits.enumerated().map { ($0.offset + 1, $0.element.headingPath) }
-            ),
-            similarity: similarity(to: questionVector)
+            )
         )
         send(.status(stage: "generating"))
         switch try await answerer.answer(context) {

@@ -24,9 +24,6 @@ public struct AnswerContext: Sendable {
     /// The headings from the top of each passage's document down to it (`Release notes > Studio 5.2.0 > New`),
     /// by source number: the sections a list item belongs to often name what it is about.
     public var sectionPaths: [Int: String]
-    /// The cosine similarity of the question to each text, by the retrieval's embedding model; nil when embeddings
-    /// are off. Lets an answerer find the sentence that answers in other words or another language.
-    public var similarity: (@Sendable (_ question: String, _ texts: [String]) async -> [Float]?)?
 
     public init(
         question: String,
@@ -34,8 +31,7 @@ public struct AnswerContext: Sendable {
         sources: [Source],
         history: [HistoryMessage],
         inverseDocumentFrequency: @escaping @Sendable (String) -> Double,
-        sectionPaths: [Int: String] = [:],
-        similarity: (@Sendable (_ question: String, _ texts: [String]) async -> [Float]?)? = nil
+        sectionPaths: [Int: String] = [:]
     ) {
         self.question = question
         self.previousQuestion = previousQuestion
@@ -43,7 +39,6 @@ public struct AnswerContext: Sendable {
         self.history = history
         self.inverseDocumentFrequency = inverseDocumentFrequency
         self.sectionPaths = sectionPaths
-        self.similarity = similarity
     }
 }
 

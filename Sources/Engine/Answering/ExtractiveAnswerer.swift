@@ -37,12 +37,7 @@ public struct ExtractiveAnswerer: Answerer {
     }
 
     public func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
-        guard let pieces = compose(context), !pieces.isEmpty else {
-            // The question's words are not in the passages: a sentence may still say the same in other words or
-            // another language.
-            guard let pieces = await composeByMeaning(context) else { return .abstain }
-            return .stream(Self.fragments(of: pieces, pace: pace))
-        }
+        guard let pieces = compose(context) else { return .abstain }
         return .stream(Self.fragments(of: pieces, pace: pace))
     }
 

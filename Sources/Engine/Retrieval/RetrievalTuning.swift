@@ -30,15 +30,6 @@ public struct RetrievalTuning: Sendable {
     public var lexicalFusionWeight = 1.0
     /// How much a chunk's rank by embedding similarity counts in the fusion.
     public var semanticFusionWeight = 1.0
-    /// When the question's words are not in the passages, the extractive answerer compares its meaning with the
-    /// sentences of this many best-ranked passages (each sentence costs an embedding).
-    public var meaningPassages = 3
-    /// Sentences shorter than this many words are not quoted for their meaning alone: fragments (a table cell, a
-    /// name) come close to many questions without answering any.
-    public var meaningMinimumWords = 4
-    /// The least cosine similarity between question and sentence for an answer by meaning alone; below it the
-    /// answerer abstains. E5 similarities crowd into 0.7-0.9 for any two texts on a topic, so this sits high.
-    public var meaningMinimumSimilarity = 0.84
     /// At most this many memories become sources.
     public var maxMemories = 3
     /// Below this share of the question's weighted terms, the extractive answerer abstains.
