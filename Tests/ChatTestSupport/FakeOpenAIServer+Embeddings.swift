@@ -1,6 +1,6 @@
 import ChatClient
 public import Engine
-public import Foundation
+import Foundation
 
 extension FakeOpenAIServer {
     /// An embedder talking to this server over the real libcurl transport.

@@ -31,7 +31,7 @@ import Testing
     @Test func quantisationMapsTheLargestComponentTo127() {
         let vector = QuantizedVector([0.3, -1, 0.25, 0])
         #expect(vector.bytes == [38, -127, 32, 0])
-        #expect(vector.scale == 1 / 127)
+        #expect(vector.scale == Float(1) / 127)
         #expect(QuantizedVector([0, 0]).bytes == [0, 0])
     }
 

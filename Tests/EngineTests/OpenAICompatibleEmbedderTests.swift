@@ -1,5 +1,6 @@
 import ChatAPI
 import ChatTestSupport
+import Embedding
 import Foundation
 import Testing
 

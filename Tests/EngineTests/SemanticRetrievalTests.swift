@@ -61,17 +61,6 @@ import Testing
         #expect(store.knowledgeBase.capabilities().embeddingModel == "e5-small-q4")
     }
 
-    @Test func anEnglishQuestionFindsTheGermanPassageThatWordsAloneMiss() async throws {
-        let question = "Where can employees leave their bicycles, and is there somewhere to shower?"
-        let lexical = try await NorthwindStore.make(documents: Self.documents)
-        #expect(try await !Self.searchFiles(lexical, question).contains("standort-leipzig-de.md"))
-
-        let hybrid = try await NorthwindStore.make(documents: Self.documents) { $0.embedder = try? CountingEmbedder() }
-        await hybrid.knowledgeBase.waitUntilEmbedded()
-        let found = try await Self.searchFiles(hybrid, question)
-        #expect(found.prefix(3).contains("standort-leipzig-de.md"), "\(found)")
-    }
-
     @Test func aRestartKeepsTheVectorsAndEmbedsOnlyWhatIsMissing() async throws {
         // Given a store filled with embeddings off: every chunk lacks its vector.
         let lexical = try await NorthwindStore.make(documents: Self.documents)

@@ -69,15 +69,16 @@ enum BackendFactory {
     /// Knobs (each also `CHATSHELL_<KEY>` or a config-file key): `embeddings` (`--embeddings`; `on` or `off`),
     /// `embedding_url` (an OpenAI-compatible endpoint instead of the model in the process), `embedding_model` (the
     /// model file, default `ModelLocation.defaultPath`; with `embedding_url`, the model's name on that server).
-    /// Without a model file at the default path, retrieval is lexical and `/capabilities` says so; a model file
-    /// named explicitly must be there.
+    /// Embeddings are off unless `embeddings` is `on`; then the model file must be there.
     static func embedder(_ options: GlobalOptions, settings: Settings) throws -> (any Embedder)? {
         let origin = "--embeddings, CHATSHELL_EMBEDDINGS or embeddings in the config file"
         switch settings.value("embeddings", flag: options.embeddings)?.trimmingCharacters(in: .whitespaces).lowercased()
         {
-        case nil, "on"?:
+        case "on"?:
             break
-        case "off"?:
+        case nil, "off"?:
+            // Off unless asked for: with the weights measured so far, hybrid ranking lowers a test half's `right`
+            // column (docs/embeddings.md, "Evaluation"), so words alone stay the default.
             return nil
         case let other?:
             throw invalid("Invalid embeddings setting '\(other)' (from \(origin)). Use on or off.")
@@ -113,8 +114,6 @@ enum BackendFactory {
         let path = named ?? ModelLocation.defaultPath(environment: settings.environment)
         do {
             return try InProcessEmbedder(path: path)
-        } catch EmbeddingError.modelMissing where named == nil {
-            return nil
         } catch let error as EmbeddingError {
             throw invalid(error.localizedDescription)
         }

@@ -29,7 +29,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Semantic retrieval with the embedding model: on (the default when the model is installed) or off.",
+            "Hybrid retrieval with the embedding model (scripts/install-model.sh): on, or off (the default).",
             valueName: "on|off"
         )
     )

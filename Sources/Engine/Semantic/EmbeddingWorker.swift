@@ -62,8 +62,10 @@ actor EmbeddingWorker {
 
     /// Returns once every stored chunk has a vector, or the embedder failed for the current pass, or uploads are
     /// being processed (embedding resumes when they are stored).
+    ///
+    /// Starts a pass when none runs: the opening one may not have begun yet, and a pass over nothing is cheap.
     func waitUntilIdle() async {
-        guard running else { return }
+        wake()
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
