@@ -17,9 +17,11 @@ extension FakeOpenAIServer {
         return object["input"] as? [String]
     }
 
-    /// An embeddings answer as OpenAI's `/v1/embeddings` sends it, with one vector per input: counts of hashed
-    /// words in `dimension` buckets (not unit length, as some servers send them), so texts sharing words are
-    /// close. `reversed` lists the items last first, which servers are allowed to do (each carries its index).
+    /// An embeddings answer as OpenAI's `/v1/embeddings` sends it, one vector per input.
+    ///
+    /// Each vector counts the text's hashed words in `dimension` buckets (not unit length, as some servers send
+    /// them), so texts sharing words are close. `reversed` lists the items last first, which servers are allowed
+    /// to do (each carries its index).
     public static func embeddings(
         for request: Request,
         dimension: Int = 32,
@@ -27,8 +29,12 @@ extension FakeOpenAIServer {
         reversed: Bool = false
     ) -> [Step] {
         guard let inputs = embeddingInputs(request) else {
-            return error(status: 400, reason: "Bad Request", message: "'input' must be a list of strings",
-                type: "invalid_request_error")
+            return error(
+                status: 400,
+                reason: "Bad Request",
+                message: "'input' must be a list of strings",
+                type: "invalid_request_error"
+            )
         }
         var items = inputs.enumerated().map { index, text in
             var vector = [Double](repeating: 0, count: dimension)

@@ -1,17 +1,19 @@
 import ChatAPI
 import ChatTestSupport
 import Embedding
-@testable import Engine
 import Foundation
 import Synchronization
 import Testing
+
+@testable import Engine
 
 /// Vectors in the store and hybrid ranking, with the real multilingual-e5-small encoder
 /// (scripts/install-model.sh; CI installs it).
 @Suite struct SemanticRetrievalTests {
     static let encoder = Result {
         let environment = ProcessInfo.processInfo.environment
-        let path = environment["CHATSHELL_EMBEDDING_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
+        let path =
+            environment["CHATSHELL_EMBEDDING_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ModelLocation.defaultPath(environment: environment)
         return try SentenceEncoder(path: path)
     }
@@ -83,7 +85,9 @@ import Testing
         #expect(third.retriever.vectors.count == total)
         await third.stopEmbedding()
         let other = try CountingEmbedder(fingerprint: "another-model")
-        let fourth = try KnowledgeBase(configuration: EngineConfiguration(dataDirectory: directory.url, embedder: other))
+        let fourth = try KnowledgeBase(
+            configuration: EngineConfiguration(dataDirectory: directory.url, embedder: other)
+        )
         await fourth.waitUntilEmbedded()
         #expect(other.embeddedPassages == total)
         #expect(fourth.retriever.vectors.count == total)

@@ -46,7 +46,9 @@ public struct OpenAICompatibleEmbedder: Embedder {
     }
 
     public var model: String { configuration.model }
-    public var fingerprint: String { "openai-compatible:\(configuration.endpoint.absoluteString)#\(configuration.model)" }
+    public var fingerprint: String {
+        "openai-compatible:\(configuration.endpoint.absoluteString)#\(configuration.model)"
+    }
 
     private struct Body: Encodable {
         var model: String

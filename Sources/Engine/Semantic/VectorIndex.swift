@@ -125,7 +125,11 @@ final class VectorIndex: Sendable {
         }
     }
 
-    private static func precedes(_ lhs: (score: Float, row: Int), _ rhs: (score: Float, row: Int), seqs: [Int64])
+    private static func precedes(
+        _ lhs: (score: Float, row: Int),
+        _ rhs: (score: Float, row: Int),
+        seqs: [Int64]
+    )
         -> Bool
     {
         lhs.score != rhs.score ? lhs.score > rhs.score : seqs[lhs.row] < seqs[rhs.row]

@@ -28,7 +28,8 @@ extension SQLiteStore {
             guard current != model else { return false }
             try db.execute(sql: "DELETE FROM chunk_vector")
             try db.execute(
-                sql: "INSERT INTO vector_model (id, name) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name",
+                sql:
+                    "INSERT INTO vector_model (id, name) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name",
                 arguments: [model]
             )
             return current != nil
