@@ -14,9 +14,12 @@ public final class KnowledgeBase: Sendable {
     let ingestion: IngestionQueue
     /// Embeds stored chunks in the background; nil when embeddings are off.
     let embedding: EmbeddingWorker?
+    /// Renews this engine's ingestion leases and takes up work whose process is gone, until the engine goes.
+    private let heartbeat: Task<Void, Never>
 
-    /// Opens the store in `configuration.dataDirectory`; documents left processing by an earlier process fail
-    /// with `interrupted`.
+    /// Opens the store in `configuration.dataDirectory`; documents another process left processing are taken up
+    /// once that process is gone (`IngestionLease`), and those left by a version without leases fail with
+    /// `interrupted`.
     ///
     /// - Throws: when the data directory or database cannot be opened.
     public init(configuration: EngineConfiguration) throws {
@@ -43,15 +46,28 @@ public final class KnowledgeBase: Sendable {
             }
         }
         self.embedding = embedding
-        ingestion = IngestionQueue(store: store, now: configuration.now, makeId: configuration.makeId) {
+        ingestion = IngestionQueue(
+            store: store,
+            now: configuration.now,
+            makeId: configuration.makeId,
+            lease: configuration.ingestionLease,
+            pause: configuration.ingestionPause,
+            timeLimit: configuration.processingTimeLimit,
+            textLimit: configuration.extractedTextLimit
+        ) {
             // Documents are searchable by their words from this moment; their vectors follow.
             if let embedding { Task { await embedding.wake() } }
         }
         let queue = ingestion
         queueBox.queue.withLock { $0 = queue }
-        try store.failUnfinishedDocuments(at: configuration.now())
+        try store.failDocumentsWithoutJob(at: configuration.now())
+        heartbeat = ingestion.startHeartbeat()
         // Chunks a previous process left without vectors (stopped mid-way, or another model) are embedded now.
         if let embedding { Task { await embedding.wake() } }
+    }
+
+    deinit {
+        heartbeat.cancel()
     }
 
     /// The embedding model in use, nil when embeddings are off.
