@@ -64,7 +64,8 @@ let package = Package(
         .executableTarget(
             name: "ChatShell",
             dependencies: [
-                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "CReadline",
+                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "Embedding", "ChatAPI",
+                "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -126,7 +127,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ChatAPI", "CPoppler", "CLibXML2", "CStemmer",
+                "ChatAPI", "Embedding", "CPoppler", "CLibXML2", "CStemmer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -168,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "ChatAPI", "ChatTestSupport",
+                "Engine", "Embedding", "ChatAPI", "ChatTestSupport",
             ],
             swiftSettings: strictSettings
         ),

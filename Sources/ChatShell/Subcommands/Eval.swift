@@ -78,6 +78,14 @@ extension ChatShellCommand {
                         "Ingested \(Plural.count(plan.files.count, "file")) in \(String(format: "%.2f", seconds)) s."
                     )
                 }
+                // Every question is ranked with every vector in place, so results do not depend on timing.
+                await knowledgeBase.waitUntilEmbedded()
+                if !json, let progress = await knowledgeBase.embeddingProgress() {
+                    console.notice(
+                        "Embedded \(Plural.count(progress.embedded, "passage")) with \(progress.model)"
+                            + (progress.problem.map { " (paused: \($0))" } ?? "") + "."
+                    )
+                }
             } else {
                 backend = try BackendFactory.make(global, settings: settings)
             }
