@@ -125,6 +125,6 @@ import Testing
         // 3 is in both lists and wins; 1 (first by words) beats 4 (second by meaning).
         #expect(order.first == 3)
         #expect(Set(order) == [1, 2, 3, 4])
-        #expect(fused[1, default: 0] == 1 / 61)
+        #expect(fused[1, default: 0] == 1.0 / 61.0)
     }
 }
