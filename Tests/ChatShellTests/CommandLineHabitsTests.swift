@@ -13,6 +13,9 @@ import Testing
             rewriter.rewrite(["--server", "http://h:1", "ask", "q"]) == .parse(["ask", "--server", "http://h:1", "q"])
         )
         #expect(rewriter.rewrite(["--data-dir=/d", "ingest", "x"]) == .parse(["ingest", "--data-dir=/d", "x"]))
+        #expect(
+            rewriter.rewrite(["--embeddings", "on", "ingest", "x"]) == .parse(["ingest", "--embeddings", "on", "x"])
+        )
         #expect(rewriter.rewrite(["What is it?"]) == .parse(["ask", "--stdin-context", "What is it?"]))
         #expect(
             rewriter.rewrite(["--llm", "u", "What", "is", "it?"])

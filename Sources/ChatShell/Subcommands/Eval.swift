@@ -79,13 +79,7 @@ extension ChatShellCommand {
                     )
                 }
                 // Every question is ranked with every vector in place, so results do not depend on timing.
-                await knowledgeBase.waitUntilEmbedded()
-                if !json, let progress = await knowledgeBase.embeddingProgress() {
-                    console.notice(
-                        "Embedded \(Plural.count(progress.embedded, "passage")) with \(progress.model)"
-                            + (progress.problem.map { " (paused: \($0))" } ?? "") + "."
-                    )
-                }
+                await console.awaitEmbedding(of: knowledgeBase, quiet: json)
             } else {
                 backend = try BackendFactory.make(global, settings: settings)
             }
