@@ -110,23 +110,6 @@ extension SQLiteStore {
         }
     }
 
-    /// Per document, how many of its chunks have a vector (documents with every chunk embedded are left out).
-    func documentsAwaitingVectors() throws -> [String: (embedded: Int, total: Int)] {
-        try pool.read { db in
-            var result: [String: (embedded: Int, total: Int)] = [:]
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT chunk.documentId, count(*) AS total, count(chunk_vector.seq) AS embedded
-                    FROM chunk LEFT JOIN chunk_vector ON chunk_vector.seq = chunk.seq
-                    GROUP BY chunk.documentId HAVING embedded < total
-                    """
-            )
-            for row in rows { result[row["documentId"]] = (row["embedded"], row["total"]) }
-            return result
-        }
-    }
-
     /// Every document's id, to drop the vectors of deleted ones from memory.
     func allDocumentIds() throws -> Set<String> {
         try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM document")) }
