@@ -26,10 +26,7 @@ import Testing
         environment extra: [String: String] = [:]
     ) throws -> PseudoTerminal {
         let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
-        var environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        var environment = PseudoTerminal.environment(home: home.url)
         environment.merge(extra) { $1 }
         return try PseudoTerminal(
             executable: binary,

@@ -9,10 +9,7 @@ import Testing
 @Suite(.serialized) struct ReplRecoveryPTYTests {
     private func start(home: TemporaryDirectory, directory: URL? = nil) throws -> PseudoTerminal? {
         guard let binary = TestCorpus.binary else { return nil }
-        let environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        let environment = PseudoTerminal.environment(home: home.url)
         return try PseudoTerminal(
             executable: binary,
             arguments: [],
@@ -134,10 +131,7 @@ import Testing
             .replacingOccurrences(of: ".json", with: "")
 
         // One terminal resumes the session...
-        let environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        let environment = PseudoTerminal.environment(home: home.url)
         let terminal = try PseudoTerminal(executable: binary, arguments: ["--resume"], environment: environment)
         #expect(await terminal.waitFor("Resumed \(name) (1 turn)."))
         #expect(await terminal.waitFor("\n> "))
@@ -262,10 +256,7 @@ import Testing
         let server = try Self.cancellingServer()
         defer { server.stop() }
         let home = TemporaryDirectory()
-        let environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        let environment = PseudoTerminal.environment(home: home.url)
         let terminal = try PseudoTerminal(
             executable: binary,
             arguments: ["--server", "http://127.0.0.1:\(server.port)"],
@@ -305,10 +296,7 @@ import Testing
         #expect(ask.standardError.contains("error: "))
 
         // The REPL on a terminal: the partial text, then the error on its own line, and the prompt back
-        let environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        let environment = PseudoTerminal.environment(home: home.url)
         let terminal = try PseudoTerminal(executable: binary, arguments: llm, environment: environment, columns: 60)
         #expect(await terminal.waitFor("> "))
         let mark = terminal.text.count
@@ -333,10 +321,7 @@ import Testing
         let serverHome = TemporaryDirectory()
         let server = try await ServerProcess(binary: binary, dataDirectory: serverHome.url)
         let home = TemporaryDirectory()
-        let environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        let environment = PseudoTerminal.environment(home: home.url)
         let terminal = try PseudoTerminal(
             executable: binary,
             arguments: ["--server", server.url],
@@ -374,10 +359,7 @@ import Testing
         directory: URL? = nil
     ) throws -> PseudoTerminal? {
         guard let binary = TestCorpus.binary else { return nil }
-        var environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        var environment = PseudoTerminal.environment(home: home.url)
         environment.merge(extra) { $1 }
         return try PseudoTerminal(
             executable: binary,
@@ -455,10 +437,7 @@ import Testing
     @Test func ctrlZStopsAndFgRedrawsThePrompt() async throws {
         let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
         let home = TemporaryDirectory()
-        let environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "PS1": "$ ",
-        ]
+        let environment = PseudoTerminal.environment(home: home.url).merging(["PS1": "$ "]) { $1 }
         let shell = try PseudoTerminal(
             executable: URL(fileURLWithPath: "/bin/bash"),
             arguments: ["--norc", "--noprofile", "-i"],
