@@ -118,6 +118,16 @@ public struct ExtractiveAnswerer: Answerer {
                 let matched = own.union(inherited)
                 guard !own.isEmpty else { continue }
                 let fromContext = terms.filter { !matched.contains($0) && contextMatcher.contains($0) }
+                // The sentences beside it in its paragraph say what it is about ("When a new database is created,
+                // …. For many years, the default page size … increased to 4096."): their terms count for it at
+                // `neighbourFactor`, so the sentence stating the fact is not outranked by the one repeating the
+                // question's words. They never count towards coverage: they are not quoted.
+                let neighbours = [position - 1, position + 1].filter {
+                    analysis.sentences.indices.contains($0) && analysis.sentences[$0].line == analysedSentence.line
+                }.map { analysis.sentences[$0].matcher }
+                let besideIt = terms.filter { term in
+                    !matched.contains(term) && !fromContext.contains(term) && neighbours.contains { $0.contains(term) }
+                }
                 let translated = Set(
                     terms.filter {
                         (matched.contains($0) || fromContext.contains($0)) && !matcher.containsNatively($0)
@@ -141,7 +151,8 @@ public struct ExtractiveAnswerer: Answerer {
                     source.kind == .document
                     ? memoryTerms.filter { matcher.contains($0) || contextMatcher.contains($0) }
                         .reduce(0) { $0 + idf($1.text) } : 0
-                var score = direct + 0.8 * indirect + 0.3 * previous + 0.3 * remembered
+                let nearby = besideIt.reduce(0) { $0 + weight($1) }
+                var score = direct + 0.8 * indirect + Self.neighbourFactor * nearby + 0.3 * previous + 0.3 * remembered
                 // Only the user can have said who *their* manager is: a personal memory that matches a question
                 // about the user outranks a document that speaks of managers in general.
                 if aboutUser && source.kind == .personalMemory { score += 0.2 * totalWeight }
@@ -272,12 +283,19 @@ public struct ExtractiveAnswerer: Answerer {
         return answer
     }
 
+    /// How much a question term counts for a sentence when only a sentence beside it in the same paragraph has
+    /// it, against the term in the sentence itself: a paragraph is about one thing, and the sentence that states
+    /// the fact often leaves the question's words to the sentence before or after it.
+    static let neighbourFactor = 0.4
     /// How much a term found only through a glossary translation counts, against the term itself.
     static let translationFactor = 0.6
     /// How much a figure counts when the question asks for a value, against the total question weight.
     static let valueStatementBonus = 0.35
     /// At most this many characters of a list or code block are quoted after a sentence that announces it.
     static let announcedBlockLength = 600
+    /// The longest sentence quoted after a pick because it goes on about what the pick names: longer ones are
+    /// a new topic as often as a completion, and would bury the answer.
+    static let continuationLength = 300
     /// How much a term counts that a sentence referring back ("It costs …") takes from the sentence before it.
     static let inheritedFactor = 0.7
     /// How much announcing a list counts when the question asks for several things, against the question weight.
@@ -323,13 +341,17 @@ public struct ExtractiveAnswerer: Answerer {
     /// says in its second sentence what the first only denies.
     static let completingOpeners: Set<String> = ["instead", "rather", "however", "stattdessen", "jedoch"]
 
-    /// The sentence after a pick, when it opens with a connective that completes the pick.
+    /// The sentence after a pick, when it opens with a connective that completes the pick or goes on about it.
     private static func continuation(of pick: Candidate, in analysed: [PassageAnalysis], sources: [Source]) -> String? {
         guard let index = sources.firstIndex(where: { $0.n == pick.sourceNumber }) else { return nil }
         let sentences = analysed[index].sentences
         guard pick.position + 1 < sentences.count else { return nil }
         let next = sentences[pick.position + 1]
-        return next.words.first.map(completingOpeners.contains) == true ? next.text : nil
+        if next.words.first.map(completingOpeners.contains) == true { return next.text }
+        // "Query or change the value of the … limit. This limit sets an upper bound on …": a sentence of the same
+        // paragraph that goes on about what the pick names completes it too.
+        let continues = next.line == sentences[pick.position].line && refersBack(next.words)
+        return continues && next.text.count <= continuationLength ? next.text : nil
     }
 
     /// Whether a sentence opens by referring to the one before it.
