@@ -266,7 +266,7 @@ public struct ExtractiveAnswerer: Answerer {
             }
             var quote = Self.completed(pick, in: analysed, sources: context.sources)
             if let leadIn = pick.leadIn, !picks.contains(where: { $0.text == leadIn }) { quote = leadIn + " " + quote }
-            if let next = Self.continuation(of: pick, in: analysed, sources: context.sources),
+            if let next = Self.continuation(of: pick, shape: shape, in: analysed, sources: context.sources),
                 !picks.contains(where: { $0.text == next })
             {
                 quote += " " + next
@@ -296,6 +296,9 @@ public struct ExtractiveAnswerer: Answerer {
     /// The longest sentence quoted after a pick because it goes on about what the pick names: longer ones are
     /// a new topic as often as a completion, and would bury the answer.
     static let continuationLength = 300
+    /// A pick shorter than this many characters is quoted with the next sentence of its paragraph: a sentence of a
+    /// few words ("The proposal was rejected.") rarely says what it is about.
+    static let shortSentenceLength = 60
     /// How much a term counts that a sentence referring back ("It costs …") takes from the sentence before it.
     static let inheritedFactor = 0.7
     /// How much announcing a list counts when the question asks for several things, against the question weight.
@@ -342,16 +345,29 @@ public struct ExtractiveAnswerer: Answerer {
     static let completingOpeners: Set<String> = ["instead", "rather", "however", "stattdessen", "jedoch"]
 
     /// The sentence after a pick, when it opens with a connective that completes the pick or goes on about it.
-    private static func continuation(of pick: Candidate, in analysed: [PassageAnalysis], sources: [Source]) -> String? {
+    private static func continuation(
+        of pick: Candidate,
+        shape: AnswerShape,
+        in analysed: [PassageAnalysis],
+        sources: [Source]
+    ) -> String? {
         guard let index = sources.firstIndex(where: { $0.n == pick.sourceNumber }) else { return nil }
         let sentences = analysed[index].sentences
         guard pick.position + 1 < sentences.count else { return nil }
         let next = sentences[pick.position + 1]
         if next.words.first.map(completingOpeners.contains) == true { return next.text }
+        guard next.line == sentences[pick.position].line, next.text.count <= continuationLength else { return nil }
         // "Query or change the value of the … limit. This limit sets an upper bound on …": a sentence of the same
         // paragraph that goes on about what the pick names completes it too.
-        let continues = next.line == sentences[pick.position].line && refersBack(next.words)
-        return continues && next.text.count <= continuationLength ? next.text : nil
+        if refersBack(next.words) { return next.text }
+        // A question after a value answered by a sentence without a figure: the next sentence of the paragraph
+        // that states one gives it.
+        if shape == .value, !statesFigure(sentences[pick.position].words), statesFigure(next.words) {
+            return next.text
+        }
+        // A short sentence ("The proposal was rejected.") says little alone; its paragraph goes on with what it
+        // means.
+        return pick.text.count < shortSentenceLength ? next.text : nil
     }
 
     /// Whether a sentence opens by referring to the one before it.
