@@ -315,6 +315,23 @@ private let docBookPage = """
         #expect(!text.contains("Quarterly report"))
         #expect(!text.contains("of 3"))
     }
+
+    @Test func aChapterTitleRunningAlongItsPagesIsDropped() throws {
+        // Given a manual whose header line names the chapter, four pages each: on half of the pages, not more
+        let chapters = ["Setting up the widget", "Caring for the widget"]
+        let pdf = HandMadePDF(
+            pages: (0..<8).map { index in
+                [HandMadePDF.Line(text: chapters[index / 4], top: 36, size: 9)]
+                    + HandMadePDF.column(["Step \(index + 1) of the procedure is done by hand."], top: 100)
+                    + [HandMadePDF.Line(text: "\(index + 1)", top: 750, size: 9)]
+            }
+        )
+        // When it is extracted
+        let text = try extract(pdf).blocks.map(\.text).joined(separator: "\n")
+        // Then the chapter titles are gone and every page's text stays
+        for chapter in chapters { #expect(!text.contains(chapter), "\(text)") }
+        for step in 1...8 { #expect(text.contains("Step \(step) of the procedure")) }
+    }
 }
 
 @Suite struct HyphenJoinerTests {

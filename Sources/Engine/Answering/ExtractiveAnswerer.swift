@@ -166,7 +166,11 @@ public struct ExtractiveAnswerer: Answerer {
                 }
                 // A question after several things wants the sentence that announces them ("has one of the
                 // following storage classes:"), which is quoted with the lines that list them.
-                if shape == .list, Self.announces(sentence) { score += Self.listAnnouncementBonus * totalWeight }
+                // A question after a way to do something wants the line that introduces the steps or the command
+                // ("Use this command line:"), quoted with what follows it.
+                if shape == .list || shape == .procedure, Self.announces(sentence) {
+                    score += Self.listAnnouncementBonus * totalWeight
+                }
                 // A question in the text (an FAQ entry, a heading) repeats what is asked and states nothing.
                 if sentence.hasSuffix("?") { score -= Self.questionSentencePenalty * totalWeight }
                 // The start of a sentence or table row names what it is about ("City category: High-cost cities;
@@ -267,9 +271,9 @@ public struct ExtractiveAnswerer: Answerer {
             var quote = Self.completed(pick, in: analysed, sources: context.sources)
             if let leadIn = pick.leadIn, !picks.contains(where: { $0.text == leadIn }) { quote = leadIn + " " + quote }
             if let next = Self.continuation(of: pick, shape: shape, in: analysed, sources: context.sources),
-                !picks.contains(where: { $0.text == next })
+                !picks.contains(where: { $0.text == next.text })
             {
-                quote += " " + next
+                quote += next.separator + next.text
             }
             answer += Self.cite(quote, n: pick.sourceNumber)
         }
@@ -301,7 +305,8 @@ public struct ExtractiveAnswerer: Answerer {
     static let shortSentenceLength = 60
     /// How much a term counts that a sentence referring back ("It costs …") takes from the sentence before it.
     static let inheritedFactor = 0.7
-    /// How much announcing a list counts when the question asks for several things, against the question weight.
+    /// How much announcing a list (or steps, or a command) counts when the question asks for several things (or a
+    /// way to do something), against the question weight.
     static let listAnnouncementBonus = 0.3
     /// How much a sentence that is itself a question loses, against the question weight.
     static let questionSentencePenalty = 0.3
@@ -350,24 +355,32 @@ public struct ExtractiveAnswerer: Answerer {
         shape: AnswerShape,
         in analysed: [PassageAnalysis],
         sources: [Source]
-    ) -> String? {
+    ) -> (text: String, separator: String)? {
         guard let index = sources.firstIndex(where: { $0.n == pick.sourceNumber }) else { return nil }
         let sentences = analysed[index].sentences
         guard pick.position + 1 < sentences.count else { return nil }
         let next = sentences[pick.position + 1]
-        if next.words.first.map(completingOpeners.contains) == true { return next.text }
-        guard next.line == sentences[pick.position].line, next.text.count <= continuationLength else { return nil }
+        if next.words.first.map(completingOpeners.contains) == true { return (next.text, " ") }
+        let own = sentences[pick.position]
+        // A short line of its own that states nothing ("-k --keep", "PRAGMA threads; PRAGMA threads = N;", a
+        // definition's term in a PDF) names what the line after it describes: quote both.
+        let standsAlone = pick.position == 0 || sentences[pick.position - 1].line != own.line
+        if standsAlone, next.line == own.line + 1, own.text.count < shortSentenceLength,
+            !own.text.hasSuffix("."), !own.text.hasSuffix("?"), !own.text.hasSuffix("!"), !announces(own.text),
+            next.text.count <= continuationLength
+        {
+            return (next.text, "\n")
+        }
+        guard next.line == own.line, next.text.count <= continuationLength else { return nil }
         // "Query or change the value of the … limit. This limit sets an upper bound on …": a sentence of the same
         // paragraph that goes on about what the pick names completes it too.
-        if refersBack(next.words) { return next.text }
+        if refersBack(next.words) { return (next.text, " ") }
         // A question after a value answered by a sentence without a figure: the next sentence of the paragraph
         // that states one gives it.
-        if shape == .value, !statesFigure(sentences[pick.position].words), statesFigure(next.words) {
-            return next.text
-        }
+        if shape == .value, !statesFigure(own.words), statesFigure(next.words) { return (next.text, " ") }
         // A short sentence ("The proposal was rejected.") says little alone; its paragraph goes on with what it
-        // means.
-        return pick.text.count < shortSentenceLength ? next.text : nil
+        // means (quoted with the sentence it refers back to, it is no longer alone).
+        return pick.text.count < shortSentenceLength && pick.leadIn == nil ? (next.text, " ") : nil
     }
 
     /// Whether a sentence opens by referring to the one before it.
@@ -391,7 +404,9 @@ public struct ExtractiveAnswerer: Answerer {
         var text = pick.text
         var position = pick.position + 1
         while position < sentences.count, text.count < announcedBlockLength {
-            text += "\n" + sentences[position].text
+            // Sentences of one paragraph stay on one line; each line of the passage (an item, a row, a line of
+            // code) keeps its own.
+            text += (sentences[position].line == sentences[position - 1].line ? " " : "\n") + sentences[position].text
             position += 1
         }
         return text

@@ -48,7 +48,8 @@ struct PassageAnalysis: Sendable {
         // One language for the whole passage: a short sentence or heading alone rarely shows its own.
         let language = Stemmer.language(of: QueryAnalyzer.words(context + "\n" + source.text))
         sentences = source.text.split(separator: "\n", omittingEmptySubsequences: true).enumerated().flatMap {
-            line, text in
+            line,
+            text in
             SentenceSplitter.split(String(text)).map {
                 Sentence(
                     text: $0,
