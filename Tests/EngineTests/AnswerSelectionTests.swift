@@ -133,12 +133,12 @@ import Testing
         let store = try await Self.store([
             (
                 "minutes.md",
-                "# Decisions\n\nThe board discussed the longer warranty. The proposal was rejected. The standard "
+                "# Decisions\n\nThe board met on Monday. On the proposal, the board said no. The standard "
                     + "warranty remains 24 months.\n\nThe pilot of the new gripper was approved and starts in May.\n"
             )
         ])
-        let done = try #require(try await store.events("What happened to the longer warranty proposal?").done)
-        #expect(done.answer.contains("The proposal was rejected. The standard warranty remains 24 months"))
+        let done = try #require(try await store.events("What did the board say about the proposal?").done)
+        #expect(done.answer.contains("On the proposal, the board said no. The standard warranty remains 24 months"))
     }
 
     @Test func aQuestionAfterAWayGetsTheLineThatIntroducesTheCommand() async throws {

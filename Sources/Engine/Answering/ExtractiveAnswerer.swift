@@ -262,7 +262,9 @@ public struct ExtractiveAnswerer: Answerer {
         picks.sort { ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position) }
         var quoted: Set<String> = []
         var answer: [Piece] = []
-        for pick in picks {
+        // A pick quoted as the continuation of the one before it is not quoted again on its own.
+        var continued: Set<String> = []
+        for pick in picks where !continued.contains(pick.text) {
             if !answer.isEmpty { answer.append(.engine(" ")) }
             // Each section is named once, before the first sentence quoted from it.
             if let section = pick.section, quoted.insert(section).inserted {
@@ -270,10 +272,9 @@ public struct ExtractiveAnswerer: Answerer {
             }
             var quote = Self.completed(pick, in: analysed, sources: context.sources)
             if let leadIn = pick.leadIn, !picks.contains(where: { $0.text == leadIn }) { quote = leadIn + " " + quote }
-            if let next = Self.continuation(of: pick, shape: shape, in: analysed, sources: context.sources),
-                !picks.contains(where: { $0.text == next.text })
-            {
+            if let next = Self.continuation(of: pick, shape: shape, in: analysed, sources: context.sources) {
                 quote += next.separator + next.text
+                continued.insert(next.text)
             }
             answer += Self.cite(quote, n: pick.sourceNumber)
         }
