@@ -31,7 +31,7 @@ import Testing
             for batch in script.batches {
                 input.send(bytes: batch.bytes)
                 expected += batch.replies
-                let replied = await BridgeDriver.waitFor(sink, limit: .seconds(30)) {
+                let replied = await BridgeDriver.waitFor(sink) {
                     GoldenCase.repliesSeen($0, mode: golden.mode) >= expected
                 }
                 #expect(replied, "no reply to a batch of \(golden.name)")

@@ -115,7 +115,7 @@ import Testing
         let events = try await Self.compare(store)
         guard case .error(let error) = events.last else { Issue.record("no error event"); return }
         #expect(error.code == .timeout)
-        #expect(await server.waitForDisconnect(within: .seconds(5)))
+        #expect(await server.waitForDisconnect())
     }
 
     @Test func theSynchronousResultIsTheModelsReport() async throws {

@@ -90,9 +90,9 @@ import Testing
                 raw: Data("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8)
             )
             #expect(response?.status == nil, "answered instead of closing: \(response?.text ?? "")")
+            // Not before the head timeout (a lower bound, which load can only lengthen); the socket's own 30 s read
+            // timeout would throw instead of returning.
             #expect(elapsed >= .milliseconds(900))
-            // Well below the socket's own 30 s read timeout, which would throw instead.
-            #expect(elapsed < .seconds(20))
         }
     }
 

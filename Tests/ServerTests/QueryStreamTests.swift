@@ -1,4 +1,5 @@
 import ChatAPI
+import ChatTestSupport
 import Foundation
 import Server
 import Testing
@@ -236,7 +237,7 @@ import Testing
 
     @Test func disconnectingMidStreamStoresACancelledAnswer() async throws {
         var options = TestServer.Options()
-        options.answerer = SlowAnswerer(pause: .milliseconds(100), fragments: 100)
+        options.answerer = StallingAnswerer()
         try await TestServer.with(options) { server in
             let tokens = try await server.register("dana@northwind.example")
             try await server.ingest(["product-x200-spec.pdf"], headers: Auth.bearer(tokens))
@@ -274,16 +275,23 @@ import Testing
     @Test func quietStreamsGetKeepAliveComments() async throws {
         var options = TestServer.Options()
         options.heartbeatSeconds = 0.2
-        options.answerer = SlowAnswerer(initialDelay: .milliseconds(900), pause: .milliseconds(10), fragments: 3)
+        // The answer stays silent until a keep-alive has gone out.
+        let silence = Gate()
+        options.answerer = StallingAnswerer(start: silence, fragments: 3, finishes: true)
         try await TestServer.with(options) { server in
             let tokens = try await server.register("dana@northwind.example")
             try await server.ingest(["product-x200-spec.pdf"], headers: Auth.bearer(tokens))
-            let response = try await server.http.json(
+            let body = try JSONSerialization.data(withJSONObject: ["query": Self.payloadQuestion])
+            let (response, hungUp) = try await server.http.stream(
                 "POST",
                 "/api/v1/query/stream",
-                ["query": Self.payloadQuestion],
-                headers: Auth.bearer(tokens)
-            )
+                headers: Auth.bearer(tokens) + [("Content-Type", "application/json")],
+                body: body
+            ) { soFar in
+                if String(decoding: soFar, as: UTF8.self).contains(": keep-alive") { silence.open() }
+                return false
+            }
+            #expect(!hungUp)
             let stream = SSEFrames(response.body)
             #expect(stream.violations.isEmpty, "\(stream.violations)")
             #expect(!stream.comments.isEmpty)
@@ -295,7 +303,7 @@ import Testing
 
     @Test func shutdownEndsOpenStreamsWithCancelled() async throws {
         var options = TestServer.Options()
-        options.answerer = SlowAnswerer(pause: .milliseconds(100), fragments: 100)
+        options.answerer = StallingAnswerer()
         try await TestServer.with(options) { server in
             let tokens = try await server.register("dana@northwind.example")
             try await server.ingest(["product-x200-spec.pdf"], headers: Auth.bearer(tokens))
@@ -325,7 +333,7 @@ import Testing
     @Test func overlongGenerationEndsWithATimeoutError() async throws {
         var options = TestServer.Options()
         options.generationTimeoutSeconds = 0.5
-        options.answerer = SlowAnswerer(pause: .milliseconds(100), fragments: 100)
+        options.answerer = StallingAnswerer()
         try await TestServer.with(options) { server in
             let tokens = try await server.register("dana@northwind.example")
             try await server.ingest(["product-x200-spec.pdf"], headers: Auth.bearer(tokens))

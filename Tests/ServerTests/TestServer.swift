@@ -19,6 +19,8 @@ struct TestServer: Sendable {
         var maxUploadBytes = 52_428_800
         var rateLimits = ServerConfiguration.RateLimits(requestsPerMinute: 0)
         var accessTokenLifetime = 900
+        /// The engine's clock (token expiry, timestamps).
+        var now: @Sendable () -> Date = { Date() }
         var heartbeatSeconds = 15.0
         var generationTimeoutSeconds = 120.0
         var answerer: (any Answerer)?
@@ -51,6 +53,7 @@ struct TestServer: Sendable {
             configuration: EngineConfiguration(
                 dataDirectory: directory,
                 maxUploadBytes: options.maxUploadBytes,
+                now: options.now,
                 answerer: options.answerer
             )
         )
