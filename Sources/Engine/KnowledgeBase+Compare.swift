@@ -72,7 +72,7 @@ extension KnowledgeBase {
     public func compareResult(
         _ request: CompareRequest,
         as principal: Principal
-    ) async throws -> ChatAPI.ComparisonResult {
+    ) async throws -> DocumentComparison {
         let job = try comparisonJob(request, as: principal)
         return try await runComparison(job) { _ in }.result
     }
@@ -141,7 +141,7 @@ extension KnowledgeBase {
     private func runComparison(
         _ job: ComparisonJob,
         emit: (StreamEvent) -> Void
-    ) async throws -> (result: ChatAPI.ComparisonResult, reason: FinishReason) {
+    ) async throws -> (result: DocumentComparison, reason: FinishReason) {
         emit(.status(stage: "comparing"))
         let chunks = try job.documents.map { try store.chunks(documentId: $0.id) }
         let inputs = zip(job.documents, chunks).map { document, chunks in
@@ -238,7 +238,7 @@ extension KnowledgeBase {
         let promptWords = chunks.joined().reduce(0) { $0 + $1.text.split(whereSeparator: \.isWhitespace).count }
         let reportWords = normalizer.answer.split(whereSeparator: \.isWhitespace).count
         let total = Self.milliseconds(since: job.started, now: configuration.now())
-        let result = ChatAPI.ComparisonResult(
+        let result = DocumentComparison(
             comparisonId: configuration.makeId("cmp_"),
             documentIds: job.documents.map(\.id),
             query: job.query,
@@ -259,7 +259,7 @@ extension KnowledgeBase {
         return (result, reason)
     }
 
-    private static func doneEvent(_ result: ChatAPI.ComparisonResult, reason: FinishReason) -> DoneEvent {
+    private static func doneEvent(_ result: DocumentComparison, reason: FinishReason) -> DoneEvent {
         DoneEvent(
             finishReason: reason,
             answer: result.report,

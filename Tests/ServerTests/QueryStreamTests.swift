@@ -55,7 +55,7 @@ import Testing
 
             // 27: markers resolve, spans select them, done.citations lists exactly the used numbers.
             let sources = stream.sources
-            let found = markers(in: done.answer)
+            let found = CitationMarker.spans(in: done.answer)
             #expect(!found.isEmpty)
             for marker in found { #expect((1...sources.count).contains(marker.n)) }
             let scalars = Array(done.answer.unicodeScalars)
@@ -118,7 +118,7 @@ import Testing
             #expect(done.answer == "I could not find this in the available documents.")
             #expect(done.citations.isEmpty)
             #expect(stream.citations.isEmpty)
-            #expect(markers(in: done.answer).isEmpty)
+            #expect(CitationMarker.spans(in: done.answer).isEmpty)
 
             let anonymous = try await server.http.json("POST", "/api/v1/query", ["query": Self.payloadQuestion])
             #expect(try anonymous.decode(QueryResponse.self).finishReason == .noContext)

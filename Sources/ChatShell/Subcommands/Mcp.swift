@@ -62,7 +62,7 @@ extension ChatShellCommand {
                 logger.warning("--allow-dir has no effect with --server: upload_document works on the local store only")
             }
 
-            try await Bridge.checkReachable(backend, logger: logger)
+            try await BridgeCommand.checkReachable(backend, logger: logger)
 
             let session = MCPSession(
                 backend: backend,

@@ -161,7 +161,7 @@ final class ScriptedBackend: Backend {
             let start = answer.unicodeScalars.count
             answer += token
             continuation.yield(.token(token))
-            for (n, span) in markers(in: answer) where span.end > start {
+            for (n, span) in CitationMarker.spans(in: answer) where span.end > start {
                 let source = script.sources.first { $0.n == n }
                 let event = CitationEvent(n: n, sourceId: source?.id ?? "chk_\(n)", span: span)
                 continuation.yield(.citation(event))
@@ -184,27 +184,6 @@ final class ScriptedBackend: Backend {
         ended()
         continuation.yield(.done(done))
         continuation.finish()
-    }
-
-    /// `[n]` markers of an answer with their spans in Unicode scalars.
-    static func markers(in answer: String) -> [(Int, Span)] {
-        let scalars = Array(answer.unicodeScalars)
-        var found: [(Int, Span)] = []
-        var index = 0
-        while index < scalars.count {
-            if scalars[index] == "[" {
-                var end = index + 1
-                while end < scalars.count, ("0"..."9").contains(scalars[end]) { end += 1 }
-                if end < scalars.count, end > index + 1, scalars[end] == "]" {
-                    let digits = String(String.UnicodeScalarView(scalars[(index + 1)..<end]))
-                    found.append((Int(digits) ?? 0, Span(start: index, end: end + 1)))
-                    index = end + 1
-                    continue
-                }
-            }
-            index += 1
-        }
-        return found
     }
 
     // MARK: - Documents

@@ -12,7 +12,7 @@ import UnixSignals
 extension ChatShellCommand {
     /// `chatshell bridge`: the `chatshell-bridge/1` line protocol on stdin and stdout, for bots, pipelines and
     /// supervisors (bridge.md).
-    struct Bridge: AsyncParsableCommand {
+    struct BridgeCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bridge",
             abstract: "Answer questions over stdin/stdout for programs: plain lines or --jsonl events.",
