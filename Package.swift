@@ -64,7 +64,8 @@ let package = Package(
         .executableTarget(
             name: "ChatShell",
             dependencies: [
-                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "CReadline",
+                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "DescriptorIO",
+                "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -75,7 +76,7 @@ let package = Package(
         .target(
             name: "Bridge",
             dependencies: [
-                "Commands", "Session", "ChatClient", "ChatAPI",
+                "Commands", "Session", "ChatClient", "ChatAPI", "DescriptorIO",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -83,7 +84,7 @@ let package = Package(
         .target(
             name: "MCPServer",
             dependencies: [
-                "Commands", "ChatClient", "ChatAPI",
+                "Commands", "ChatClient", "ChatAPI", "DescriptorIO",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -136,6 +137,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Blocking descriptor I/O the stdio front ends and the terminal share: the write loop, dedicated threads,
+        // taking stdout over. Glibc and Foundation only, so any module may use it.
+        .target(name: "DescriptorIO", swiftSettings: strictSettings),
         .target(
             name: "Embedding",
             dependencies: ["COpenBLAS"],
