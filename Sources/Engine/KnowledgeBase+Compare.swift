@@ -33,8 +33,7 @@ extension KnowledgeBase {
         requestId: String? = nil
     ) throws -> AsyncThrowingStream<StreamEvent, any Error> {
         let job = try comparisonJob(request, as: principal)
-        let (stream, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
-        let task = Task {
+        return Self.eventStream { continuation in
             continuation.yield(
                 .meta(
                     MetaEvent(
@@ -51,15 +50,10 @@ extension KnowledgeBase {
             } catch is CancellationError {
                 // The consumer left; nothing is stored for a comparison.
             } catch {
-                let engineError = error as? EngineError ?? .internalError(String(describing: error))
-                continuation.yield(
-                    .error(StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: requestId))
-                )
+                continuation.yield(.error(EngineError.streamEvent(for: error, requestId: requestId)))
             }
             continuation.finish()
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     /// Compares documents without streaming, as `POST /compare` answers.
