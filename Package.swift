@@ -64,8 +64,8 @@ let package = Package(
         .executableTarget(
             name: "ChatShell",
             dependencies: [
-                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "DescriptorIO",
-                "CReadline",
+                "Bridge", "MCPServer", "Server", "Commands", "Transcripts", "Session", "ChatClient", "Engine", "ChatAPI",
+                "DescriptorIO", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -107,16 +107,21 @@ let package = Package(
         ),
         .target(
             name: "Commands",
-            dependencies: ["Session", "ChatClient", "ChatAPI"],
+            dependencies: ["Transcripts", "Session", "ChatClient", "ChatAPI"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Transcripts",
+            dependencies: [
+                "Session", "ChatAPI",
+                // The `.actual` stamp's SHA-256 (Foundation has no digest on Linux).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
             name: "Session",
-            dependencies: [
-                "ChatAPI",
-                // The `.actual` stamp's SHA-256 (Foundation has no digest on Linux).
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["ChatAPI"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -182,6 +187,11 @@ let package = Package(
         .testTarget(
             name: "SessionTests",
             dependencies: ["Session", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TranscriptsTests",
+            dependencies: ["Transcripts", "Session", "ChatAPI", "ChatTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
@@ -208,7 +218,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatShellTests",
-            dependencies: ["ChatShell", "Session", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport"],
+            dependencies: ["ChatShell", "Transcripts", "Session", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -3,8 +3,8 @@ import ChatClient
 import Commands
 import Engine
 import Foundation
-import Session
 import Synchronization
+import Transcripts
 
 /// The backends transcripts run on (transcripts.md section 7): a fresh embedded store per transcript with a
 /// stepping clock and sequential ids, or a fresh account on a server.

@@ -2,6 +2,7 @@ import ChatAPI
 public import ChatClient
 public import Foundation
 public import Session
+public import Transcripts
 
 /// The live `TranscriptDriver`: feeds each message to the REPL's own `Interpreter` and renders the outcome with the
 /// same `RenderPiece`s the REPL prints, replacing only the terminal (transcripts.md section 7).

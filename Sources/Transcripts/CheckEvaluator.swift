@@ -1,5 +1,6 @@
 import ChatAPI
 import Foundation
+import Session
 
 /// How one check came out.
 public struct TranscriptCheckResult: Sendable, Equatable {

@@ -3,7 +3,7 @@ import ChatTestSupport
 import Foundation
 import Testing
 
-@testable import Session
+@testable import Transcripts
 
 @Suite struct TranscriptReplayerTests {
     @Test func wrongTranscriptFailsWithFileLineAndExitOne() async throws {

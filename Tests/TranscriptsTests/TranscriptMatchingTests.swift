@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Session
+@testable import Transcripts
 
 @Suite struct TranscriptMatchingTests {
     private func matches(_ expected: String, _ actual: String, redactions: [TranscriptRedaction] = []) throws -> Bool {
