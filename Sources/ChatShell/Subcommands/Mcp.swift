@@ -34,27 +34,19 @@ extension ChatShellCommand {
         )
         var allowDirectories: [String] = []
 
-        @Option(
-            name: .customLong("log-level"),
-            help: ArgumentHelp(
-                "stderr log level: trace, debug, info, notice, warning, error, critical.",
-                valueName: "level"
-            )
-        )
-        var logLevel: String?
+        @OptionGroup var logging: LogLevelOption
 
         func validate() throws {
             for directory in allowDirectories {
                 try StdioFrontEnd.requireFolder(directory, flag: "--allow-dir")
             }
-            try StdioFrontEnd.validateLogLevel(logLevel)
         }
 
         func run() async throws {
             let settings = Settings()
             let (protocolFD, logger, backend) = try StdioFrontEnd.start(
                 name: "mcp",
-                logLevel: logLevel,
+                logLevel: logging.logLevel,
                 global: global,
                 settings: settings
             )
