@@ -14,7 +14,7 @@ public import Transcripts
 /// `@ skip: needs @ corpus for a.pdf, b.md`: add the directive and remove the skip to make it replayable.
 public struct TranscriptSaver: Sendable {
     let backend: UploadRecordingBackend
-    let conversation: Conversation
+    let conversation: ActiveSession
     let directory: URL
     let journal: CommandJournal?
 
@@ -25,7 +25,7 @@ public struct TranscriptSaver: Sendable {
     ///   - journal: the REPL's state-changing commands (`/remember`, `/docs rm`, ...), written as turns too.
     public init(
         backend: UploadRecordingBackend,
-        conversation: Conversation,
+        conversation: ActiveSession,
         directory: URL,
         journal: CommandJournal? = nil
     ) {
