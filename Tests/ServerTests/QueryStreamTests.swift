@@ -254,7 +254,7 @@ import Testing
             let meta = try #require(SSEFrames(partial.body).meta)
             let conversation = try #require(meta.conversationId)
             var finish: FinishReason?
-            for _ in 0..<200 {
+            for _ in 0..<2_400 {
                 let detail = try await server.http.send(
                     "GET",
                     "/api/v1/conversations/\(conversation)",

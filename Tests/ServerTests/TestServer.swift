@@ -204,7 +204,7 @@ struct TestServer: Sendable {
         headers: [(String, String)]
     ) async throws -> (status: DocumentStatus, progress: [Int]) {
         var seen: [Int] = []
-        for _ in 0..<1500 {
+        for _ in 0..<6_000 {
             let response = try await http.send("GET", "/api/v1/documents/\(id)/status", headers: headers)
             guard response.status == 200 else { throw TestFailure("status \(id): \(response.status) \(response.text)") }
             let status = try response.decode(DocumentStatus.self)
