@@ -1,4 +1,4 @@
-public import ChatAPI
+import ChatAPI
 
 extension KnowledgeBase {
     /// The one stream scaffold of answers and comparisons: the stream is returned at once, `produce` runs on a

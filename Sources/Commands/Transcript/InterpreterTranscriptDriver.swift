@@ -1,7 +1,7 @@
 import ChatAPI
 public import ChatClient
 public import Foundation
-public import Session
+import Session
 public import Transcripts
 
 /// The live `TranscriptDriver`: feeds each message to the REPL's own `Interpreter` and renders the outcome with the

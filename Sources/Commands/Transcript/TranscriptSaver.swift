@@ -2,7 +2,7 @@ import ChatAPI
 import ChatClient
 public import Foundation
 public import Session
-public import Transcripts
+import Transcripts
 
 /// `/save [--force] NAME` in the REPL (transcripts.md section 6): writes `NAME.chat` in the current directory with
 /// every turn of the conversation, the uploads made through the REPL since it started, and suggested checks.
