@@ -97,7 +97,7 @@ import Testing
         #expect(endpoint.method == "POST")
         #expect(endpoint.path == "/auth/login")
         #expect(endpoint.contentType == "application/x-www-form-urlencoded")
-        #expect(endpoint.identity == .none)
+        #expect(endpoint.authentication == .none)
         #expect(
             endpoint.body
                 == .bytes(
