@@ -16,8 +16,8 @@ final class LoopbackHTTPServer: Sendable {
         case pause(milliseconds: Int)
         /// Waits, sending nothing, until the client disconnects (recorded in `disconnects`) or the server stops.
         case hang
-        /// Waits until the condition holds (checked every 10 ms, for at most 10 s; `waitTimeouts` counts the
-        /// misses), then goes on; for scripts that must not send more before the client has seen what came before.
+        /// Waits until the condition holds (checked every 10 ms; after 120 s, a watchdog, `waitTimeouts` counts the
+        /// miss), then goes on; for scripts that must not send more before the client has seen what came before.
         case waitUntil(@Sendable () -> Bool)
     }
 
@@ -150,7 +150,7 @@ final class LoopbackHTTPServer: Sendable {
                 }
                 return
             case .waitUntil(let condition):
-                let deadline = ContinuousClock.now + .seconds(10)
+                let deadline = ContinuousClock.now + .seconds(120)
                 while !condition() && !listener.isStopped {
                     if ContinuousClock.now >= deadline {
                         state.withLock { $0.waitTimeouts += 1 }

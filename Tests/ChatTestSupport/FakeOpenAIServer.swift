@@ -48,8 +48,8 @@ public final class FakeOpenAIServer: Sendable {
         case pause(Duration)
         /// Sends nothing until the client disconnects (recorded) or the server stops; the script ends there.
         case hang
-        /// Waits until the condition holds (checked every 10 ms, for at most 10 s; `waitTimeouts` counts the
-        /// misses), then goes on.
+        /// Waits until the condition holds (checked every 10 ms; after 120 s, a watchdog, `waitTimeouts` counts the
+        /// miss), then goes on.
         case waitUntil(@Sendable () -> Bool)
     }
 
@@ -248,7 +248,7 @@ public final class FakeOpenAIServer: Sendable {
                 if listener.waitForDisconnect(connection) { recordDisconnect() }
                 return
             case .waitUntil(let condition):
-                let deadline = ContinuousClock.now + .seconds(10)
+                let deadline = ContinuousClock.now + .seconds(120)
                 while !condition() && !listener.isStopped {
                     if ContinuousClock.now >= deadline {
                         state.withLock { $0.waitTimeouts += 1 }

@@ -15,7 +15,7 @@ import Testing
     /// The two spec sheets in a store whose answerer talks to `server`.
     static func store(
         _ server: FakeOpenAIServer,
-        firstToken: Duration = .seconds(10)
+        firstToken: Duration = .seconds(120)
     ) async throws -> NorthwindStore {
         let answerer = server.answerer(firstToken: firstToken)
         return try await NorthwindStore.make(documents: sheets) { $0.answerer = answerer }

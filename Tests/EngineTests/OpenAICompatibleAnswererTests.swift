@@ -19,8 +19,8 @@ import Testing
         _ server: FakeOpenAIServer,
         model: String? = "fake-model",
         apiKey: String? = nil,
-        firstToken: Duration = .seconds(10),
-        idle: Duration = .seconds(10)
+        firstToken: Duration = .seconds(120),
+        idle: Duration = .seconds(120)
     ) async throws -> NorthwindStore {
         let answerer = server.answerer(model: model, apiKey: apiKey, firstToken: firstToken, idle: idle)
         return try await NorthwindStore.make(documents: documents) { $0.answerer = answerer }
@@ -164,7 +164,7 @@ import Testing
         _ = try await store.events("And its weight?", conversationId: first.done?.conversationId)
 
         let contents = try #require(server.completionRequests.last?.messageContents)
-        #expect(contents.count == 4)
+        try #require(contents.count == 4)
         #expect(contents[1] == Self.question)
         #expect(contents[2] == "The rated payload is 8 kg.")
         #expect(contents[3].hasSuffix("Question: And its weight?"))
@@ -363,7 +363,7 @@ import Testing
             let steps = FakeOpenAIServer.stream(["8 kg [1]."])
             return Array(steps.prefix(2)) + [.pause(.milliseconds(800))] + steps.dropFirst(2)
         }
-        let store = try await Self.store(server, firstToken: .seconds(5), idle: .milliseconds(300))
+        let store = try await Self.store(server, firstToken: .seconds(120), idle: .milliseconds(300))
         let done = try #require(try await store.events(Self.question).done)
         #expect(done.answer == "8 kg [1].")
     }
