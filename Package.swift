@@ -64,7 +64,8 @@ let package = Package(
         .executableTarget(
             name: "ChatShell",
             dependencies: [
-                "Bridge", "MCPServer", "Server", "Commands", "Transcripts", "Session", "ChatClient", "Engine", "ChatAPI",
+                "Bridge", "MCPServer", "Server", "Commands", "Transcripts", "Session", "ChatClient", "Engine",
+                "ChatAPI",
                 "DescriptorIO", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -218,7 +219,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatShellTests",
-            dependencies: ["ChatShell", "Transcripts", "Session", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport"],
+            dependencies: [
+                "ChatShell", "Transcripts", "Session", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
     ]

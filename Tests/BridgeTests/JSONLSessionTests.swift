@@ -130,7 +130,9 @@ import Testing
     // MARK: - Cancel, timeout, failures
 
     @Test func cancelEndsARunningRequestKeepingItsPartialText() async throws {
-        let backend = ScriptedBackend { _, _ in .init(tokens: ["one ", "two ", "three"], sources: [], holds: [1: .never]) }
+        let backend = ScriptedBackend { _, _ in
+            .init(tokens: ["one ", "two ", "three"], sources: [], holds: [1: .never])
+        }
         let input = ScriptedInput()
         let sink = CollectingSink()
         input.send(Self.json(["op": "ask", "id": "a", "text": "slow", "meta": ["k": 1]]) + "\n")

@@ -125,7 +125,9 @@ import Testing
 
     @Test func timeoutKeepsThePartialAnswer() async {
         // Given: an answer that stalls after its first line, and a timeout that fires once that line is out
-        let backend = ScriptedBackend { _, _ in .init(tokens: ["done line\nhalf", " never"], sources: [], holds: [1: .never]) }
+        let backend = ScriptedBackend { _, _ in
+            .init(tokens: ["done line\nhalf", " never"], sources: [], holds: [1: .never])
+        }
         let expiry = Gate()
         let sink = CollectingSink()
         let run = await BridgeDriver.run(

@@ -63,7 +63,10 @@ final class PseudoTerminal: Sendable {
 
     /// Waits until the raw output (escape sequences kept) contains `needle`, checked after every read.
     ///
-    /// - Parameter timeout: the watchdog for output that never comes; a loaded machine only waits longer.
+    /// - Parameters:
+    ///   - needle: the text to wait for.
+    ///   - timeout: the watchdog for output that never comes; a loaded machine only waits longer.
+    /// - Returns: Whether the output held it before the watchdog.
     @discardableResult
     func waitForRaw(_ needle: String, timeout: Duration = .seconds(120)) async -> Bool {
         await output.changes.wait(limit: timeout) { String(decoding: output.bytes, as: UTF8.self).contains(needle) }
@@ -86,7 +89,11 @@ final class PseudoTerminal: Sendable {
 
     /// Waits until the output contains `needle` (after `from` characters), checked after every read.
     ///
-    /// - Parameter timeout: the watchdog for output that never comes; a loaded machine only waits longer.
+    /// - Parameters:
+    ///   - needle: the text to wait for.
+    ///   - offset: how many characters of the output to skip.
+    ///   - timeout: the watchdog for output that never comes; a loaded machine only waits longer.
+    /// - Returns: Whether the output held it before the watchdog.
     @discardableResult
     func waitFor(_ needle: String, after offset: Int = 0, timeout: Duration = .seconds(120)) async -> Bool {
         await output.changes.wait(limit: timeout) {

@@ -115,7 +115,9 @@ import Testing
     }
 
     @Test func theLanguageGuessReadsFunctionWords() {
-        #expect(Stemmer.language(of: QueryAnalyzer.tokens("Die Kantine ist nicht mit dem Empfang verbunden")) == .german)
+        #expect(
+            Stemmer.language(of: QueryAnalyzer.tokens("Die Kantine ist nicht mit dem Empfang verbunden")) == .german
+        )
         #expect(Stemmer.language(of: QueryAnalyzer.tokens("The cache is not shared with the reader")) == .english)
         #expect(Stemmer.german.stem("empfangs") == "empfang")
         #expect(Stemmer.english.stem("limits") == "limit")

@@ -28,7 +28,9 @@ import Testing
             #expect(!result.similarities.isEmpty || !result.differences.isEmpty)
             #expect(Set(result.sources.compactMap(\.documentId)) == [x200, x300])
             for line in result.similarities + result.differences + result.crossDocumentInsights {
-                for marker in CitationMarker.spans(in: line) { #expect((1...result.sources.count).contains(marker.n), "\(line)") }
+                for marker in CitationMarker.spans(in: line) {
+                    #expect((1...result.sources.count).contains(marker.n), "\(line)")
+                }
             }
             #expect(result.report.hasPrefix("## Similarities\n"))
 
