@@ -260,7 +260,15 @@ private struct HTMLWalker {
         {
             return true
         }
-        return attribute("hidden", of: node) != nil
+        if attribute("hidden", of: node) != nil { return true }
+        return attribute("style", of: node).map(hidesElement) ?? false
+    }
+
+    /// Whether an inline style keeps the element from being shown (`display: none`, `visibility: hidden`): a
+    /// reader never sees it, so neither does an answer (a site's hidden search anchors, collapsed duplicates).
+    static func hidesElement(_ style: String) -> Bool {
+        let compact = style.lowercased().filter { !$0.isWhitespace }
+        return compact.contains("display:none") || compact.contains("visibility:hidden")
     }
 
     /// All text below a node, with no skipping: only for `<title>`.
