@@ -415,7 +415,12 @@ import Testing
             Self.json(["op": "command", "id": "up", "line": "/upload ../../etc/passwd"]),
             Self.json(["op": "command", "id": "missing", "line": "/upload /nonexistent/secret.txt"]),
         ]
-        let (_, events) = await run(lines) { $0.uploadRoot = root }
+        // An explicit working directory: the process's own is global state another test's child process may
+        // move while this one runs.
+        let (_, events) = await run(lines) {
+            $0.uploadRoot = root
+            $0.workingDirectory = URL(fileURLWithPath: "/usr/bin")
+        }
         #expect(events.first?["capabilities"] as? [String] == ["upload"])
         #expect(events.terminal(of: "up")?["code"] as? String == "bad_request")
         #expect(events.terminal(of: "up")?["message"] as? String == "'/etc/passwd' is outside --upload-root.")

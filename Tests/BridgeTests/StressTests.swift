@@ -97,7 +97,7 @@ import Testing
             backend: backend,
             input: input,
             sink: sink,
-            limit: .seconds(120)
+            limit: .seconds(600)
         ) {
             _ in
             while !Task.isCancelled {

@@ -30,7 +30,7 @@ enum BridgeDriver {
         input: ScriptedInput,
         sink: CollectingSink = CollectingSink(),
         clock: BridgeClock = .live,
-        limit: Duration = .seconds(120),
+        limit: Duration = .seconds(600),
         during: (@Sendable (BridgeSession) async -> Void)? = nil
     ) async -> Run {
         let session = BridgeSession(
