@@ -161,7 +161,10 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "ChatTestSupport",
-            dependencies: ["Commands", "Session", "ChatClient", "Engine", "ChatAPI"],
+            dependencies: [
+                "Commands", "Session", "ChatClient", "Engine", "ChatAPI",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             path: "Tests/ChatTestSupport",
             swiftSettings: strictSettings
         ),
@@ -176,7 +179,6 @@ let package = Package(
             name: "EngineTests",
             dependencies: [
                 "Engine", "ChatAPI", "ChatTestSupport",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSettings
         ),

@@ -11,9 +11,12 @@ public final class KnowledgeBase: Sendable {
     let retriever: Retriever
     let answerer: any Answerer
     let ingestion: IngestionQueue
+    /// Renews this engine's ingestion leases and takes up work whose process is gone, until the engine goes.
+    private let heartbeat: Task<Void, Never>
 
-    /// Opens the store in `configuration.dataDirectory`; documents left processing by an earlier process fail
-    /// with `interrupted`.
+    /// Opens the store in `configuration.dataDirectory`; documents another process left processing are taken up
+    /// once that process is gone (`IngestionLease`), and those left by a version without leases fail with
+    /// `interrupted`.
     ///
     /// - Throws: when the data directory or database cannot be opened.
     public init(configuration: EngineConfiguration) throws {
@@ -28,8 +31,21 @@ public final class KnowledgeBase: Sendable {
         }
         retriever = Retriever(store: store, tuning: configuration.tuning)
         answerer = configuration.answerer ?? ExtractiveAnswerer(tuning: configuration.tuning)
-        ingestion = IngestionQueue(store: store, now: configuration.now, makeId: configuration.makeId)
-        try store.failUnfinishedDocuments(at: configuration.now())
+        ingestion = IngestionQueue(
+            store: store,
+            now: configuration.now,
+            makeId: configuration.makeId,
+            lease: configuration.ingestionLease,
+            pause: configuration.ingestionPause,
+            timeLimit: configuration.processingTimeLimit,
+            textLimit: configuration.extractedTextLimit
+        )
+        try store.failDocumentsWithoutJob(at: configuration.now())
+        heartbeat = ingestion.startHeartbeat()
+    }
+
+    deinit {
+        heartbeat.cancel()
     }
 
     /// The name of the generator (`extractive` or a model).

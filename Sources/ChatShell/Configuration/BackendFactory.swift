@@ -51,6 +51,19 @@ enum BackendFactory {
         // Notices (a store mode tightened) are wrapped at words like every other line on a terminal's stderr.
         let console = Console(terminal: TerminalCapabilities.detect(environment: settings.environment), useColor: false)
         configuration.notice = { console.notice($0) }
+        if let text = settings.value("ingest_lease_s") {
+            configuration.ingestionLease = IngestionLease(
+                duration: try seconds(text, key: "CHATSHELL_INGEST_LEASE_S", default: 30)
+            )
+        }
+        if let text = settings.value("processing_timeout_s") {
+            configuration.processingTimeLimit = try seconds(text, key: "CHATSHELL_PROCESSING_TIMEOUT_S", default: 600)
+        }
+        if let pause = settings.value("ingest_pause_ms").flatMap(Int.init), pause > 0 {
+            // CHATSHELL_INGEST_PAUSE_MS holds each document after it starts extracting (progress-bar demos,
+            // tests that stop a process mid-document).
+            configuration.ingestionPause = .milliseconds(pause)
+        }
         if let answerer = try languageModelAnswerer(options, settings: settings) {
             configuration.answerer = answerer
         } else if let delay = settings.value("token_delay_ms").flatMap(Int.init), delay > 0 {

@@ -151,6 +151,24 @@ enum SchemaMigrator {
             // second copy in `document` made the store about 1.4 times larger for nothing that reads it.
             try db.execute(sql: "UPDATE document SET extractedText = NULL WHERE extractedText IS NOT NULL")
         }
+        migrator.registerMigration("v4-safety-job-lease") { db in
+            // Uploads wait in the store, each held by one process's queue under a lease that its heartbeat renews:
+            // another process takes up only the work whose holder is gone (issue 15), instead of failing every
+            // document that is processing when it opens the store.
+            try db.create(table: "ingestion_job") { t in
+                t.primaryKey("documentId", .text).references("document", onDelete: .cascade)
+                t.column("owner", .text).notNull()
+                t.column("filename", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("title", .text)
+                t.column("data", .blob).notNull()
+                t.column("leaseOwner", .text).notNull().indexed()
+                t.column("leaseProcess", .text).notNull()
+                t.column("leaseExpiresAt", .datetime).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }
