@@ -61,8 +61,13 @@ final class ServerProcess: Sendable {
     var logText: String { log.text }
 
     /// Waits until the log contains `needle`, checked after every log write.
-    func waitForLog(_ needle: String) async -> Bool {
-        await log.changes.wait { logText.contains(needle) }
+    ///
+    /// - Parameters:
+    ///   - needle: the text to wait for.
+    ///   - timeout: the watchdog for a line that never comes; a loaded machine only waits longer.
+    /// - Returns: Whether the log held it before the watchdog.
+    func waitForLog(_ needle: String, timeout: Duration = .seconds(120)) async -> Bool {
+        await log.changes.wait(limit: timeout) { logText.contains(needle) }
     }
 
     /// Sends `signal` to the server (SIGKILL to crash it, SIGSTOP to freeze it).
