@@ -65,8 +65,7 @@ let package = Package(
             name: "ChatShell",
             dependencies: [
                 "Bridge", "MCPServer", "Server", "Commands", "Transcripts", "Session", "ChatClient", "Engine",
-                "ChatAPI",
-                "DescriptorIO", "CReadline",
+                "Embedding", "ChatAPI", "DescriptorIO", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -133,7 +132,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ChatAPI", "CPoppler", "CLibXML2", "CStemmer",
+                "ChatAPI", "Embedding", "CPoppler", "CLibXML2", "CStemmer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -178,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "ChatAPI", "ChatTestSupport",
+                "Engine", "Embedding", "ChatAPI", "ChatTestSupport",
             ],
             swiftSettings: strictSettings
         ),

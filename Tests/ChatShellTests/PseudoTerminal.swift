@@ -61,15 +61,19 @@ final class PseudoTerminal: Sendable {
             .replacingOccurrences(of: "\r", with: "")
     }
 
-    /// Waits until the raw output (escape sequences kept) contains `needle`, checked after every read.
+    /// Waits until the raw output (escape sequences kept) contains `needle` after the first `offset` bytes,
+    /// checked after every read.
     ///
     /// - Parameters:
     ///   - needle: the text to wait for.
+    ///   - offset: bytes of output to skip, so text from before an action does not count.
     ///   - timeout: the watchdog for output that never comes; a loaded machine only waits longer.
     /// - Returns: Whether the output held it before the watchdog.
     @discardableResult
-    func waitForRaw(_ needle: String, timeout: Duration = .seconds(120)) async -> Bool {
-        await output.changes.wait(limit: timeout) { String(decoding: output.bytes, as: UTF8.self).contains(needle) }
+    func waitForRaw(_ needle: String, after offset: Int = 0, timeout: Duration = .seconds(120)) async -> Bool {
+        await output.changes.wait(limit: timeout) {
+            String(decoding: output.bytes.dropFirst(offset), as: UTF8.self).contains(needle)
+        }
     }
 
     /// Everything written so far, byte for byte, escape sequences included.

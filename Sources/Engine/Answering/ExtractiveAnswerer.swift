@@ -158,9 +158,15 @@ public struct ExtractiveAnswerer: Answerer {
                 if shape == .list, Self.announces(sentence) { score += Self.listAnnouncementBonus * totalWeight }
                 // A question in the text (an FAQ entry, a heading) repeats what is asked and states nothing.
                 if sentence.hasSuffix("?") { score -= Self.questionSentencePenalty * totalWeight }
+                // The start of a sentence or table row names what it is about ("City category: High-cost cities;
+                // …"), so an early mention is a better match than one in passing ("… not listed as high-cost").
+                let ownTerms = terms.filter(own.contains)
+                let positions = ownTerms.map(matcher.positions)
+                let words = Double(max(1, matcher.wordCount))
                 let earliness =
-                    terms.filter(own.contains).reduce(0) { $0 + matcher.earliness(of: $1) } / Double(own.count)
+                    positions.reduce(0) { $0 + (1 - Double($1.first ?? matcher.wordCount) / words) } / Double(own.count)
                 score += 0.03 * totalWeight * earliness
+                score += Self.adjacencyFactor * Self.adjacentWeight(ownTerms, positions: positions, weight: weight)
                 score += 0.1 * totalWeight * max(0, source.score) / topScore
                 var covered = matched.union(fromContext)
                 if let asked, let range = QuantityRange.stated(in: sentence, unit: asked.unit) {
@@ -249,6 +255,11 @@ public struct ExtractiveAnswerer: Answerer {
             }
             var quote = Self.completed(pick, in: analysed, sources: context.sources)
             if let leadIn = pick.leadIn, !picks.contains(where: { $0.text == leadIn }) { quote = leadIn + " " + quote }
+            if let next = Self.continuation(of: pick, in: analysed, sources: context.sources),
+                !picks.contains(where: { $0.text == next })
+            {
+                quote += " " + next
+            }
             answer += Self.cite(quote, n: pick.sourceNumber)
         }
         if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
@@ -274,12 +285,52 @@ public struct ExtractiveAnswerer: Answerer {
     /// How much a sentence that is itself a question loses, against the question weight.
     static let questionSentencePenalty = 0.3
 
+    /// How much a pair of question terms counts again when the sentence writes them next to each other, in the
+    /// question's order ("the default page size" for "default page size"), against the lighter term's weight:
+    /// the sentence then speaks of what the question names, not of its words scattered.
+    static let adjacencyFactor = 0.2
+    /// At most this many words between two terms that count as written next to each other ("size of pages"); more
+    /// ("hours of the plan") is a phrase about something else as often as about the pair.
+    static let adjacencyGap = 1
+
+    /// The summed weights of the question's consecutive term pairs that occur close together, in order.
+    private static func adjacentWeight(
+        _ terms: [QueryTerm],
+        positions: [[Int]],
+        weight: (QueryTerm) -> Double
+    ) -> Double {
+        guard terms.count >= 2 else { return 0 }
+        var total = 0.0
+        for index in 1..<terms.count {
+            let close = positions[index - 1].contains { first in
+                positions[index].contains { $0 > first && $0 - first <= adjacencyGap + 1 }
+            }
+            if close { total += min(weight(terms[index - 1]), weight(terms[index])) }
+        }
+        return total
+    }
+
     /// Words that open a sentence continuing the one before: pronouns and demonstratives that refer back, and
     /// connectives that complete it ("Instead, Boolean values are stored as integers").
     static let referringOpeners: Set<String> = [
         "it", "its", "this", "these", "they", "their", "that", "those", "such", "instead", "however", "otherwise",
         "es", "er", "sie", "dies", "diese", "dieser", "dieses", "stattdessen",
     ]
+
+    /// Connectives that open a sentence completing the one before it.
+    ///
+    /// "SQLite does not have a separate Boolean storage class. Instead, Boolean values are stored as integers."
+    /// says in its second sentence what the first only denies.
+    static let completingOpeners: Set<String> = ["instead", "rather", "however", "stattdessen", "jedoch"]
+
+    /// The sentence after a pick, when it opens with a connective that completes the pick.
+    private static func continuation(of pick: Candidate, in analysed: [PassageAnalysis], sources: [Source]) -> String? {
+        guard let index = sources.firstIndex(where: { $0.n == pick.sourceNumber }) else { return nil }
+        let sentences = analysed[index].sentences
+        guard pick.position + 1 < sentences.count else { return nil }
+        let next = sentences[pick.position + 1]
+        return next.words.first.map(completingOpeners.contains) == true ? next.text : nil
+    }
 
     /// Whether a sentence opens by referring to the one before it.
     static func refersBack(_ words: [String]) -> Bool {

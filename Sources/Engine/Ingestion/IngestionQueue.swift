@@ -33,8 +33,10 @@ extension IngestionJob {
 /// Processes uploads in the background: extraction and chunking of several documents at once, then indexing, with
 /// stage and progress written to the document row so any poller sees them (architecture.md section 4).
 ///
-/// Documents are stored in the order their processing started, several per transaction when they finish together:
-/// chunk order and chunk ids then never depend on which worker happened to finish first.
+/// Each caller's documents are stored in the order their processing started, several per transaction when they
+/// finish together: one caller's chunk order and chunk ids then never depend on which worker happened to finish
+/// first. Callers do not wait for each other: a small upload is stored while another caller's huge one is still
+/// being read (issue 15).
 ///
 /// Each upload waits in the store as a job leased to this queue (`IngestionLease`); the heartbeat renews the
 /// leases and takes up the jobs of processes that are gone, so a document outlives the process that accepted it.
@@ -42,6 +44,8 @@ actor IngestionQueue {
     private let store: SQLiteStore
     private let now: @Sendable () -> Date
     private let makeId: @Sendable (String) -> String
+    /// Told after documents are stored (the embedding worker's cue).
+    private let stored: @Sendable () -> Void
     private let logger = Logger(label: "chatshell.ingestion")
     /// Documents extracted and chunked at once.
     private let workerLimit: Int
@@ -60,7 +64,8 @@ actor IngestionQueue {
     private var running = 0
     /// Jobs are numbered as they start; `ready` holds finished ones until every earlier one is stored.
     private var started = 0
-    private var nextToStore = 0
+    /// Per caller, the tickets started and not yet stored, oldest first.
+    private var unstored: [String: [Int]] = [:]
     private var ready: [Int: Prepared] = [:]
     private var storing = false
     /// Documents queued or in progress, and who waits for them to finish.
@@ -79,11 +84,13 @@ actor IngestionQueue {
         pause: Duration? = nil,
         timeLimit: Duration = ExtractionLimits.processingTimeLimit,
         textLimit: Int = ExtractionLimits.maxExtractedTextBytes,
-        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        stored: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.now = now
         self.makeId = makeId
+        self.stored = stored
         self.lease = lease
         self.pause = pause
         self.timeLimit = timeLimit
@@ -177,6 +184,7 @@ actor IngestionQueue {
             running += 1
             let ticket = started
             started += 1
+            unstored[job.owner, default: []].append(ticket)
             let store = self.store
             let now = self.now
             let pause = self.pause
@@ -195,17 +203,20 @@ actor IngestionQueue {
         guard !storing else { return }
         storing = true
         defer { storing = false }
-        while ready[nextToStore] != nil {
+        while true {
             var batch: [Prepared] = []
             var chunkCount = 0
-            while let next = ready[nextToStore],
+            while let ticket = nextStorable(),
+                let next = ready[ticket],
                 batch.isEmpty || chunkCount + next.chunkCount <= Self.chunksPerTransaction
             {
-                ready[nextToStore] = nil
-                nextToStore += 1
+                ready[ticket] = nil
+                unstored[next.owner]?.removeFirst()
+                if unstored[next.owner]?.isEmpty == true { unstored[next.owner] = nil }
                 batch.append(next)
                 chunkCount += next.chunkCount
             }
+            if batch.isEmpty { break }
             let outcomes = batch.map(outcome)
             let store = self.store
             let owner = leaseOwner
@@ -233,8 +244,18 @@ actor IngestionQueue {
                 unfinished.remove(job.documentId)
                 for waiter in finishWaiters.removeValue(forKey: job.documentId) ?? [] { waiter.resume() }
             }
+            stored()
         }
     }
+
+    /// The oldest finished ticket that is its caller's oldest unstored one.
+    private func nextStorable() -> Int? {
+        unstored.values.compactMap { tickets in tickets.first.flatMap { ready[$0] != nil ? $0 : nil } }.min()
+    }
+
+    /// Whether uploads are waiting or being processed: background work that competes for the processor (embedding)
+    /// waits for this to turn false, so documents become searchable by their words first.
+    var isBusy: Bool { !unfinished.isEmpty }
 
     /// What to store for a processed document; chunk ids are made here, in storing order.
     private func outcome(_ prepared: Prepared) -> DocumentOutcome {
@@ -283,6 +304,8 @@ actor IngestionQueue {
         }
 
         var documentId: String
+        /// The caller it was processed for.
+        var owner: String
         var result: Result
 
         var chunkCount: Int {
@@ -312,12 +335,14 @@ actor IngestionQueue {
         } catch let error as EngineError {
             return Prepared(
                 documentId: job.documentId,
+                owner: job.owner,
                 result: .failure(code: failureCode(error), message: error.message)
             )
         } catch {
             Logger(label: "chatshell.ingestion").error("ingestion failed: \(String(describing: error))")
             return Prepared(
                 documentId: job.documentId,
+                owner: job.owner,
                 result: .failure(
                     code: "internal_error",
                     message: "Processing failed unexpectedly. Try the upload again."
@@ -365,6 +390,7 @@ actor IngestionQueue {
         guard !blocks.isEmpty else {
             return Prepared(
                 documentId: job.documentId,
+                owner: job.owner,
                 result: .failure(
                     code: "no_extractable_text",
                     message: noTextMessage(filename: job.filename, type: job.type)
@@ -390,6 +416,7 @@ actor IngestionQueue {
         )
         return Prepared(
             documentId: job.documentId,
+            owner: job.owner,
             result: .success(
                 .init(
                     title: title,

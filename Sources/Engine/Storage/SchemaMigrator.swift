@@ -169,6 +169,21 @@ enum SchemaMigrator {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v4-semantic-chunk-vectors") { db in
+            // One embedding per chunk, in its own table so lexical reads never page through vector bytes; it goes
+            // with its chunk. Vectors are int8 with one scale each (`QuantizedVector`: 388 bytes for 384 wide).
+            // `vector_model` names the model they all come from: when another model is configured they are
+            // dropped and made again, since vectors of two models do not compare.
+            try db.execute(
+                sql: """
+                    CREATE TABLE chunk_vector (
+                        seq INTEGER PRIMARY KEY REFERENCES chunk(seq) ON DELETE CASCADE,
+                        scale REAL NOT NULL,
+                        vector BLOB NOT NULL);
+                    CREATE TABLE vector_model (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL);
+                    """
+            )
+        }
         return migrator
     }
 }
