@@ -380,7 +380,7 @@ struct ComparisonBuilder {
         result.similarities.sort(by: byPosition)
         result.differences.sort(by: byPosition)
         guard let query, query != Comparer.defaultQuery else { return result }
-        let titleWords = Set(documents.flatMap { QueryAnalyzer.words(TermMatcher.fold($0.title)) })
+        let titleWords = Set(documents.flatMap { QueryAnalyzer.tokens(TermMatcher.fold($0.title)) })
         let terms = QueryAnalyzer.terms(query).filter {
             !QueryAnalyzer.isFrame($0) && !titleWords.contains(TermMatcher.fold($0.text))
                 && !Self.queryFrameWords.contains($0.text)

@@ -11,7 +11,7 @@ struct PassageAnalysis: Sendable {
     struct Sentence: Sendable {
         var text: String
         var matcher: TermMatcher
-        /// The sentence's words as `QueryAnalyzer.words` reads them.
+        /// The sentence's words as `QueryAnalyzer.tokens` reads them.
         var words: [String]
         /// The line of the passage it stands on: sentences of one line are one paragraph, while a table row, a
         /// list item or a line of code is a line of its own.
@@ -46,7 +46,7 @@ struct PassageAnalysis: Sendable {
             .filter { !$0.isEmpty && $0.lowercased() != title && $0 != heading }
         let context = ([source.title] + sectionTexts + [heading]).joined(separator: "\n")
         // One language for the whole passage: a short sentence or heading alone rarely shows its own.
-        let language = Stemmer.language(of: QueryAnalyzer.words(context + "\n" + source.text))
+        let language = Stemmer.language(of: QueryAnalyzer.tokens(context + "\n" + source.text))
         sentences = source.text.split(separator: "\n", omittingEmptySubsequences: true).enumerated().flatMap {
             line,
             text in
@@ -54,7 +54,7 @@ struct PassageAnalysis: Sendable {
                 Sentence(
                     text: $0,
                     matcher: TermMatcher($0, language: language),
-                    words: QueryAnalyzer.words($0),
+                    words: QueryAnalyzer.tokens($0),
                     line: line
                 )
             }
