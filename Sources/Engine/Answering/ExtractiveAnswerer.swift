@@ -364,10 +364,12 @@ public struct ExtractiveAnswerer: Answerer {
         if next.words.first.map(completingOpeners.contains) == true { return (next.text, " ") }
         let own = sentences[pick.position]
         // A short line of its own that states nothing ("-k --keep", "PRAGMA threads; PRAGMA threads = N;", a
-        // definition's term in a PDF) names what the line after it describes: quote both.
+        // definition's term in a PDF) names what the line after it describes: quote both. A spec line or table
+        // row ("Repeatability: ±0.03 mm") states its value itself.
         let standsAlone = pick.position == 0 || sentences[pick.position - 1].line != own.line
         if standsAlone, next.line == own.line + 1, own.text.count < shortSentenceLength,
             !own.text.hasSuffix("."), !own.text.hasSuffix("?"), !own.text.hasSuffix("!"), !announces(own.text),
+            !own.text.contains(": "), !statesFigure(own.words),
             next.text.count <= continuationLength
         {
             return (next.text, "\n")
