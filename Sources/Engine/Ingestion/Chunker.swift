@@ -34,6 +34,7 @@ struct Chunker: Sendable {
     ///   - blocks: The document's blocks in reading order.
     ///   - title: The document's title: a paragraph that only repeats it (a page's banner, a PDF's cover line)
     ///     says nothing the title does not, and as a passage of one word it would outrank real text in search.
+    /// - Returns: The passages in document order.
     func chunks(of blocks: [TextBlock], title: String? = nil) -> [ChunkDraft] {
         let banner = title.map(Self.comparable)
         func repeatsTitle(_ block: TextBlock) -> Bool {
