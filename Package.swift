@@ -53,6 +53,7 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .systemLibrary(name: "CStemmer", path: "Sources/CShims/CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "COpenBLAS",
             path: "Sources/CShims/COpenBLAS",
@@ -126,7 +127,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ChatAPI", "CPoppler", "CLibXML2", "CStemmer",
+                "ChatAPI", "CPoppler", "CLibXML2", "CStemmer", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "JWTKit", package: "jwt-kit"),

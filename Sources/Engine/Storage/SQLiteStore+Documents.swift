@@ -166,7 +166,9 @@ extension SQLiteStore {
         try pool.read { db in
             let generation = try Int.fetchOne(db, sql: "SELECT value FROM index_generation") ?? 0
             if let known = frequencies.lookup(expression, generation: generation) { return known }
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk") ?? 0
+            let total =
+                try frequencies.total(generation: generation)
+                ?? Int.fetchOne(db, sql: "SELECT count(*) FROM chunk") ?? 0
             let matching =
                 try Int.fetchOne(
                     db,

@@ -147,7 +147,7 @@ extension SQLiteStore {
                     pageStart: row["pageStart"],
                     charStart: row["charStart"],
                     charEnd: row["charEnd"],
-                    text: row["text"],
+                    text: try ChunkText.text(of: row["text"]),
                     score: 0
                 )
                 hits[hit.seq] = hit
