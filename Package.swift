@@ -53,7 +53,12 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .systemLibrary(name: "CStemmer", path: "Sources/CShims/CStemmer", providers: [.apt(["libstemmer-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CShims/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CShims/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .systemLibrary(
             name: "COpenBLAS",
             path: "Sources/CShims/COpenBLAS",

@@ -91,7 +91,10 @@ import Testing
                 weights: (4, 2, 1),
                 limit: 40
             )
-            #expect(ranked.first?.map(\.seq) == (try fullRanking(store, phrases.joined(separator: " OR "), limit: 40)).map(\.0))
+            #expect(
+                ranked.first?.map(\.seq)
+                    == (try fullRanking(store, phrases.joined(separator: " OR "), limit: 40)).map(\.0)
+            )
         }
     }
 }

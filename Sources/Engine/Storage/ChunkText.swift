@@ -29,7 +29,8 @@ enum ChunkText {
         for index in 0..<4 { packed[index] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(index))) }
         let status = packed.withUnsafeMutableBufferPointer { output in
             utf8.withUnsafeBufferPointer { input in
-                compress2(output.baseAddress! + 4, &capacity, input.baseAddress!, uLong(input.count), Z_DEFAULT_COMPRESSION)
+                guard let target = output.baseAddress, let source = input.baseAddress else { return Z_BUF_ERROR }
+                return compress2(target + 4, &capacity, source, uLong(input.count), Z_DEFAULT_COMPRESSION)
             }
         }
         // Text that does not shrink (already dense, or random) is kept as it is.
@@ -53,12 +54,9 @@ enum ChunkText {
             var produced = uLong(length)
             let status = output.withUnsafeMutableBufferPointer { target in
                 data.withUnsafeBytes { source in
-                    uncompress(
-                        target.baseAddress!,
-                        &produced,
-                        source.baseAddress!.assumingMemoryBound(to: UInt8.self) + 4,
-                        uLong(source.count - 4)
-                    )
+                    guard let start = target.baseAddress, let packed = source.bindMemory(to: UInt8.self).baseAddress
+                    else { return Z_BUF_ERROR }
+                    return uncompress(start, &produced, packed + 4, uLong(source.count - 4))
                 }
             }
             guard status == Z_OK, Int(produced) == length else { throw corrupt() }
