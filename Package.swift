@@ -54,8 +54,9 @@ let package = Package(
         ),
         .systemLibrary(name: "CStemmer", path: "Sources/CShims/CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(
-            name: "CZlib",
-            path: "Sources/CShims/CZlib",
+            // zlib under its own name: ZIPFoundation's module map already defines `CZLib`.
+            name: "CDeflate",
+            path: "Sources/CShims/CDeflate",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
@@ -132,7 +133,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ChatAPI", "CPoppler", "CLibXML2", "CStemmer", "CZlib",
+                "ChatAPI", "CPoppler", "CLibXML2", "CStemmer", "CDeflate",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "JWTKit", package: "jwt-kit"),

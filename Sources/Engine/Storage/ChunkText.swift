@@ -1,4 +1,4 @@
-import CZlib
+import CDeflate
 import Foundation
 import GRDB
 
