@@ -71,7 +71,8 @@ let package = Package(
         .executableTarget(
             name: "ChatShell",
             dependencies: [
-                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "CReadline",
+                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "Embedding", "ChatAPI",
+                "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -133,7 +134,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ChatAPI", "CPoppler", "CLibXML2", "CStemmer", "CDeflate",
+                "ChatAPI", "Embedding", "CPoppler", "CLibXML2", "CStemmer", "CDeflate",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -158,7 +159,10 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "ChatTestSupport",
-            dependencies: ["Commands", "Session", "ChatClient", "Engine", "ChatAPI"],
+            dependencies: [
+                "Commands", "Session", "ChatClient", "Engine", "ChatAPI",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             path: "Tests/ChatTestSupport",
             swiftSettings: strictSettings
         ),
@@ -172,8 +176,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "ChatAPI", "ChatTestSupport",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "Engine", "Embedding", "ChatAPI", "ChatTestSupport",
             ],
             swiftSettings: strictSettings
         ),

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Measures how chatshell treats a decompression bomb (issue 15): a small .docx whose word/document.xml inflates to
-# SIZE_MIB mebibytes of repeated paragraphs.
+# Measures how chatshell treats documents built to exhaust it (issue 15):
+#   - a decompression bomb: a small .docx whose word/document.xml inflates to SIZE_MIB mebibytes of repeated
+#     paragraphs (refused at upload);
+#   - a text bomb: a small .pdf whose pages share one compressed content stream of half a million characters, so it
+#     passes the upload checks and expands past the extracted-text budget while it is processed.
 #
 #   scripts/probe-bomb.sh [SIZE_MIB] [BINARY]      (defaults: 1100 and .build/release/chatshell)
 #
 # 1. locally: `chatshell ingest bomb.docx` under /usr/bin/time -v (wall time, peak RSS, message);
-# 2. on a server (`chatshell serve` on a free loopback port): the bomb's upload as one anonymous caller, and at the
-#    same moment a small .txt from another, with each one's time to a final answer and the server's peak RSS.
+# 2. on a server (`chatshell serve` on a free loopback port), for each bomb: its upload as one anonymous caller, and
+#    0.2 s later a small .txt from another, with each one's time to a final answer and the server's peak RSS;
+# 3. the text bomb again on a server whose processing time budget is 2 s (CHATSHELL_PROCESSING_TIMEOUT_S).
 # Needs python3 (standard library only), curl and GNU time. Nothing is written outside a temporary folder.
 set -euo pipefail
 size_mib="${1:-1100}"
@@ -34,6 +38,33 @@ with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9
         entry.write(b"</w:body></w:document>")
 PY
 echo "bomb: $(stat -c %s "$work/bomb.docx") bytes, word/document.xml inflates to ${size_mib} MiB"
+python3 - "$work/textbomb.pdf" <<'PY'
+import sys, zlib
+out = sys.argv[1]
+pages = 120
+# 250 lines of 2,000 characters at a 0.3 point font: half a million characters on each page, one stream for all.
+line = b"(" + b"expanding words " * 125 + b") Tj 0 -3 Td\n"
+content = b"BT /F1 0.3 Tf 10 780 Td\n" + line * 250 + b"ET\n"
+stream = zlib.compress(content, 9)
+objects = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (5 + i) for i in range(pages)) + b"] /Count %d >>" % pages,
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+]
+objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents 4 0 R >>"] * pages
+data, offsets = bytearray(b"%PDF-1.4\n"), []
+for number, body in enumerate(objects, 1):
+    offsets.append(len(data))
+    data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+table = len(data)
+data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+open(out, "wb").write(bytes(data))
+PY
+echo "text bomb: $(stat -c %s "$work/textbomb.pdf") bytes, 120 pages of 500,000 characters each (60 MB of text)"
 printf 'Northwind keeps its spare keys in the blue cabinet.\n' >"$work/small.txt"
 
 echo "== local: chatshell ingest bomb.docx"
@@ -43,16 +74,27 @@ set -e
 grep -v '^\s' "$work/local.err" | grep -v 'Command' | head -3 || true
 grep -E 'Elapsed|Maximum resident' "$work/local.err" | sed 's/^\s*/   /'
 
-echo "== server: upload of the bomb and, at the same time, another caller's small .txt"
-"$binary" serve --data-dir "$work/server" --port 0 --rate-limit 0 2>"$work/server.log" &
-server_pid=$!
-base=""
-for _ in $(seq 1 200); do
-    base="$(grep -o 'http://127.0.0.1:[0-9]*/api/v1' "$work/server.log" | head -1 || true)"
-    [[ -n "$base" ]] && break
-    sleep 0.05
-done
-[[ -n "$base" ]] || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
+# Starts `chatshell serve` with the given environment on a free port; sets server_pid and base.
+server_count=0
+start_server() {
+    server_count=$((server_count + 1))
+    local log="$work/server-$server_count.log"
+    env "$@" "$binary" serve --data-dir "$work/server-$server_count" --port 0 --rate-limit 0 2>"$log" &
+    server_pid=$!
+    base=""
+    for _ in $(seq 1 200); do
+        base="$(grep -o 'http://127.0.0.1:[0-9]*/api/v1' "$log" | head -1 || true)"
+        [[ -n "$base" ]] && break
+        sleep 0.05
+    done
+    [[ -n "$base" ]] || { echo "the server did not start:"; cat "$log"; exit 1; }
+}
+
+stop_server() {
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
 
 # Uploads one file as a new anonymous caller, polls until processed, prints "<http code> <seconds> <final status>".
 upload_and_wait() {
@@ -64,11 +106,15 @@ upload_and_wait() {
     id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("document_id",""))' "$work/$name.json")"
     if [[ "$code" == 202 && -n "$id" ]]; then
         while :; do
-            status="$(curl -sS -H "X-Anon-Session-Id: $session" "$base/documents/$id/status" \
-                | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d.get("error_code") or "")')"
+            curl -sS -H "X-Anon-Session-Id: $session" "$base/documents/$id/status" >"$work/$name.status"
+            status="$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["status"], d.get("error_code") or "")' \
+                "$work/$name.status")"
             [[ "$status" == processing* ]] || break
             sleep 0.05
         done
+        if [[ "$status" == failed* ]]; then
+            status="$status - $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$work/$name.status")"
+        fi
     else
         status="$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["error"]; print(e["code"], "-", e["message"])' \
             "$work/$name.json" 2>/dev/null || cat "$work/$name.json")"
@@ -76,11 +122,24 @@ upload_and_wait() {
     echo "$code $(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.2f}')" "$start" \
         "$(date +%s.%N)") s: $status"
 }
-upload_and_wait "$work/bomb.docx" bomb >"$work/bomb.result" &
-bomb_job=$!
-sleep 0.2
-upload_and_wait "$work/small.txt" small >"$work/small.result"
-wait "$bomb_job"
-echo "   bomb upload: $(cat "$work/bomb.result")"
-echo "   small upload (other caller, started 0.2 s later): $(cat "$work/small.result")"
-echo "   server peak RSS: $(grep VmHWM "/proc/$server_pid/status" | awk '{print $2, $3}')"
+
+# One bomb and, 0.2 s later, another caller's small upload against a fresh server.
+probe_server() {
+    local label="$1" file="$2"
+    shift 2
+    echo "== server: $label, and 0.2 s later another caller's small .txt"
+    start_server "$@"
+    upload_and_wait "$file" bomb >"$work/bomb.result" &
+    local bomb_job=$!
+    sleep 0.2
+    upload_and_wait "$work/small.txt" small >"$work/small.result"
+    wait "$bomb_job"
+    echo "   bomb: $(cat "$work/bomb.result")"
+    echo "   small upload (other caller): $(cat "$work/small.result")"
+    echo "   server peak RSS: $(grep VmHWM "/proc/$server_pid/status" | awk '{print $2, $3}')"
+    stop_server
+}
+
+probe_server "upload of the decompression bomb" "$work/bomb.docx"
+probe_server "upload and processing of the text bomb" "$work/textbomb.pdf"
+probe_server "the text bomb under a 2 s processing budget" "$work/textbomb.pdf" CHATSHELL_PROCESSING_TIMEOUT_S=2

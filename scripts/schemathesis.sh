@@ -35,7 +35,7 @@ fi
 data=$(mktemp -d)
 mkdir -p "$reports"
 # Rate limits off so the run reaches the routes (429 stays documented); cost 10 keeps bcrypt from dominating.
-"$binary" serve --data-dir "$data" --port "$port" --rate-limit 0 --login-rate-limit 0 --bcrypt-cost 10 \
+"$binary" serve --data-dir "$data" --port "$port" --rate-limit 0 --login-rate-limit 0 --anonymous-upload-limit 0 --bcrypt-cost 10 \
     >"$reports/serve.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT

@@ -14,8 +14,20 @@ public struct EngineConfiguration: Sendable {
     public var tuning: RetrievalTuning
     /// The generator of answers; nil means the built-in extractive one.
     public var answerer: (any Answerer)?
+    /// Embeds chunks and questions for semantic retrieval; nil ranks by words alone (`--embeddings off`).
+    public var embedder: (any Embedder)?
     /// Receives one-line notices for the operator (a store file's mode tightened); standard error by default.
     public var notice: @Sendable (String) -> Void
+    /// How long this process's hold on an upload lasts without renewal (`ingest_lease_s`).
+    public var ingestionLease: IngestionLease
+    /// A pause after each document starts extracting, for demos of the progress bar and tests that stop a process
+    /// mid-document (`ingest_pause_ms`); nil for none.
+    public var ingestionPause: Duration?
+    /// How long one document's processing may take before it fails with `processing_timeout`
+    /// (`processing_timeout_s`; http-api.md section 10: 600 s).
+    public var processingTimeLimit: Duration
+    /// The most text one document may yield, in UTF-8 bytes, before it fails with `file_too_large`.
+    public var extractedTextLimit: Int
 
     public init(
         dataDirectory: URL,
@@ -24,7 +36,12 @@ public struct EngineConfiguration: Sendable {
         makeId: @escaping @Sendable (String) -> String = IdGenerator.random,
         tuning: RetrievalTuning = RetrievalTuning(),
         answerer: (any Answerer)? = nil,
-        notice: @escaping @Sendable (String) -> Void = EngineConfiguration.standardErrorNotice
+        embedder: (any Embedder)? = nil,
+        notice: @escaping @Sendable (String) -> Void = EngineConfiguration.standardErrorNotice,
+        ingestionLease: IngestionLease = IngestionLease(),
+        ingestionPause: Duration? = nil,
+        processingTimeLimit: Duration = ExtractionLimits.processingTimeLimit,
+        extractedTextLimit: Int = ExtractionLimits.maxExtractedTextBytes
     ) {
         self.dataDirectory = dataDirectory
         self.maxUploadBytes = maxUploadBytes
@@ -32,7 +49,12 @@ public struct EngineConfiguration: Sendable {
         self.makeId = makeId
         self.tuning = tuning
         self.answerer = answerer
+        self.embedder = embedder
         self.notice = notice
+        self.ingestionLease = ingestionLease
+        self.ingestionPause = ingestionPause
+        self.processingTimeLimit = processingTimeLimit
+        self.extractedTextLimit = extractedTextLimit
     }
 
     /// Writes a notice as one line on standard error.

@@ -186,6 +186,7 @@ extension KnowledgeBase {
         let citedDocuments = Self.citedDocumentIds(of: turn.earlier.last(where: { $0.role == "assistant" }))
         let memories =
             (turn.request.includeMemory ?? true) ? try relevantMemories(for: turn.query, as: turn.principal) : []
+        let questionVector = await questionVector(turn.query)
         let hits = try retriever.retrieve(
             RetrievalRequest(
                 question: turn.query,
@@ -193,7 +194,8 @@ extension KnowledgeBase {
                 citedDocumentIds: citedDocuments,
                 memoryTexts: memories.map(\.content),
                 documentIds: turn.request.documentIds,
-                topK: turn.topK
+                topK: turn.topK,
+                questionVector: questionVector
             ),
             for: turn.principal
         )

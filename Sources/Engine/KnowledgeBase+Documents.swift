@@ -52,17 +52,16 @@ extension KnowledgeBase {
             createdAt: date,
             updatedAt: date
         )
-        try store.insertDocument(record)
-        await ingestion.enqueue(
-            IngestionJob(
-                documentId: record.id,
-                filename: filename,
-                type: type,
-                data: data,
-                title: trimmedTitle?.isEmpty == false ? trimmedTitle : nil,
-                owner: ownerId ?? principal.id
-            )
+        let job = IngestionJob(
+            documentId: record.id,
+            filename: filename,
+            type: type,
+            data: data,
+            title: trimmedTitle?.isEmpty == false ? trimmedTitle : nil,
+            owner: ownerId ?? principal.id
         )
+        try store.insertDocument(record, job: ingestion.record(of: job, at: date))
+        await ingestion.enqueue(job)
         return (Self.uploadResponse(record, duplicate: false), true)
     }
 

@@ -83,7 +83,8 @@ private func buildRouter(
         ),
         admission: AnswerAdmission(
             limit: configuration.concurrentAnswers(generator: knowledgeBase.capabilities().generator)
-        )
+        ),
+        anonymousUploads: RequestRateLimiter(limit: configuration.rateLimits.anonymousUploadsPerHour, window: 3600)
     )
     let table = RouteTable()
     let router = Router(context: ChatRequestContext.self)

@@ -12,12 +12,28 @@ public struct ServerConfiguration: Sendable {
         public var loginWindowSeconds: Int
         /// Requests allowed per caller and minute.
         public var requestsPerMinute: Int
+        /// Uploads anonymous callers may send per client address and hour (`--anonymous-upload-limit`).
+        public var anonymousUploadsPerHour: Int
+
+        /// Uploads an address's anonymous callers may send per hour by default.
+        ///
+        /// Anyone may open an anonymous session, and a new session escapes the per-caller limit, so the address
+        /// is what bounds how much document processing strangers can start (issue 15: one anonymous caller's
+        /// upload took the server down). Someone trying the service uploads a handful of files; accounts are not
+        /// held to it.
+        public static let defaultAnonymousUploadsPerHour = 30
 
         /// Creates rate limits; the defaults are the contract's.
-        public init(failedLogins: Int = 10, loginWindowSeconds: Int = 300, requestsPerMinute: Int = 600) {
+        public init(
+            failedLogins: Int = 10,
+            loginWindowSeconds: Int = 300,
+            requestsPerMinute: Int = 600,
+            anonymousUploadsPerHour: Int = RateLimits.defaultAnonymousUploadsPerHour
+        ) {
             self.failedLogins = max(0, failedLogins)
             self.loginWindowSeconds = max(1, loginWindowSeconds)
             self.requestsPerMinute = max(0, requestsPerMinute)
+            self.anonymousUploadsPerHour = max(0, anonymousUploadsPerHour)
         }
     }
 

@@ -62,6 +62,16 @@ public actor Conversation {
         return candidate
     }
 
+    /// Gives up the session's name after another program saved different turns under it (two REPLs that resumed
+    /// one session): the first free suffix of it becomes this session's name, so neither loses a turn.
+    ///
+    /// - Parameter isTaken: whether a saved session has this name.
+    /// - Returns: the new name, or nil before the first turn.
+    public func fork(isTaken: @Sendable (String) -> Bool) -> String? {
+        nameClaimed = false
+        return claimName(isTaken: isTaken)
+    }
+
     /// The last turn that produced an answer.
     public var lastAnswered: Turn? { turns.last }
 

@@ -60,12 +60,12 @@ final class PseudoTerminal: Sendable {
             .replacingOccurrences(of: "\r", with: "")
     }
 
-    /// Waits until the raw output (escape sequences kept) contains `needle`.
+    /// Waits until the raw output (escape sequences kept) contains `needle` after the first `offset` bytes.
     @discardableResult
-    func waitForRaw(_ needle: String, timeout: Duration = .seconds(15)) async -> Bool {
+    func waitForRaw(_ needle: String, after offset: Int = 0, timeout: Duration = .seconds(15)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if String(decoding: output.bytes, as: UTF8.self).contains(needle) { return true }
+            if String(decoding: output.bytes.dropFirst(offset), as: UTF8.self).contains(needle) { return true }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return false

@@ -15,10 +15,7 @@ import Testing
             environment: ["CHATSHELL_TOKEN_DELAY_MS": "150"]
         )
         let clientHome = TemporaryDirectory()
-        let environment = [
-            "HOME": clientHome.url.path, "CHATSHELL_HOME": clientHome.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        let environment = PseudoTerminal.environment(home: clientHome.url)
         let terminal = try PseudoTerminal(
             executable: binary,
             arguments: ["--server", server.url],

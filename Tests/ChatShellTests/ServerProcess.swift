@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// The built `chatshell serve` as a separate process on an ephemeral loopback port, with its log (stderr) kept so
@@ -68,6 +69,20 @@ final class ServerProcess: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return false
+    }
+
+    /// Sends `signal` to the server (SIGKILL to crash it, SIGSTOP to freeze it).
+    func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits until the process has exited and been reaped; whether it did within `timeout`.
+    func waitForExit(timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return !process.isRunning
     }
 
     /// Stops the server with SIGTERM, as a service manager would, and waits for it.

@@ -58,4 +58,45 @@ import Testing
         #expect(unknown.done?.finishReason == .noContext)
         #expect(unknown.sources.isEmpty)
     }
+
+    @Test func aSentenceThatOnlyDeniesIsCompletedByTheOneThatSaysInstead() async throws {
+        let store = try await Self.store([
+            (
+                "types.md",
+                "# Types\n\nThe engine does not have a separate flag type for switches. Instead, flag values are "
+                    + "kept as the integers 0 and 1. Text values are kept as they were written.\n"
+            )
+        ])
+        let done = try #require(try await store.events("How are flag values kept?").done)
+        #expect(done.finishReason == .stop)
+        #expect(done.answer.contains("Instead, flag values are kept as the integers 0 and 1"))
+    }
+
+    @Test func aQuestionAfterSeveralThingsGetsTheSentenceThatListsThem() async throws {
+        let store = try await Self.store([
+            (
+                "formats.md",
+                "# Formats\n\nThe export formats of the tool differ in size; the CSV export format is the largest "
+                    + "of 3 formats.\n\nThe tool writes one of the following export formats:\n\n- CSV\n- JSON\n"
+                    + "- Parquet\n"
+            )
+        ])
+        let done = try #require(try await store.events("Which export formats does the tool write?").done)
+        #expect(done.finishReason == .stop)
+        #expect(done.answer.contains("one of the following export formats"))
+        #expect(done.answer.contains("Parquet"))
+    }
+
+    @Test func aSentenceReferringBackIsQuotedAfterTheSentenceItNeeds() async throws {
+        let store = try await Self.store([
+            (
+                "courses.md",
+                "# Courses\n\nThe academy runs a welding course every month in two cities. It costs $900 per seat. "
+                    + "A painting course is held every quarter and costs $500 per seat.\n"
+            )
+        ])
+        let done = try #require(try await store.events("How much does a seat on the welding course cost?").done)
+        #expect(done.answer.contains("welding course every month in two cities. It costs $900 per seat"))
+        #expect(!done.answer.contains("$500"))
+    }
 }

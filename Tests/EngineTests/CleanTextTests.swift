@@ -91,6 +91,18 @@ private let docBookPage = """
         #expect(document.blocks.map(\.text) == ["Body text."])
     }
 
+    @Test func elementsHiddenByInlineStyleAreNotText() throws {
+        // A hidden search anchor between two paragraphs would otherwise run into the sentence before it.
+        let document = try html(
+            """
+            <p>The default page size is 4096.
+            <h _id=pragma_page_size style="display: none"> PRAGMA page_size</h><hr>
+            <p>Query or set the page size.</p><span style="visibility:hidden">collapsed copy</span>
+            """
+        )
+        #expect(document.blocks.map(\.text) == ["The default page size is 4096.", "Query or set the page size."])
+    }
+
     @Test func linkRichProseAndLinkedTableCellsWithContentStay() throws {
         let document = try html(
             """

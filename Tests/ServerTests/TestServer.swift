@@ -17,7 +17,7 @@ struct TestServer: Sendable {
     /// Knobs tests turn; the defaults are the contract's, with fast bcrypt.
     struct Options: Sendable {
         var maxUploadBytes = 52_428_800
-        var rateLimits = ServerConfiguration.RateLimits(requestsPerMinute: 0)
+        var rateLimits = ServerConfiguration.RateLimits(requestsPerMinute: 0, anonymousUploadsPerHour: 0)
         var accessTokenLifetime = 900
         var heartbeatSeconds = 15.0
         var generationTimeoutSeconds = 120.0
@@ -28,6 +28,10 @@ struct TestServer: Sendable {
         var minimumBodyBytesPerSecond = 1024
         /// Receives the server's logs instead of the quiet default.
         var logs: LogCapture?
+        /// Per-document processing limits and the pause after extraction starts (the engine's defaults otherwise).
+        var processingTimeLimit = ExtractionLimits.processingTimeLimit
+        var extractedTextLimit = ExtractionLimits.maxExtractedTextBytes
+        var ingestionPause: Duration?
     }
 
     let port: Int
@@ -51,7 +55,10 @@ struct TestServer: Sendable {
             configuration: EngineConfiguration(
                 dataDirectory: directory,
                 maxUploadBytes: options.maxUploadBytes,
-                answerer: options.answerer
+                answerer: options.answerer,
+                ingestionPause: options.ingestionPause,
+                processingTimeLimit: options.processingTimeLimit,
+                extractedTextLimit: options.extractedTextLimit
             )
         )
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()

@@ -24,6 +24,23 @@ extension ChatShellCommand {
         @Flag(help: "Print per-question outcomes and summaries as JSON.")
         var json = false
 
+        @Option(
+            help: ArgumentHelp(
+                "The extractive answerer's abstention threshold (0-1) instead of the built-in one, to calibrate it.",
+                valueName: "share"
+            )
+        )
+        var minimumCoverage: Double?
+
+        func validate() throws {
+            if let minimumCoverage, !(0...1).contains(minimumCoverage) {
+                throw ValidationError("--minimum-coverage must be between 0 and 1, for example 0.55.")
+            }
+            if minimumCoverage != nil, corpus == nil {
+                throw ValidationError("--minimum-coverage needs --corpus: it applies to the fresh store eval builds.")
+            }
+        }
+
         func run() async throws {
             let settings = Settings()
             let console = Console(useColor: false)
@@ -39,7 +56,9 @@ extension ChatShellCommand {
                     global,
                     settings: settings,
                     dataDirectory: directory
-                )
+                ) { configuration in
+                    if let minimumCoverage { configuration.tuning.minimumCoverage = minimumCoverage }
+                }
                 backend = EmbeddedBackend(knowledgeBase: knowledgeBase)
                 let plan = UploadRunner.plan(
                     paths: [corpus],
@@ -59,6 +78,8 @@ extension ChatShellCommand {
                         "Ingested \(Plural.count(plan.files.count, "file")) in \(String(format: "%.2f", seconds)) s."
                     )
                 }
+                // Every question is ranked with every vector in place, so results do not depend on timing.
+                await console.awaitEmbedding(of: knowledgeBase, quiet: json)
             } else {
                 backend = try BackendFactory.make(global, settings: settings)
             }

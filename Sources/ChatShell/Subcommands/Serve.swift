@@ -53,6 +53,15 @@ extension ChatShellCommand {
         var loginWindow = 300
 
         @Option(
+            name: .customLong("anonymous-upload-limit"),
+            help: ArgumentHelp(
+                "Uploads per hour from one address's anonymous callers (0 disables).",
+                valueName: "count"
+            )
+        )
+        var anonymousUploads = ServerConfiguration.RateLimits.defaultAnonymousUploadsPerHour
+
+        @Option(
             name: .customLong("max-concurrent-answers"),
             help: ArgumentHelp(
                 "Answers generated at once; later questions wait their turn "
@@ -77,7 +86,7 @@ extension ChatShellCommand {
             guard (maxConcurrentAnswers ?? 0) >= 0 else {
                 throw ValidationError("--max-concurrent-answers must not be negative.")
             }
-            guard requestsPerMinute >= 0, failedLogins >= 0, loginWindow > 0 else {
+            guard requestsPerMinute >= 0, failedLogins >= 0, loginWindow > 0, anonymousUploads >= 0 else {
                 throw ValidationError("Rate limits must not be negative, and the login window must be positive.")
             }
         }
@@ -124,7 +133,8 @@ extension ChatShellCommand {
                 rateLimits: .init(
                     failedLogins: failedLogins,
                     loginWindowSeconds: loginWindow,
-                    requestsPerMinute: requestsPerMinute
+                    requestsPerMinute: requestsPerMinute,
+                    anonymousUploadsPerHour: anonymousUploads
                 ),
                 shutdown: shutdown,
                 logger: logger,

@@ -34,6 +34,8 @@ public struct ExtractiveAnswerer: Answerer {
         var section: String?
         var coverage: Double
         var score: Double
+        /// The sentence before, quoted first because this one refers back to it ("It costs $1,450 per seat.").
+        var leadIn: String?
     }
 
     public func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
@@ -92,7 +94,7 @@ public struct ExtractiveAnswerer: Answerer {
             terms.first { Double($0.text.replacingOccurrences(of: ",", with: "")) == asked.value }
         }
 
-        let asksForValue = QueryAnalyzer.asksForValue(context.question)
+        let shape = AnswerShape.of(context.question)
         let topScore = max(context.sources.map(\.score).max() ?? 1, 0.001)
         var candidates: [Candidate] = []
         for (source, analysis) in zip(context.sources, analysed) {
@@ -103,8 +105,18 @@ public struct ExtractiveAnswerer: Answerer {
                 if let heading = source.heading, sentence == heading { continue }
                 guard sentence.contains(where: { $0.isLetter || $0.isNumber }) else { continue }
                 let matcher = analysedSentence.matcher
-                let matched = Set(terms.filter(matcher.contains))
-                guard !matched.isEmpty else { continue }
+                let own = Set(terms.filter(matcher.contains))
+                // A sentence that opens by referring back ("It costs …", "Instead, …") is about what the sentence
+                // before it names: it answers with that sentence's terms too, and is quoted after it.
+                let previousSentence = position > 0 ? analysis.sentences[position - 1] : nil
+                let inherited: Set<QueryTerm> =
+                    if let previousSentence, Self.refersBack(analysedSentence.words) {
+                        Set(terms.filter { !own.contains($0) && previousSentence.matcher.contains($0) })
+                    } else {
+                        []
+                    }
+                let matched = own.union(inherited)
+                guard !own.isEmpty else { continue }
                 let fromContext = terms.filter { !matched.contains($0) && contextMatcher.contains($0) }
                 let translated = Set(
                     terms.filter {
@@ -116,7 +128,9 @@ public struct ExtractiveAnswerer: Answerer {
                 func weight(_ term: QueryTerm) -> Double {
                     weights[term, default: 0] * (translated.contains(term) ? Self.translationFactor : 1)
                 }
-                let direct = terms.filter(matched.contains).reduce(0) { $0 + weight($1) }
+                let direct =
+                    terms.filter(own.contains).reduce(0) { $0 + weight($1) }
+                    + terms.filter(inherited.contains).reduce(0) { $0 + Self.inheritedFactor * weight($1) }
                 // An identifier in the title names the document's subject as surely as one in the sentence.
                 let indirect = fromContext.reduce(0) { $0 + weight($1) * ($1.isIdentifier ? 1.25 : 1) }
                 let previous = previousTerms.filter { matcher.contains($0) || contextMatcher.contains($0) }
@@ -136,12 +150,23 @@ public struct ExtractiveAnswerer: Answerer {
                 // A question after a value (a default, a limit, a size, a date) wants the sentence that states one,
                 // not the one that only repeats its words.
                 if sentence.contains(where: \.isNumber) { score += 0.05 * totalWeight }
-                if asksForValue, Self.statesFigure(analysedSentence.words) {
+                if shape == .value, Self.statesFigure(analysedSentence.words) {
                     score += Self.valueStatementBonus * totalWeight
                 }
+                // A question after several things wants the sentence that announces them ("has one of the
+                // following storage classes:"), which is quoted with the lines that list them.
+                if shape == .list, Self.announces(sentence) { score += Self.listAnnouncementBonus * totalWeight }
+                // A question in the text (an FAQ entry, a heading) repeats what is asked and states nothing.
+                if sentence.hasSuffix("?") { score -= Self.questionSentencePenalty * totalWeight }
+                // The start of a sentence or table row names what it is about ("City category: High-cost cities;
+                // …"), so an early mention is a better match than one in passing ("… not listed as high-cost").
+                let ownTerms = terms.filter(own.contains)
+                let positions = ownTerms.map(matcher.positions)
+                let words = Double(max(1, matcher.wordCount))
                 let earliness =
-                    terms.filter(matched.contains).reduce(0) { $0 + matcher.earliness(of: $1) } / Double(matched.count)
+                    positions.reduce(0) { $0 + (1 - Double($1.first ?? matcher.wordCount) / words) } / Double(own.count)
                 score += 0.03 * totalWeight * earliness
+                score += Self.adjacencyFactor * Self.adjacentWeight(ownTerms, positions: positions, weight: weight)
                 score += 0.1 * totalWeight * max(0, source.score) / topScore
                 var covered = matched.union(fromContext)
                 if let asked, let range = QuantityRange.stated(in: sentence, unit: asked.unit) {
@@ -164,7 +189,8 @@ public struct ExtractiveAnswerer: Answerer {
                                 && fromContext.contains { !$0.isIdentifier && section.matcher.contains($0) }
                         }?.text,
                         coverage: (direct + fromContext.reduce(0) { $0 + weights[$1, default: 0] }) / totalWeight,
-                        score: score
+                        score: score,
+                        leadIn: inherited.isEmpty ? nil : previousSentence?.text
                     )
                 )
             }
@@ -227,7 +253,14 @@ public struct ExtractiveAnswerer: Answerer {
             if let section = pick.section, quoted.insert(section).inserted {
                 answer += [.quote(section), .engine(": ")]
             }
-            answer += Self.cite(Self.completed(pick, in: analysed, sources: context.sources), n: pick.sourceNumber)
+            var quote = Self.completed(pick, in: analysed, sources: context.sources)
+            if let leadIn = pick.leadIn, !picks.contains(where: { $0.text == leadIn }) { quote = leadIn + " " + quote }
+            if let next = Self.continuation(of: pick, in: analysed, sources: context.sources),
+                !picks.contains(where: { $0.text == next })
+            {
+                quote += " " + next
+            }
+            answer += Self.cite(quote, n: pick.sourceNumber)
         }
         if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
             // The answer names a role or fact the user told us about ("Your manager" and "my manager is Priya
@@ -245,16 +278,76 @@ public struct ExtractiveAnswerer: Answerer {
     static let valueStatementBonus = 0.35
     /// At most this many characters of a list or code block are quoted after a sentence that announces it.
     static let announcedBlockLength = 600
+    /// How much a term counts that a sentence referring back ("It costs …") takes from the sentence before it.
+    static let inheritedFactor = 0.7
+    /// How much announcing a list counts when the question asks for several things, against the question weight.
+    static let listAnnouncementBonus = 0.3
+    /// How much a sentence that is itself a question loses, against the question weight.
+    static let questionSentencePenalty = 0.3
+
+    /// How much a pair of question terms counts again when the sentence writes them next to each other, in the
+    /// question's order ("the default page size" for "default page size"), against the lighter term's weight:
+    /// the sentence then speaks of what the question names, not of its words scattered.
+    static let adjacencyFactor = 0.2
+    /// At most this many words between two terms that count as written next to each other ("size of pages"); more
+    /// ("hours of the plan") is a phrase about something else as often as about the pair.
+    static let adjacencyGap = 1
+
+    /// The summed weights of the question's consecutive term pairs that occur close together, in order.
+    private static func adjacentWeight(
+        _ terms: [QueryTerm],
+        positions: [[Int]],
+        weight: (QueryTerm) -> Double
+    ) -> Double {
+        guard terms.count >= 2 else { return 0 }
+        var total = 0.0
+        for index in 1..<terms.count {
+            let close = positions[index - 1].contains { first in
+                positions[index].contains { $0 > first && $0 - first <= adjacencyGap + 1 }
+            }
+            if close { total += min(weight(terms[index - 1]), weight(terms[index])) }
+        }
+        return total
+    }
+
+    /// Words that open a sentence continuing the one before: pronouns and demonstratives that refer back, and
+    /// connectives that complete it ("Instead, Boolean values are stored as integers").
+    static let referringOpeners: Set<String> = [
+        "it", "its", "this", "these", "they", "their", "that", "those", "such", "instead", "however", "otherwise",
+        "es", "er", "sie", "dies", "diese", "dieser", "dieses", "stattdessen",
+    ]
+
+    /// Connectives that open a sentence completing the one before it.
+    ///
+    /// "SQLite does not have a separate Boolean storage class. Instead, Boolean values are stored as integers."
+    /// says in its second sentence what the first only denies.
+    static let completingOpeners: Set<String> = ["instead", "rather", "however", "stattdessen", "jedoch"]
+
+    /// The sentence after a pick, when it opens with a connective that completes the pick.
+    private static func continuation(of pick: Candidate, in analysed: [PassageAnalysis], sources: [Source]) -> String? {
+        guard let index = sources.firstIndex(where: { $0.n == pick.sourceNumber }) else { return nil }
+        let sentences = analysed[index].sentences
+        guard pick.position + 1 < sentences.count else { return nil }
+        let next = sentences[pick.position + 1]
+        return next.words.first.map(completingOpeners.contains) == true ? next.text : nil
+    }
+
+    /// Whether a sentence opens by referring to the one before it.
+    static func refersBack(_ words: [String]) -> Bool {
+        words.first.map(referringOpeners.contains) ?? false
+    }
+
+    /// Whether a sentence announces what follows it ("as follows:", "one of the following storage classes:").
+    static func announces(_ sentence: String) -> Bool {
+        let lowered = sentence.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        return lowered.hasSuffix(":") || lowered.hasSuffix("as follows.") || lowered.hasSuffix("following.")
+    }
 
     /// A sentence that announces what follows ("SQLite supports six date and time functions as follows:", "has
     /// one of the following storage classes:") says nothing alone: the lines after it in the passage are quoted
     /// with it, whole, up to `announcedBlockLength`.
     private static func completed(_ pick: Candidate, in analysed: [PassageAnalysis], sources: [Source]) -> String {
-        let trimmed = pick.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let lowered = trimmed.lowercased()
-        guard trimmed.hasSuffix(":") || lowered.hasSuffix("as follows.") || lowered.hasSuffix("following.") else {
-            return pick.text
-        }
+        guard announces(pick.text) else { return pick.text }
         guard let index = sources.firstIndex(where: { $0.n == pick.sourceNumber }) else { return pick.text }
         let sentences = analysed[index].sentences
         var text = pick.text

@@ -30,8 +30,10 @@ public struct DOCXExtractor: TextExtractor {
         let parser = XMLParser(data: main)
         parser.delegate = body
         // FoundationXML leaves entities unsubstituted and external ones unread, and libxml2 (without
-        // XML_PARSE_HUGE) stops entity amplification and excessive depth with a parse error.
+        // XML_PARSE_HUGE) stops entity amplification with a parse error; depth is counted here.
         guard parser.parse() else {
+            // Said before libxml2's own depth guard would turn it into "not a Word document".
+            if body.tooDeep { throw .contentTooLarge(filename: filename, limit: .nesting) }
             throw .invalidFile(filename: filename, reason: .notDOCX)
         }
         let propertyTitle = try Self.optional(Self.propertiesPart, from: &parts).flatMap(Self.coreTitle)
@@ -190,6 +192,10 @@ private final class DocumentBodyReader: NSObject, XMLParserDelegate {
     private let styles: StyleTable
     private(set) var blocks: [TextBlock] = []
     private(set) var firstTitle: String?
+    /// Elements open at the current point, and whether parsing stopped because they passed
+    /// `ExtractionLimits.maxNestingDepth`.
+    private var depth = 0
+    private(set) var tooDeep = false
 
     private struct Paragraph {
         var text = ""
@@ -236,6 +242,12 @@ private final class DocumentBodyReader: NSObject, XMLParserDelegate {
         qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
+        depth += 1
+        if depth > ExtractionLimits.maxNestingDepth {
+            tooDeep = true
+            parser.abortParsing()
+            return
+        }
         if skippedDepth > 0 || elementName == "mc:Fallback" {
             skippedDepth += 1
             return
@@ -297,6 +309,7 @@ private final class DocumentBodyReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        depth -= 1
         if skippedDepth > 0 {
             skippedDepth -= 1
             return

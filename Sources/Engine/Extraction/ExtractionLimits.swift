@@ -50,8 +50,8 @@ public enum ExtractionLimits {
         case pages(Int)
         /// Markup nests deeper than `maxNestingDepth`.
         case nesting
-        /// The extracted text is over `maxExtractedTextBytes`.
-        case extractedText
+        /// The extracted text is over its limit (`maxExtractedTextBytes` unless configured).
+        case extractedText(limit: Int)
 
         /// What went past the limit, for the sentence "Cannot read 'name': …".
         var explanation: String {
@@ -65,8 +65,10 @@ public enum ExtractionLimits {
                 "it has \(count) pages; the limit is \(ExtractionLimits.maxPDFPages)"
             case .nesting:
                 "its markup nests deeper than \(ExtractionLimits.maxNestingDepth) levels"
-            case .extractedText:
-                "its text is over the \(ExtractionLimits.maxExtractedTextBytes / 1_048_576) MiB limit"
+            case .extractedText(let limit):
+                limit >= 1_048_576
+                    ? "its text is over the \(limit / 1_048_576) MiB limit"
+                    : "its text is over the \(limit / 1024) KiB limit"
             }
         }
 
@@ -77,7 +79,7 @@ public enum ExtractionLimits {
             case .compressionRatio: ("compression_ratio", ExtractionLimits.maxCompressionRatio)
             case .pages: ("page_count", ExtractionLimits.maxPDFPages)
             case .nesting: ("nesting_depth", ExtractionLimits.maxNestingDepth)
-            case .extractedText: ("text_size", ExtractionLimits.maxExtractedTextBytes)
+            case .extractedText(let limit): ("text_size", limit)
             }
         }
     }

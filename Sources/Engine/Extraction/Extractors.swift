@@ -10,11 +10,17 @@ public enum Extractors {
     /// - Parameter type: the validated document type.
     /// - Returns: a stateless extractor; PDF extraction blocks, so run it off the cooperative pool.
     public static func extractor(for type: DocumentType) -> any TextExtractor {
+        extractor(for: type, budget: ProcessingBudget())
+    }
+
+    /// The extractor for a type that gives up once `budget` is spent, where its format can take long or expand
+    /// (PDF, page by page); the others are bounded by the upload's size.
+    static func extractor(for type: DocumentType, budget: ProcessingBudget) -> any TextExtractor {
         switch type {
         case .txt: PlainTextExtractor()
         case .md: MarkdownExtractor()
         case .html: HTMLExtractor()
-        case .pdf: PDFExtractor()
+        case .pdf: PDFExtractor(budget: budget)
         case .docx: DOCXExtractor()
         }
     }

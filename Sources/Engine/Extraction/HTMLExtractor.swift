@@ -40,12 +40,33 @@ public struct HTMLExtractor: TextExtractor {
         }
         defer { xmlFreeDoc(document) }
         guard let root = xmlDocGetRootElement(document) else { return ExtractedDocument(title: nil, blocks: []) }
+        // The walk and the link census recurse per element: a tree deeper than the limit is refused before them.
+        guard Self.depth(of: root, cap: ExtractionLimits.maxNestingDepth) <= ExtractionLimits.maxNestingDepth else {
+            throw .contentTooLarge(filename: filename, limit: .nesting)
+        }
         var walker = HTMLWalker(census: LinkCensus(root: root))
         walker.walk(children: root.pointee.children)
         walker.flush()
         let candidates = [Self.pageTitle(document).map(Self.withoutSiteName), walker.firstH1]
         let title = candidates.compactMap { $0 }.first(where: Extractors.isPlausibleTitle)
         return ExtractedDocument(title: title, blocks: walker.blocks)
+    }
+
+    /// How deep elements nest below `root` (1 for a root without child elements), counted without recursion and
+    /// only until it passes `cap`.
+    static func depth(of root: xmlNodePtr, cap: Int) -> Int {
+        var deepest = 0
+        var stack: [(node: xmlNodePtr, depth: Int)] = [(root, 1)]
+        while let (node, depth) = stack.popLast() {
+            deepest = max(deepest, depth)
+            if deepest > cap { return deepest }
+            var child = node.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE { stack.append((current, depth + 1)) }
+                child = current.pointee.next
+            }
+        }
+        return deepest
     }
 
     /// libxml2 wants one initialisation before threads use it.
@@ -260,7 +281,15 @@ private struct HTMLWalker {
         {
             return true
         }
-        return attribute("hidden", of: node) != nil
+        if attribute("hidden", of: node) != nil { return true }
+        return attribute("style", of: node).map(hidesElement) ?? false
+    }
+
+    /// Whether an inline style keeps the element from being shown (`display: none`, `visibility: hidden`): a
+    /// reader never sees it, so neither does an answer (a site's hidden search anchors, collapsed duplicates).
+    static func hidesElement(_ style: String) -> Bool {
+        let compact = style.lowercased().filter { !$0.isWhitespace }
+        return compact.contains("display:none") || compact.contains("visibility:hidden")
     }
 
     /// All text below a node, with no skipping: only for `<title>`.

@@ -8,7 +8,17 @@ import Synchronization
 ///
 /// Extraction blocks the calling thread; run it on a dedicated thread, not the cooperative pool.
 public struct PDFExtractor: TextExtractor {
-    public init() {}
+    /// The time and text allowed, checked page by page.
+    let budget: ProcessingBudget
+
+    public init() {
+        budget = ProcessingBudget()
+    }
+
+    /// An extractor that stops between pages once `budget` is spent.
+    init(budget: ProcessingBudget) {
+        self.budget = budget
+    }
 
     /// Extracts the blocks of a `.pdf` file; every block carries its 1-based page.
     ///
@@ -16,12 +26,13 @@ public struct PDFExtractor: TextExtractor {
     ///   - data: the file's bytes.
     ///   - filename: the name, for messages.
     /// - Returns: the blocks in reading order, `pageCount`, and the metadata title (else the first line).
-    /// - Throws: `EngineError.invalidFile` with reason `truncatedPDF` when poppler cannot open the file.
+    /// - Throws: `EngineError.invalidFile` with reason `truncatedPDF` when poppler cannot open the file,
+    ///   `contentTooLarge` past `ExtractionLimits.maxPDFPages` or the budget's text, `timeout` past its time.
     public func extract(_ data: Data, filename: String) throws(EngineError) -> ExtractedDocument {
-        guard let pdf = Self.load(data, withText: true) else {
+        guard let pdf = try Self.load(data, withText: true, filename: filename, budget: budget) else {
             throw .invalidFile(filename: filename, reason: .truncatedPDF)
         }
-        var layout = PDFLayout(pages: pdf.pages)
+        var layout = PDFLayout(lines: pdf.pages)
         let blocks = layout.blocks()
         let title =
             pdf.title ?? Self.firstHeading(of: blocks)
@@ -46,8 +57,11 @@ public struct PDFExtractor: TextExtractor {
     }
 
     /// Whether poppler opens the bytes and finds at least one page (check 8 of the upload rules).
-    static func opensWithPages(_ data: Data) -> Bool {
-        load(data, withText: false) != nil
+    ///
+    /// - Throws: `contentTooLarge` with `pages` past `ExtractionLimits.maxPDFPages`, counted before any page is
+    ///   read.
+    static func opensWithPages(_ data: Data, filename: String) throws(EngineError) -> Bool {
+        try load(data, withText: false, filename: filename, budget: nil) != nil
     }
 
     // MARK: - poppler
@@ -56,8 +70,13 @@ public struct PDFExtractor: TextExtractor {
     /// for concurrent first use, so every call into it goes through this lock.
     private static let popplerLock = Mutex(())
 
-    private static func load(_ data: Data, withText: Bool) -> LoadedPDF? {
-        popplerLock.withLock { _ -> LoadedPDF? in
+    private static func load(
+        _ data: Data,
+        withText: Bool,
+        filename: String,
+        budget: ProcessingBudget?
+    ) throws(EngineError) -> LoadedPDF? {
+        try popplerLock.withLock { _ throws(EngineError) -> LoadedPDF? in
             // GBytes copies the buffer, so the document never points into Swift-owned memory.
             let bytes = data.withUnsafeBytes { buffer in g_bytes_new(buffer.baseAddress, gsize(buffer.count)) }
             defer { g_bytes_unref(bytes) }
@@ -69,17 +88,27 @@ public struct PDFExtractor: TextExtractor {
             defer { g_object_unref(UnsafeMutableRawPointer(document)) }
             let count = Int(poppler_document_get_n_pages(document))
             guard count > 0 else { return nil }
+            guard count <= ExtractionLimits.maxPDFPages else {
+                throw .contentTooLarge(filename: filename, limit: .pages(count))
+            }
             guard withText else { return LoadedPDF(title: nil, pages: []) }
             let title = takeString(poppler_document_get_title(document)).map { Extractors.collapseWhitespace($0) }
                 .flatMap { isUsefulTitle($0) && Extractors.isPlausibleTitle($0) ? $0 : nil }
-            var pages: [RawPage] = []
+            var pages: [[PDFLayout.Line]] = []
+            var textBytes = 0
             for index in 0..<count {
+                try budget?.checkTime(filename: filename)
                 guard let page = poppler_document_get_page(document, Int32(index)) else {
-                    pages.append(RawPage(text: "", rects: [], fonts: []))
+                    pages.append([])
                     continue
                 }
                 defer { g_object_unref(UnsafeMutableRawPointer(page)) }
-                pages.append(readPage(page))
+                let raw = readPage(page)
+                // Counted page by page: compressed content streams let a small PDF expand to gigabytes of text.
+                textBytes += raw.text.utf8.count
+                try budget?.checkText(textBytes, filename: filename)
+                // Lines at once: a page's rectangles (32 bytes a character) are dropped before the next page.
+                pages.append(PDFLayout.lines(of: raw))
             }
             return LoadedPDF(title: title, pages: pages)
         }
@@ -138,9 +167,10 @@ public struct PDFExtractor: TextExtractor {
 
 // MARK: - Raw page data
 
-private struct LoadedPDF: Sendable {
+private struct LoadedPDF {
     var title: String?
-    var pages: [RawPage]
+    /// Each page's lines.
+    var pages: [[PDFLayout.Line]]
 }
 
 private struct Rect: Sendable {
@@ -167,7 +197,8 @@ private struct RawPage: Sendable {
 
 // MARK: - Layout analysis
 
-/// Rebuilds blocks from raw pages; pure Swift, run outside the poppler lock.
+/// Rebuilds blocks from pages of lines: each page becomes lines as poppler reads it, the rest runs outside the
+/// poppler lock.
 private struct PDFLayout {
     struct Line {
         var cells: [(x: Double, text: String)]
@@ -182,8 +213,8 @@ private struct PDFLayout {
 
     private var pages: [[Line]]
 
-    init(pages raw: [RawPage]) {
-        self.pages = raw.map(Self.lines)
+    init(lines pages: [[Line]]) {
+        self.pages = pages
     }
 
     static func isBoldFont(_ name: String) -> Bool {
@@ -193,7 +224,7 @@ private struct PDFLayout {
 
     // MARK: Lines
 
-    private static func lines(of page: RawPage) -> [Line] {
+    static func lines(of page: RawPage) -> [Line] {
         let scalars = Array(page.text.unicodeScalars)
         // Geometry is usable only when poppler gave one rectangle per character.
         let hasGeometry = page.rects.count == scalars.count

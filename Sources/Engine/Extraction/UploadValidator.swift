@@ -85,7 +85,10 @@ public enum UploadValidator {
             if data.prefix(1024).firstRange(of: pdfHeader) == nil {
                 throw .invalidFile(filename: filename, reason: .notPDF)
             }
-            if data.suffix(1024).firstRange(of: pdfTrailer) == nil || !PDFExtractor.opensWithPages(data) {
+            if data.suffix(1024).firstRange(of: pdfTrailer) == nil {
+                throw .invalidFile(filename: filename, reason: .truncatedPDF)
+            }
+            guard try PDFExtractor.opensWithPages(data, filename: filename) else {
                 throw .invalidFile(filename: filename, reason: .truncatedPDF)
             }
         case .docx:

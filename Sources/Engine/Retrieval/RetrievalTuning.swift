@@ -20,6 +20,16 @@ public struct RetrievalTuning: Sendable {
     public var memoryTermsWeight = 0.5
     /// Added to chunks of documents the previous answer cited, relative to the best score.
     public var citedDocumentBoost = 0.3
+    /// Chunks taken from the vector index, nearest first, before fusion: as many as the lexical candidates, so
+    /// neither list can crowd the other out by length alone.
+    public var semanticCandidates = 50
+    /// The rank offset `k` of reciprocal rank fusion, `weight / (k + rank)`: 60 is the value its authors found
+    /// robust across collections; smaller values let the first few ranks of one list dominate.
+    public var fusionRankOffset = 60.0
+    /// How much a chunk's rank by words counts in the fusion.
+    public var lexicalFusionWeight = 1.0
+    /// How much a chunk's rank by embedding similarity counts in the fusion.
+    public var semanticFusionWeight = 1.0
     /// At most this many memories become sources.
     public var maxMemories = 3
     /// Below this share of the question's weighted terms, the extractive answerer abstains.

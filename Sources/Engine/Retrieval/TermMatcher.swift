@@ -61,16 +61,12 @@ struct TermMatcher: Sendable {
             .replacingOccurrences(of: "ß", with: "ss")
     }
 
-    /// How early the term first occurs: 1 at the first word, towards 0 at the end, 0 when absent.
-    ///
-    /// The start of a sentence or table row names what it is about ("City category: High-cost cities; …"), so an
-    /// early mention is a better match than one in passing ("… not listed as high-cost").
-    func earliness(of term: QueryTerm) -> Double {
-        guard !ordered.isEmpty else { return 0 }
-        for (index, word) in ordered.enumerated() where TermMatcher(foldedWord: word, stemmer: stemmer).contains(term) {
-            return 1 - Double(index) / Double(ordered.count)
-        }
-        return 0
+    /// How many words the text has.
+    var wordCount: Int { ordered.count }
+
+    /// The word positions where the term occurs, in text order.
+    func positions(of term: QueryTerm) -> [Int] {
+        ordered.indices.filter { TermMatcher(foldedWord: ordered[$0], stemmer: stemmer).contains(term) }
     }
 
     /// Whether `term` (or one of its spellings or translations) occurs.

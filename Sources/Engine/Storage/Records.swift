@@ -215,3 +215,38 @@ struct MemoryRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendabl
         static let createdAt = Column(CodingKeys.createdAt)
     }
 }
+
+/// An upload waiting for, or in, processing: its bytes and who holds it.
+///
+/// The holder's lease is renewed by its heartbeat, so that a document whose process died is taken up by another
+/// process instead of staying `processing` forever. The row goes with the document's final status, in the same
+/// transaction.
+struct IngestionJobRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "ingestion_job"
+    var documentId: String
+    /// The caller the document is processed for (fair turns between callers).
+    var owner: String
+    var filename: String
+    var type: String
+    /// The upload's `title` part, which wins over the document's own title.
+    var title: String?
+    var data: Data
+    /// The queue holding the job (one per open store).
+    var leaseOwner: String
+    /// Which process that queue runs in (`ProcessIdentity.token`), so a local holder that exited is seen at once.
+    var leaseProcess: String
+    /// Past this instant, without a renewal, the holder counts as gone.
+    var leaseExpiresAt: Date
+    /// How many times processing started (1 for the first).
+    var attempts: Int
+    var createdAt: Date
+
+    enum Columns {
+        static let documentId = Column(CodingKeys.documentId)
+        static let leaseOwner = Column(CodingKeys.leaseOwner)
+        static let leaseProcess = Column(CodingKeys.leaseProcess)
+        static let leaseExpiresAt = Column(CodingKeys.leaseExpiresAt)
+        static let attempts = Column(CodingKeys.attempts)
+        static let createdAt = Column(CodingKeys.createdAt)
+    }
+}

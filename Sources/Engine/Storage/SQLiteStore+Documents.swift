@@ -6,6 +6,13 @@ enum DocumentOutcome: Sendable {
     /// The chunks are the stored text: offsets refer to the extracted text, which is not kept a second time.
     case completed(id: String, title: String, pageCount: Int?, chunks: [ChunkRecord])
     case failed(id: String, code: String, error: String)
+
+    /// The document's id.
+    var id: String {
+        switch self {
+        case .completed(let id, _, _, _), .failed(let id, _, _): id
+        }
+    }
 }
 
 extension SQLiteStore {
@@ -20,10 +27,6 @@ extension SQLiteStore {
     }
 
     // MARK: - Documents
-
-    func insertDocument(_ record: DocumentRecord) throws {
-        try pool.write { db in try record.insert(db) }
-    }
 
     /// A non-failed document with the same content in the same owner's scope, if any.
     func duplicate(sha256: String, ownerId: String?, scope: String) throws -> DocumentRecord? {
@@ -68,76 +71,94 @@ extension SQLiteStore {
         }
     }
 
-    /// Moves a document to a later stage; progress never decreases.
+    /// Moves a document to a later stage; progress never decreases, and a document taken up again after its
+    /// process died keeps the later stage it had reached until the new run passes it.
     func updateProgress(id: String, stage: String, progress: Int, message: String?, at date: Date) throws {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    UPDATE document SET stage = ?, progress = MAX(progress, ?), message = ?, updatedAt = ?
-                    WHERE id = ? AND status = 'processing'
+                    UPDATE document SET stage = ?, progress = ?, message = ?, updatedAt = ?
+                    WHERE id = ? AND status = 'processing' AND progress <= ?
                     """,
-                arguments: [stage, progress, message, date, id]
+                arguments: [stage, progress, message, date, id, progress]
             )
         }
     }
 
-    /// Stores processed documents in one transaction: each one's chunks, their index rows and its final status.
+    /// Stores processed documents in one transaction: each one's chunks, their index rows and its final status,
+    /// and drops its job.
     ///
-    /// A document deleted meanwhile is skipped.
-    func finishDocuments(_ outcomes: [DocumentOutcome], at date: Date) throws {
+    /// Only documents whose job `leaseOwner` still holds are stored: one deleted meanwhile, or taken up by another
+    /// process after this one stalled past its lease, is skipped (the other process stores it). Returns the ids
+    /// stored.
+    @discardableResult
+    func finishDocuments(_ outcomes: [DocumentOutcome], leaseOwner: String, at date: Date) throws -> Set<String> {
         defer { frequencies.invalidate() }
-        try pool.write { db in
+        return try pool.write { db in
+            var stored: Set<String> = []
             for outcome in outcomes {
+                guard try Self.dropJob(outcome.id, leaseOwner: leaseOwner, db) else { continue }
+                stored.insert(outcome.id)
                 switch outcome {
                 case .completed(let id, let title, let pageCount, let chunks):
-                    guard try DocumentRecord.filter(key: id).fetchCount(db) > 0 else { continue }
                     for var chunk in chunks { try chunk.insert(db) }
                     try db.execute(
                         sql: """
                             UPDATE document SET title = ?, pageCount = ?, chunkCount = ?,
-                                status = 'completed', stage = 'done', progress = 100, message = NULL, updatedAt = ?
-                            WHERE id = ?
+                                status = 'completed', stage = 'done', progress = 100, message = NULL, error = NULL,
+                                errorCode = NULL, updatedAt = ?
+                            WHERE id = ? AND status = 'processing'
                             """,
                         arguments: [title, pageCount, chunks.count, date, id]
                     )
                 case .failed(let id, let code, let error):
-                    try db.execute(
-                        sql: """
-                            UPDATE document SET status = 'failed', stage = 'failed', errorCode = ?, error = ?,
-                                updatedAt = ?
-                            WHERE id = ? AND status = 'processing'
-                            """,
-                        arguments: [code, error, date, id]
-                    )
+                    try Self.fail(id, code: code, error: error, at: date, db)
                 }
             }
+            return stored
         }
     }
 
-    func failDocument(id: String, code: String, error: String, at date: Date) throws {
+    /// Fails a document whose job `leaseOwner` holds, and drops the job.
+    func failDocument(id: String, code: String, error: String, leaseOwner: String, at date: Date) throws {
         try pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE document SET status = 'failed', stage = 'failed', errorCode = ?, error = ?, updatedAt = ?
-                    WHERE id = ? AND status = 'processing'
-                    """,
-                arguments: [code, error, date, id]
-            )
+            guard try Self.dropJob(id, leaseOwner: leaseOwner, db) else { return }
+            try Self.fail(id, code: code, error: error, at: date, db)
         }
     }
 
-    /// Documents left processing by a stopped process fail with `interrupted` (http-api.md section 10).
-    func failUnfinishedDocuments(at date: Date) throws {
+    /// Documents left processing without a job (by a version before leases) fail with `interrupted`.
+    ///
+    /// Nothing will process them; documents with a job are taken up again when their holder is gone.
+    func failDocumentsWithoutJob(at date: Date) throws {
         try pool.write { db in
             try db.execute(
                 sql: """
                     UPDATE document SET status = 'failed', stage = 'failed', errorCode = 'interrupted',
                         error = 'Processing was interrupted by a restart. Upload the file again.', updatedAt = ?
                     WHERE status = 'processing'
+                        AND NOT EXISTS (SELECT 1 FROM ingestion_job WHERE ingestion_job.documentId = document.id)
                     """,
                 arguments: [date]
             )
         }
+    }
+
+    /// Deletes the job of `id` if `leaseOwner` holds it; whether it did.
+    private static func dropJob(_ id: String, leaseOwner: String, _ db: Database) throws -> Bool {
+        try IngestionJobRecord.filter(key: id).filter(IngestionJobRecord.Columns.leaseOwner == leaseOwner)
+            .deleteAll(db) > 0
+    }
+
+    /// Marks a processing document failed, keeping its progress (http-api.md section 5).
+    static func fail(_ id: String, code: String, error: String, at date: Date, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE document SET status = 'failed', stage = 'failed', errorCode = ?, error = ?, updatedAt = ?
+                WHERE id = ? AND status = 'processing'
+                """,
+            arguments: [code, error, date, id]
+        )
     }
 
     func deleteDocument(id: String) throws {

@@ -151,6 +151,39 @@ enum SchemaMigrator {
             // second copy in `document` made the store about 1.4 times larger for nothing that reads it.
             try db.execute(sql: "UPDATE document SET extractedText = NULL WHERE extractedText IS NOT NULL")
         }
+        migrator.registerMigration("v4-safety-job-lease") { db in
+            // Uploads wait in the store, each held by one process's queue under a lease that its heartbeat renews:
+            // another process takes up only the work whose holder is gone (issue 15), instead of failing every
+            // document that is processing when it opens the store.
+            try db.create(table: "ingestion_job") { t in
+                t.primaryKey("documentId", .text).references("document", onDelete: .cascade)
+                t.column("owner", .text).notNull()
+                t.column("filename", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("title", .text)
+                t.column("data", .blob).notNull()
+                t.column("leaseOwner", .text).notNull().indexed()
+                t.column("leaseProcess", .text).notNull()
+                t.column("leaseExpiresAt", .datetime).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
+        migrator.registerMigration("v4-semantic-chunk-vectors") { db in
+            // One embedding per chunk, in its own table so lexical reads never page through vector bytes; it goes
+            // with its chunk. Vectors are int8 with one scale each (`QuantizedVector`: 388 bytes for 384 wide).
+            // `vector_model` names the model they all come from: when another model is configured they are
+            // dropped and made again, since vectors of two models do not compare.
+            try db.execute(
+                sql: """
+                    CREATE TABLE chunk_vector (
+                        seq INTEGER PRIMARY KEY REFERENCES chunk(seq) ON DELETE CASCADE,
+                        scale REAL NOT NULL,
+                        vector BLOB NOT NULL);
+                    CREATE TABLE vector_model (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL);
+                    """
+            )
+        }
         migrator.registerMigration("v4-perf-document-listing") { db in
             // Document lists are newest first: read in this order, a page of a large store stops after its rows
             // instead of sorting every document first.

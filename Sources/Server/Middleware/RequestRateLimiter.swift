@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 
-/// A token bucket per caller: `limit` requests a minute, refilled continuously (http-api.md section 10).
+/// A token bucket per caller: `limit` requests per window (a minute unless told), refilled continuously
+/// (http-api.md section 10).
 ///
 /// Continuous refill avoids the burst a fixed window allows at its edges; idle buckets are dropped now and then so
-/// the table stays bounded by the callers of the last minutes.
+/// the table stays bounded by the callers of the last windows.
 final class RequestRateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
@@ -17,11 +18,18 @@ final class RequestRateLimiter: Sendable {
     }
 
     let limit: Int
+    /// The window `limit` applies to, in seconds.
+    let window: TimeInterval
     private let now: @Sendable () -> Date
     private let state = Mutex(State())
 
-    init(perMinute limit: Int, now: @escaping @Sendable () -> Date = { Date() }) {
+    convenience init(perMinute limit: Int, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(limit: limit, window: 60, now: now)
+    }
+
+    init(limit: Int, window: TimeInterval, now: @escaping @Sendable () -> Date = { Date() }) {
         self.limit = limit
+        self.window = max(1, window)
         self.now = now
     }
 
@@ -30,10 +38,11 @@ final class RequestRateLimiter: Sendable {
         guard limit > 0 else { return nil }
         let date = now()
         let capacity = Double(limit)
-        let perSecond = capacity / 60
+        let perSecond = capacity / window
+        let window = self.window
         return state.withLock { state in
-            if date.timeIntervalSince(state.lastSweep) > 60 {
-                state.buckets = state.buckets.filter { date.timeIntervalSince($0.value.updated) < 60 }
+            if date.timeIntervalSince(state.lastSweep) > window {
+                state.buckets = state.buckets.filter { date.timeIntervalSince($0.value.updated) < window }
                 state.lastSweep = date
             }
             var bucket = state.buckets[key] ?? Bucket(tokens: capacity, updated: date)

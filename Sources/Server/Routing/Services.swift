@@ -10,6 +10,8 @@ struct Services: Sendable {
     let streams: EventStreamResponder
     let loginThrottle: LoginThrottle
     let admission: AnswerAdmission
+    /// Anonymous callers' uploads, per client address and hour.
+    let anonymousUploads: RequestRateLimiter
 
     /// The upload limit, one value for the engine's checks and the server's streaming limit.
     var maxUploadBytes: Int { knowledgeBase.configuration.maxUploadBytes }

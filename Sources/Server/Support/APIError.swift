@@ -102,6 +102,18 @@ struct APIError: Error, Sendable {
         )
     }
 
+    /// An address's anonymous callers sent their hour's uploads.
+    static func anonymousUploadsExhausted(limit: Int, retryAfter seconds: Int) -> APIError {
+        APIError(
+            status: 429,
+            code: .rateLimited,
+            message: "Anonymous uploads from this address are limited to \(limit) an hour. Log in or register to "
+                + "upload more, or try again in \(seconds) s.",
+            details: ["retry_after_s": .number(Double(seconds)), "limit": .number(Double(limit))],
+            headers: [("Retry-After", String(seconds))]
+        )
+    }
+
     static func internalError() -> APIError {
         APIError(
             status: 500,

@@ -26,6 +26,11 @@ struct UploadReceiver {
             context,
             shared ? .admin("Uploading shared documents") : .anyone
         )
+        if caller.principal.role == .anonymous,
+            let seconds = services.anonymousUploads.acquire("ip:" + context.clientAddress)
+        {
+            throw APIError.anonymousUploadsExhausted(limit: services.anonymousUploads.limit, retryAfter: seconds)
+        }
         let max = services.maxUploadBytes
         // Check 1.
         guard RequestBodies.mediaType(request) == "multipart/form-data" else {

@@ -1,0 +1,53 @@
+/// What kind of statement answers a question, read from the question's own frame words.
+///
+/// The extractive answerer uses it to prefer the sentence that *gives* what is asked (a figure for "What is the
+/// default …", a list for "Which functions …", a statement of what something does for "What does X do") over one
+/// that merely repeats the question's words. Only the question's grammar decides, never its topic.
+enum AnswerShape: Sendable, Equatable {
+    /// A quantity, setting, version or date ("What is the default page size?", "How many …", "Since which version").
+    case value
+    /// What something does, returns or means ("What does .bail do?", "What does json_valid() return?").
+    case description
+    /// Several items ("What storage classes does SQLite have?", "Which date functions are there?").
+    case list
+    /// Whether something holds ("Are foreign keys enforced by default?", "Can transactions be EXCLUSIVE?").
+    case yesNo
+    /// Anything else (who, where, how to): no preference beyond the terms.
+    case other
+
+    /// Auxiliary verbs that open a yes/no question or follow a `what`/`which` noun phrase.
+    static let auxiliaries: Set<String> = [
+        "is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would", "should", "must", "may",
+        "has", "have", "ist", "sind", "kann", "können", "hat", "haben", "gibt", "darf", "muss",
+    ]
+
+    /// Question words that ask for a thing or things by a noun phrase ("which functions", "welche Räume").
+    static let selectors: Set<String> = ["what", "which", "welche", "welcher", "welches"]
+
+    /// The shape a question asks for.
+    static func of(_ question: String) -> AnswerShape {
+        let words = QueryAnalyzer.words(question).map { $0.hasSuffix("'s") ? String($0.dropLast(2)) : $0 }
+        guard let first = words.first else { return .other }
+        // "Is loading extensions allowed by default?": a verb first asks whether, even when a value cue follows.
+        if auxiliaries.contains(first) { return .yesNo }
+        if selectors.contains(first), words.count > 1 {
+            // "What does X do": an auxiliary right after the question word asks what X does or is.
+            if ["does", "do", "did"].contains(words[1]) { return .description }
+            // "What storage classes does SQLite have": a noun phrase before the verb whose head is a plural.
+            let phrase = words.dropFirst().prefix { !auxiliaries.contains($0) }
+            if phrase.count < words.count - 1, let head = phrase.last, isPlural(head),
+                !QueryAnalyzer.valueCues.contains(head)
+            {
+                return .list
+            }
+        }
+        if QueryAnalyzer.asksForValue(question) { return .value }
+        return .other
+    }
+
+    /// An English plural by its ending (`classes`, `functions`), not a word that merely ends in `s` (`class`, `is`).
+    static func isPlural(_ word: String) -> Bool {
+        word.count > 3 && word.hasSuffix("s") && !word.hasSuffix("ss") && !word.hasSuffix("us")
+            && !word.hasSuffix("is") && word.allSatisfy(\.isLetter)
+    }
+}
