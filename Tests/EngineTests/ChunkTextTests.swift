@@ -46,6 +46,11 @@ import Testing
         #expect(!chunks.isEmpty)
         #expect(chunks.allSatisfy { $0.text.contains("checklist NR-X417") })
 
+        // The embedding worker reads chunks with its own query; it must be given the text, not the stored bytes.
+        let pending = try knowledgeBase.store.chunksWithoutVector(after: 0, limit: 100)
+        #expect(pending.count == chunks.count)
+        #expect(pending.allSatisfy { $0.text.contains("checklist NR-X417") })
+
         let hits = try knowledgeBase.search(SearchRequest(query: "checklist NR-X417 Leipzig"), as: .local)
         #expect(hits.results.first?.text.contains("Quarterly pump maintenance") == true)
 
