@@ -51,7 +51,7 @@ import Testing
         #expect(pending.count == chunks.count)
         #expect(pending.allSatisfy { $0.text.contains("checklist NR-X417") })
 
-        let hits = try knowledgeBase.search(SearchRequest(query: "checklist NR-X417 Leipzig"), as: .local)
+        let hits = try await knowledgeBase.search(SearchRequest(query: "checklist NR-X417 Leipzig"), as: .local)
         #expect(hits.results.first?.text.contains("Quarterly pump maintenance") == true)
 
         // The delete trigger must hand the index the same plain text it was given, or terms stay behind.
