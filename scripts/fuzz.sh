@@ -29,7 +29,7 @@ sources_of() {
     multipart) echo Sources/Server/Support/MultipartFormParser.swift Fuzz/MultipartFuzz.swift ;;
     sse) echo Sources/ChatClient/Remote/SSEParser.swift Fuzz/SSEFuzz.swift ;;
     transcript)
-        local dir=Sources/Session/Transcript
+        local dir=Sources/Transcripts
         echo "$dir/Transcript.swift $dir/TranscriptLine.swift $dir/TranscriptCheck.swift" \
             "$dir/TranscriptOptions.swift $dir/TranscriptPattern.swift $dir/TranscriptText.swift" \
             Fuzz/TranscriptFuzz.swift
@@ -57,7 +57,7 @@ seed() {
         printf '\002\357\273\277data: x\rid: 1\rretry: 5\r\revent\ndata\n\n' >"$corpus/seed-edges"
         ;;
     transcript)
-        find transcripts Tests/SessionTests/Fixtures -name '*.chat' -size -64k -exec cp {} "$corpus/" \; 2>/dev/null || true
+        find transcripts Tests/TranscriptsTests/Fixtures -name '*.chat' -size -64k -exec cp {} "$corpus/" \; 2>/dev/null || true
         ;;
     esac
 }

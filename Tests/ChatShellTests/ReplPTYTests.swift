@@ -53,7 +53,11 @@ import Testing
         #expect(await terminal.waitFor("employees", after: before))
         terminal.type("\u{3}")
         #expect(await terminal.waitFor("[interrupted]", after: before))
-        #expect(await terminal.waitFor("> ", after: before + 10))
+        // The second Ctrl-C must reach the prompt that follows the interrupted answer, not the answer's last line.
+        let text = terminal.text
+        let interrupted =
+            text.range(of: "[interrupted]").map { text.distance(from: text.startIndex, to: $0.upperBound) } ?? before
+        #expect(await terminal.waitFor("\n> ", after: interrupted))
         let afterInterrupt = terminal.text.count
         terminal.type("\u{3}")
         #expect(await terminal.waitFor("(To quit, press Ctrl-D or type /quit.)", after: afterInterrupt))

@@ -26,7 +26,7 @@ enum AnswerShape: Sendable, Equatable {
 
     /// The shape a question asks for.
     static func of(_ question: String) -> AnswerShape {
-        let words = QueryAnalyzer.words(question).map { $0.hasSuffix("'s") ? String($0.dropLast(2)) : $0 }
+        let words = QueryAnalyzer.tokens(question).map { $0.hasSuffix("'s") ? String($0.dropLast(2)) : $0 }
         guard let first = words.first else { return .other }
         // "Is loading extensions allowed by default?": a verb first asks whether, even when a value cue follows.
         if auxiliaries.contains(first) { return .yesNo }

@@ -11,7 +11,7 @@ struct PassageAnalysis: Sendable {
     struct Sentence: Sendable {
         var text: String
         var matcher: TermMatcher
-        /// The sentence's words as `QueryAnalyzer.words` reads them.
+        /// The sentence's words as `QueryAnalyzer.tokens` reads them.
         var words: [String]
     }
 
@@ -43,9 +43,9 @@ struct PassageAnalysis: Sendable {
             .filter { !$0.isEmpty && $0.lowercased() != title && $0 != heading }
         let context = ([source.title] + sectionTexts + [heading]).joined(separator: "\n")
         // One language for the whole passage: a short sentence or heading alone rarely shows its own.
-        let language = Stemmer.language(of: QueryAnalyzer.words(context + "\n" + source.text))
+        let language = Stemmer.language(of: QueryAnalyzer.tokens(context + "\n" + source.text))
         sentences = SentenceSplitter.split(source.text).map {
-            Sentence(text: $0, matcher: TermMatcher($0, language: language), words: QueryAnalyzer.words($0))
+            Sentence(text: $0, matcher: TermMatcher($0, language: language), words: QueryAnalyzer.tokens($0))
         }
         sections = sectionTexts.map { Section(text: $0, matcher: TermMatcher($0, language: language)) }
         self.context = TermMatcher(context, language: language)
