@@ -315,6 +315,32 @@ private let docBookPage = """
         #expect(!text.contains("Quarterly report"))
         #expect(!text.contains("of 3"))
     }
+
+    @Test func aChapterTitleRunningAlongItsPagesIsDropped() throws {
+        // Given a manual whose header line names the chapter, four pages each: on half of the pages, not more
+        let chapters = ["Setting up the widget", "Caring for the widget"]
+        let parts = ["seal", "hinge", "spring", "lever", "valve", "gasket", "filter", "handle"]
+        let pdf = HandMadePDF(
+            pages: parts.enumerated().map { index, part in
+                [HandMadePDF.Line(text: chapters[index / 4], top: 36, size: 9)]
+                    + HandMadePDF.column(
+                        [
+                            "Take the \(part) out by hand.",
+                            "Check the \(part) for cracks before you go on.",
+                            "Write what the \(part) looked like into the log.",
+                            "Then put the \(part) back.",
+                        ],
+                        top: 100
+                    )
+                    + [HandMadePDF.Line(text: "\(index + 1)", top: 750, size: 9)]
+            }
+        )
+        // When it is extracted
+        let text = try extract(pdf).blocks.map(\.text).joined(separator: "\n")
+        // Then the chapter titles are gone and every page's text stays
+        for chapter in chapters { #expect(!text.contains(chapter), "\(text)") }
+        for part in parts { #expect(text.contains("Take the \(part) out by hand. Check the \(part) for cracks")) }
+    }
 }
 
 @Suite struct HyphenJoinerTests {

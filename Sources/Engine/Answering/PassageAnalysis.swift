@@ -13,6 +13,9 @@ struct PassageAnalysis: Sendable {
         var matcher: TermMatcher
         /// The sentence's words as `QueryAnalyzer.tokens` reads them.
         var words: [String]
+        /// The line of the passage it stands on: sentences of one line are one paragraph, while a table row, a
+        /// list item or a line of code is a line of its own.
+        var line: Int
     }
 
     /// A heading above the passage's own, with its matcher.
@@ -44,8 +47,17 @@ struct PassageAnalysis: Sendable {
         let context = ([source.title] + sectionTexts + [heading]).joined(separator: "\n")
         // One language for the whole passage: a short sentence or heading alone rarely shows its own.
         let language = Stemmer.language(of: QueryAnalyzer.tokens(context + "\n" + source.text))
-        sentences = SentenceSplitter.split(source.text).map {
-            Sentence(text: $0, matcher: TermMatcher($0, language: language), words: QueryAnalyzer.tokens($0))
+        sentences = source.text.split(separator: "\n", omittingEmptySubsequences: true).enumerated().flatMap {
+            line,
+            text in
+            SentenceSplitter.split(String(text)).map {
+                Sentence(
+                    text: $0,
+                    matcher: TermMatcher($0, language: language),
+                    words: QueryAnalyzer.tokens($0),
+                    line: line
+                )
+            }
         }
         sections = sectionTexts.map { Section(text: $0, matcher: TermMatcher($0, language: language)) }
         self.context = TermMatcher(context, language: language)
