@@ -3,7 +3,7 @@
 #
 #   multipart   the server's multipart/form-data parser (Sources/Server/Support/MultipartFormParser.swift)
 #   sse         the client's Server-Sent Events parser  (Sources/ChatClient/Remote/SSEParser.swift)
-#   transcript  the .chat transcript parser             (Sources/Session/Transcript/)
+#   transcript  the .chat transcript parser             (Sources/Transcripts/)
 #
 # Each target is the parser's own source files compiled with its entry in Fuzz/ by `swiftc -sanitize=fuzzer,address`
 # (the toolchain's clang runtime), so the package build and `swift test` never see the fuzzer. Each runs for a
@@ -62,11 +62,27 @@ seed() {
     esac
 }
 
+# The transcript parser reads citation markers with ChatAPI's grammar: that module's two files are built first, as a
+# static library of their own, so the parser's `import ChatAPI` resolves as in the package.
+dependencies_of() {
+    case "$1" in
+    transcript)
+        swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name ChatAPI -emit-module \
+            -emit-module-path "$out/modules/ChatAPI.swiftmodule" -emit-library -static -o "$out/libChatAPI.a" \
+            Sources/ChatAPI/CitationMarker.swift Sources/ChatAPI/Citation.swift
+        echo -I "$out/modules" -L "$out" -lChatAPI
+        ;;
+    esac
+}
+
 failed=0
 printf '%-11s %10s %8s %7s %8s %7s %8s %8s\n' target runs runs/s cov features corpus rss_mb crashes
 for target in "${targets[@]}"; do
     # shellcheck disable=SC2046
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz_$target" $(sources_of "$target") \
+    mkdir -p "$out/modules"
+    flags=$(dependencies_of "$target")
+    # shellcheck disable=SC2046,SC2086
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz_$target" $flags $(sources_of "$target") \
         -o "$out/$target" 2> >(grep -v 'ld.gold: warning: Cannot export local symbol' >&2)
     seed "$target"
     mkdir -p "$out/crashes"
