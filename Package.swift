@@ -54,6 +54,13 @@ let package = Package(
         ),
         .systemLibrary(name: "CStemmer", path: "Sources/CShims/CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(
+            // zlib under its own name: ZIPFoundation's module map already defines `CZLib`.
+            name: "CDeflate",
+            path: "Sources/CShims/CDeflate",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "COpenBLAS",
             path: "Sources/CShims/COpenBLAS",
             pkgConfig: "openblas",
@@ -132,7 +139,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ChatAPI", "Embedding", "CPoppler", "CLibXML2", "CStemmer",
+                "ChatAPI", "Embedding", "CPoppler", "CLibXML2", "CStemmer", "CDeflate",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -239,8 +239,11 @@ enum QueryAnalyzer {
         expression(terms.flatMap(\.translations))
     }
 
+    /// What joins the phrases of an expression; no phrase contains it (terms are lower-cased words).
+    static let phraseSeparator = " OR "
+
     private static func expression(_ spellings: [String]) -> String? {
-        spellings.isEmpty ? nil : spellings.map(ftsTerm).joined(separator: " OR ")
+        spellings.isEmpty ? nil : spellings.map(ftsTerm).joined(separator: phraseSeparator)
     }
 
     /// One term as FTS5 syntax.
