@@ -154,4 +154,19 @@ import Testing
         let done = try #require(try await store.events("How do I run my program under the checker?").done)
         #expect(done.answer.contains("checker --leaks=yes myprog arg1 arg2"), "\(done.answer)")
     }
+    @Test func aFunctionWrittenAsACallThatNoSourceNamesMakesItAbstain() async throws {
+        let store = try await Self.store([
+            (
+                "aggregates.md",
+                "# Aggregate functions\n\nThe avg() aggregate function returns the average of the values of a "
+                    + "group. The total() aggregate function returns the sum of the values of a group.\n"
+            )
+        ])
+        let known = try await store.events("What does the avg() aggregate function return for a group of values?")
+        #expect(known.done?.answer.contains("average") == true)
+        // Every other word of the question is in the document: only the function it names is not.
+        let unknown = try await store.events("What does the median() aggregate function return for a group of values?")
+        #expect(unknown.done?.finishReason == .noContext)
+        #expect(unknown.sources.isEmpty)
+    }
 }

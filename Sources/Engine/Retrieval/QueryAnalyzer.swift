@@ -146,6 +146,7 @@ enum QueryAnalyzer {
     static func terms(_ text: String) -> [QueryTerm] {
         var seen: Set<String> = []
         var terms: [QueryTerm] = []
+        let called = calledNames(in: text)
         for word in tokens(text) {
             let word = word.hasSuffix("'s") ? String(word.dropLast(2)) : word
             guard !word.isEmpty, !stopwords.contains(word), !seen.contains(word) else { continue }
@@ -157,7 +158,7 @@ enum QueryAnalyzer {
             terms.append(
                 QueryTerm(
                     text: word,
-                    isIdentifier: hasLetter && (hasDigit || isNamedIdentifier(word)),
+                    isIdentifier: hasLetter && (hasDigit || isNamedIdentifier(word) || called.contains(word)),
                     variants: variants(of: word) + (derivations[word] ?? []),
                     searchStems: searchStems(of: word),
                     translations: translations(of: word)
@@ -165,6 +166,14 @@ enum QueryAnalyzer {
             )
         }
         return terms
+    }
+
+    /// Names written as calls (`median()`, `strftime(…)`): a question that writes a function that way names it as
+    /// surely as snake_case does, so the sources must contain it.
+    static func calledNames(in text: String) -> Set<String> {
+        Set(
+            text.lowercased().matches(of: /([a-z][a-z0-9_]*)\(/).map { String($0.output.1) }
+        )
     }
 
     /// A name written the way code and manuals write names: snake_case (`worker_threads`), an option or command
