@@ -30,6 +30,13 @@ public struct RetrievalTuning: Sendable {
     public var lexicalFusionWeight = 1.0
     /// How much a chunk's rank by embedding similarity counts in the fusion.
     public var semanticFusionWeight = 1.0
+    /// Answering by meaning reads the sentences of the sources whose chunk is within this cosine of the closest
+    /// one: multilingual-e5-small ranks a passage in another language a little below one in the question's
+    /// language on the same topic, so the closest alone would miss it.
+    public var meaningPassageMargin: Float = 0.02
+    /// At most this many passages are read sentence by sentence when answering by meaning (each sentence not seen
+    /// before is embedded while the question waits).
+    public var meaningPassages = 3
     /// At most this many memories become sources.
     public var maxMemories = 3
     /// Below this share of the question's weighted terms, the extractive answerer abstains.
