@@ -11,6 +11,8 @@ extension ExtractiveAnswerer {
         /// The inverse-document-frequency share of the question's content terms found in the sentence or in its
         /// passage's title and headings.
         var coverage: Double
+        /// Whether one of those terms is among the question's more distinctive half.
+        var coversDistinctive: Bool
     }
 
     /// An answer by meaning when words alone abstain, or nil to abstain after all.
@@ -41,6 +43,12 @@ extension ExtractiveAnswerer {
         let totalWeight = terms.reduce(0) { $0 + weights[$1, default: 0] }
         guard totalWeight > 0 else { return nil }
 
+        // The terms at least as rare as the question's median term: a sentence that shares only the common ones
+        // (the company's name, "office") is about the corpus's usual subject, not about what is asked.
+        let rarity = terms.map { weights[$0, default: 0] }.sorted(by: >)
+        let median = rarity[(rarity.count - 1) / 2]
+        let distinctive = Set(terms.filter { weights[$0, default: 0] >= median })
+
         var candidates: [MeaningCandidate] = []
         let near = passages.filter { $0.similarity >= closest.similarity - tuning.meaningPassageMargin }
         for passage in near.prefix(tuning.meaningPassages) {
@@ -57,7 +65,8 @@ extension ExtractiveAnswerer {
                         sourceNumber: passage.source.n,
                         position: position,
                         text: sentence.text,
-                        coverage: covered.reduce(0) { $0 + weights[$1, default: 0] } / totalWeight
+                        coverage: covered.reduce(0) { $0 + weights[$1, default: 0] } / totalWeight,
+                        coversDistinctive: covered.contains(where: distinctive.contains)
                     )
                 )
             }
@@ -78,7 +87,7 @@ extension ExtractiveAnswerer {
             if $0.coverage != $1.coverage { return $0.coverage > $1.coverage }
             return $0.similarity != $1.similarity ? $0.similarity > $1.similarity : earlier($0, $1)
         }
-        guard let best = byMeaning.first, let wordsBest = byWords.first, best.coverage > 0,
+        guard let best = byMeaning.first, let wordsBest = byWords.first, best.coversDistinctive,
             (best.sourceNumber, best.position) == (wordsBest.sourceNumber, wordsBest.position)
         else { return nil }
         return Self.cite(best.text, n: best.sourceNumber)
