@@ -88,6 +88,7 @@ extension ExtractiveAnswerer {
             return $0.similarity != $1.similarity ? $0.similarity > $1.similarity : earlier($0, $1)
         }
         guard let best = byMeaning.first, let wordsBest = byWords.first, best.coversDistinctive,
+            best.coverage >= tuning.meaningMinimumCoverage,
             (best.sourceNumber, best.position) == (wordsBest.sourceNumber, wordsBest.position)
         else { return nil }
         return Self.cite(best.text, n: best.sourceNumber)
