@@ -17,13 +17,18 @@ extension ExtractiveAnswerer {
 
     /// An answer by meaning when words alone abstain, or nil to abstain after all.
     ///
-    /// A paraphrase ("trial period" for "probation") or a question in another language than its passage shares too
-    /// few words with the answer for the coverage gate. Here the passages closest to the question in meaning (by
-    /// their stored chunk vectors) are read sentence by sentence, and the sentence closest to the question is
-    /// quoted only when it is also the one that covers most of the question's terms: each signal alone is weak
-    /// (multilingual-e5-small puts related and unrelated sentences within a few hundredths of cosine, and a
-    /// question about something the documents lack still finds its nearest neighbours), but an unanswerable
-    /// question rarely has both point at the same sentence (docs/embeddings.md, "Answering by meaning").
+    /// A question in another language than the passage that answers it ("How many vacation days do staff at the
+    /// German office get?" for "30 Urlaubstage") shares almost no words with it, so the coverage gate has nothing to
+    /// judge by. Here the sources in another language than the question are read sentence by sentence, closest
+    /// passages first (by their stored chunk vectors), and the sentence closest to the question in meaning is
+    /// quoted only when it is also the one that covers most of the question's terms (names, figures and
+    /// translations still match), covers one of its rarer terms, and covers a floor share of them. Each signal alone
+    /// is weak: multilingual-e5-small puts related and unrelated sentences within a few hundredths of cosine, and a
+    /// question about something the documents lack still has nearest neighbours.
+    ///
+    /// Passages in the question's own language keep the words' verdict: there the coverage gate has evidence, and on
+    /// the dev halves overruling it with meaning answered questions the documents do not answer (docs/embeddings.md,
+    /// "Answering by meaning").
     func composeByMeaning(_ context: AnswerContext, _ meaning: SemanticEvidence) async -> [Piece]? {
         let terms = Self.distinct(QueryAnalyzer.terms(context.question).filter { !QueryAnalyzer.isFrame($0) })
         guard !terms.isEmpty else { return nil }
@@ -31,7 +36,10 @@ extension ExtractiveAnswerer {
         // A distinctive identifier that no source mentions means the question is about something else.
         guard !context.asksAboutSomethingElse(matchers: analysed.map(\.whole)) else { return nil }
 
-        let passages = zip(context.sources, analysed).compactMap { source, analysis in
+        let questionLanguage = Stemmer.language(of: QueryAnalyzer.words(context.question))
+        let passages = zip(context.sources, analysed).filter { source, analysis in
+            analysis.language != questionLanguage
+        }.compactMap { source, analysis in
             meaning.passageSimilarity[source.n].map { (source: source, analysis: analysis, similarity: $0) }
         }.sorted { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : $0.source.n < $1.source.n }
         guard let closest = passages.first else { return nil }

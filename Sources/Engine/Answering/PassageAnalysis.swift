@@ -29,6 +29,8 @@ struct PassageAnalysis: Sendable {
     var sections: [Section]
     /// Title, heading and text together.
     var whole: TermMatcher
+    /// The passage's language, judged on its title, headings and text together.
+    var language: Stemmer.Language
 
     /// - Parameters:
     ///   - source: The passage.
@@ -44,6 +46,7 @@ struct PassageAnalysis: Sendable {
         let context = ([source.title] + sectionTexts + [heading]).joined(separator: "\n")
         // One language for the whole passage: a short sentence or heading alone rarely shows its own.
         let language = Stemmer.language(of: QueryAnalyzer.words(context + "\n" + source.text))
+        self.language = language
         sentences = SentenceSplitter.split(source.text).map {
             Sentence(text: $0, matcher: TermMatcher($0, language: language), words: QueryAnalyzer.words($0))
         }
