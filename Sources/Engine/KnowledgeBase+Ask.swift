@@ -99,10 +99,7 @@ extension KnowledgeBase {
             started: date,
             gate: gate
         )
-        let (stream, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
-        let task = Task { await self.produce(turn, into: continuation) }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        return Self.eventStream { continuation in await self.produce(turn, into: continuation) }
     }
 
     // MARK: - Producing the stream
@@ -168,12 +165,7 @@ extension KnowledgeBase {
         } catch is CancellationError {
             recorder.interrupt()
         } catch {
-            let engineError = error as? EngineError ?? .internalError(String(describing: error))
-            send(
-                .error(
-                    StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: turn.requestId)
-                )
-            )
+            send(.error(EngineError.streamEvent(for: error, requestId: turn.requestId)))
         }
         if Task.isCancelled { recorder.interrupt() }
         if !stored { storeAssistantMessage(turn, recorder) }

@@ -77,7 +77,9 @@ import Testing
         // Then the entry is in the file while the REPL still runs, with mode 0600
         let history = home.url.appendingPathComponent("history")
         var written = ""
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Written by the reader's thread; nothing signals the file, so this one wait looks every 20 ms (a watchdog
+        // of 120 s for a defect, never a window).
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             written = (try? String(contentsOf: history, encoding: .utf8)) ?? ""
             if written.contains("/whoami") { break }
@@ -331,7 +333,7 @@ import Testing
         terminal.type("/register dana@example.com\r")
         #expect(await terminal.waitFor("Password for dana@example.com: "))
         terminal.type("correct horse battery staple\r")
-        #expect(await terminal.waitFor("Registered and logged in", timeout: .seconds(30)))
+        #expect(await terminal.waitFor("Registered and logged in"))
         terminal.type("What is the nightly hotel cap?\r")
         #expect(await terminal.waitFor("(no sources)"))
 
@@ -496,7 +498,7 @@ import Testing
         // The second corpus is large enough that its indexing outlasts the first result line.
         let folder = TestCorpus.repositoryRoot.appendingPathComponent("samples/sqlite/docs")
         terminal.type("/upload \(folder.path)\r")
-        #expect(await terminal.waitFor("Indexed ", timeout: .seconds(60)))
+        #expect(await terminal.waitFor("Indexed "))
         let interrupted = terminal.text.count
         terminal.type("\u{3}")
         #expect(await terminal.waitFor("Stopped: no more files are sent; those sent go on indexing"))

@@ -19,7 +19,7 @@ struct ReplLoop {
 
     /// Runs until Ctrl-D, end of input or `/quit`.
     func run() async {
-        await refreshNames()
+        await refreshNames(documents: true)
         while true {
             let input: LineInput = await reader.readLine(prompt: interactive ? "> " : "")
             switch input {
@@ -58,8 +58,10 @@ struct ReplLoop {
 
     /// Runs one message.
     func handle(_ text: String) async -> Step {
+        let command: SlashCommand? =
+            if case .command(let command)? = try? SlashCommandParser.parse(text) { command } else { nil }
         // Commands that need the terminal run here; the interpreter refuses them elsewhere.
-        if case .command(let command)? = try? SlashCommandParser.parse(text) {
+        if let command {
             switch command {
             case .clear:
                 clearScreen()
@@ -82,7 +84,7 @@ struct ReplLoop {
         case .answer(let stream, let input):
             await answer(stream, input: input)
         }
-        await refreshNames()
+        await refreshNames(documents: command?.mayChangeDocumentNames ?? false)
         return .next
     }
 
@@ -270,12 +272,14 @@ struct ReplLoop {
         }
     }
 
-    private func refreshNames() async {
-        let backend = interpreter.backend
-        let documents = (try? await backend.documents(scope: nil, limit: 200, offset: 0).items) ?? []
+    /// Refreshes the names Tab completes: session names (a local folder listing) every time, document names only
+    /// when `documents` says they may have changed.
+    private func refreshNames(documents refreshDocuments: Bool) async {
+        let documents =
+            refreshDocuments ? try? await interpreter.backend.documents(scope: nil, limit: 200, offset: 0).items : nil
         let sessions = (try? interpreter.sessions.list().map(\.name)) ?? []
         completer.update { names in
-            names.documents = documents.flatMap { [$0.id, $0.filename] }
+            if let documents { names.documents = documents.flatMap { [$0.id, $0.filename] } }
             names.sessions = sessions
         }
     }

@@ -80,7 +80,7 @@ extension ChatShellCommand {
             }
             let interpreter = Interpreter(
                 backend: backend,
-                conversation: Conversation(saved: saved),
+                conversation: ActiveSession(saved: saved),
                 sessions: InMemorySessionStore(),
                 policy: .init(allowed: Self.allowed) { name in
                     "/\(name) is not available in chatshell ask; use the REPL."

@@ -45,21 +45,18 @@ extension ChatShellCommand {
             let settings = Settings()
             let console = Console(useColor: false)
             let list = try EvalRunner.load(URL(fileURLWithPath: questions))
-            var temporary: URL?
+            var temporary: TemporaryEmbeddedBackend?
             let backend: any Backend
             if let corpus {
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                    "chatshell-eval-\(UUID().uuidString)"
-                )
-                temporary = directory
-                let knowledgeBase = try BackendFactory.makeKnowledgeBase(
-                    global,
-                    settings: settings,
-                    dataDirectory: directory
-                ) { configuration in
-                    if let minimumCoverage { configuration.tuning.minimumCoverage = minimumCoverage }
+                let store = try TemporaryEmbeddedBackend(purpose: "eval") { directory in
+                    try BackendFactory.makeKnowledgeBase(global, settings: settings, dataDirectory: directory) {
+                        configuration in
+                        if let minimumCoverage { configuration.tuning.minimumCoverage = minimumCoverage }
+                    }
                 }
-                backend = EmbeddedBackend(knowledgeBase: knowledgeBase)
+                temporary = store
+                let knowledgeBase = store.knowledgeBase
+                backend = store.backend()
                 let plan = UploadRunner.plan(
                     paths: [corpus],
                     title: nil,
@@ -83,7 +80,7 @@ extension ChatShellCommand {
             } else {
                 backend = try BackendFactory.make(global, settings: settings)
             }
-            defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+            defer { temporary?.remove() }
 
             let outcomes = await EvalRunner(backend: backend).run(list)
             let summaries = EvalRunner.summarize(outcomes)

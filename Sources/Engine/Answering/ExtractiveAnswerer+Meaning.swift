@@ -36,7 +36,7 @@ extension ExtractiveAnswerer {
         // A distinctive identifier that no source mentions means the question is about something else.
         guard !context.asksAboutSomethingElse(matchers: analysed.map(\.whole)) else { return nil }
 
-        let questionLanguage = Stemmer.language(of: QueryAnalyzer.words(context.question))
+        let questionLanguage = Stemmer.language(of: QueryAnalyzer.tokens(context.question))
         let passages = zip(context.sources, analysed).filter { source, analysis in
             analysis.language != questionLanguage
         }.compactMap { source, analysis in

@@ -19,7 +19,7 @@ struct HyphenJoiner {
         var breaks: [(String, String)] = []
         var pendingLeft: String?
         for line in lines {
-            var tokens = Self.words(in: line)
+            var tokens = Self.letterRuns(in: line)
             let startsWithLetter = line.first { !$0.isWhitespace }?.isLetter == true
             if let left = pendingLeft, let first = tokens.first, startsWithLetter {
                 breaks.append((left, first))
@@ -65,7 +65,7 @@ struct HyphenJoiner {
         // A soft hyphen only ever marks a break.
         if trimmed.last == "\u{00AD}" { return withoutHyphen + next }
         let keep = withoutHyphen + "-" + next
-        guard let right = Self.words(in: next).first, first.isLetter else { return keep }
+        guard let right = Self.letterRuns(in: next).first, first.isLetter else { return keep }
         // A capitalised continuation is a name or a new word (`Unicode-Aware`, `ISO-Latin`); in upper-case
         // text (`ELE-` / `MENT`) case says nothing.
         let upperCaseText = left.allSatisfy(\.isUppercase) && right.allSatisfy(\.isUppercase)
@@ -82,7 +82,7 @@ struct HyphenJoiner {
     }
 
     /// The words of a line: letters with inner hyphens or apostrophes; digits and punctuation separate them.
-    private static func words(in line: String) -> [String] {
+    private static func letterRuns(in line: String) -> [String] {
         var result: [String] = []
         var current = ""
         for character in line {

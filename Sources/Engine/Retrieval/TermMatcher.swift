@@ -18,11 +18,11 @@ struct TermMatcher: Sendable {
     ///     passes its passage's language, which a short sentence alone may not show).
     init(_ text: String, language: Stemmer.Language? = nil) {
         let folded = Self.fold(text)
-        ordered = QueryAnalyzer.words(folded)
+        ordered = QueryAnalyzer.tokens(folded)
         stemmer = Stemmer.of(language ?? Stemmer.language(of: ordered))
         stems = Set(ordered.lazy.filter { $0.count >= 3 && $0.allSatisfy(\.isLetter) }.map(stemmer.stem))
         self.folded = " " + ordered.joined(separator: " ") + " "
-        var words = Set(QueryAnalyzer.words(folded))
+        var words = Set(QueryAnalyzer.tokens(folded))
         // Joined words also count by their parts, so "wi-fi" in a text matches the query term "fi"… and
         // "nr-x200" matches "x200".
         for word in words where word.contains(where: { !$0.isLetter && !$0.isNumber }) {

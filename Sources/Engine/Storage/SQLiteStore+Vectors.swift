@@ -53,7 +53,7 @@ extension SQLiteStore {
                 return PendingChunk(
                     seq: row["seq"],
                     context: path.isEmpty || path == title ? title : title + " > " + path,
-                    text: row["text"]
+                    text: try ChunkText.text(of: row["text"])
                 )
             }
         }

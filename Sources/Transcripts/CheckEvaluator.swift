@@ -1,5 +1,6 @@
 import ChatAPI
 import Foundation
+import Session
 
 /// How one check came out.
 public struct TranscriptCheckResult: Sendable, Equatable {
@@ -120,7 +121,7 @@ enum CheckEvaluator {
                 success: "the turn ended with \(check.value)"
             )
         case .maxWords:
-            let count = TranscriptText.words(output.answer?.answer ?? "").count
+            let count = TranscriptText.scoringWords(output.answer?.answer ?? "").count
             let limit = Int(check.parameter ?? 0)
             return Outcome(
                 passed: count <= limit,

@@ -47,7 +47,7 @@ public enum TranscriptText {
 
     /// Words as `wer` and `max-words` count them: after NFC, case folding and dropping `[n]` markers, runs of
     /// letters and digits; one `.`, `,`, `-`, `'` or `/` between two of them stays inside (`1,300`, `nr-x200`).
-    public static func words(_ text: String) -> [String] {
+    public static func scoringWords(_ text: String) -> [String] {
         let characters = Array(fold(CitationMarker.removing(from: text.precomposedStringWithCanonicalMapping)))
         var words: [String] = []
         var current = ""
@@ -74,8 +74,8 @@ public enum TranscriptText {
     /// Word edit distance of `hypothesis` against `reference`, over the reference word count; 0 when both are
     /// empty, 1 when only the reference is.
     public static func wordErrorRate(hypothesis: String, reference: String) -> Double {
-        let hypothesisWords = words(hypothesis)
-        let referenceWords = words(reference)
+        let hypothesisWords = scoringWords(hypothesis)
+        let referenceWords = scoringWords(reference)
         guard !referenceWords.isEmpty else { return hypothesisWords.isEmpty ? 0 : 1 }
         var previous = Array(0...hypothesisWords.count)
         for (i, referenceWord) in referenceWords.enumerated() {

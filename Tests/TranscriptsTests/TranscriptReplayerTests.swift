@@ -1,8 +1,9 @@
 import ChatAPI
+import ChatTestSupport
 import Foundation
 import Testing
 
-@testable import Session
+@testable import Transcripts
 
 @Suite struct TranscriptReplayerTests {
     @Test func wrongTranscriptFailsWithFileLineAndExitOne() async throws {
@@ -266,7 +267,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = OutputBuffer()
         let options = ReplayOptions(repositoryRoot: ReplayFixtures.repositoryRoot, currentDirectory: folder)
-        let replayer = TranscriptReplayer(options: options, makeDriver: { _ in SlowDriver() }) { output.append($0) }
+        let replayer = TranscriptReplayer(options: options, makeDriver: { _ in StalledDriver() }) { output.append($0) }
 
         // When it runs
         let report = await replayer.run(paths: ["t.chat"])
@@ -294,12 +295,12 @@ import Testing
     }
 }
 
-/// A driver whose questions never finish in time.
-private struct SlowDriver: TranscriptDriver {
+/// A driver whose questions never finish: only the replayer's timeout (which cancels the turn) ends them.
+private struct StalledDriver: TranscriptDriver {
     func index(_ file: URL) async throws -> String? { nil }
 
     func run(_ message: String, options: TranscriptOptions) async throws -> TranscriptTurnOutput {
-        try await Task.sleep(for: .seconds(30))
+        try await Gate.never.wait()
         return TranscriptTurnOutput(lines: [])
     }
 

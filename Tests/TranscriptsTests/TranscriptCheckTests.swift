@@ -1,8 +1,9 @@
 import ChatAPI
 import Foundation
+import Session
 import Testing
 
-@testable import Session
+@testable import Transcripts
 
 @Suite struct TranscriptCheckTests {
     /// An answer citing the X200 spec page 1 and personal memory, with the X300 retrieved only.

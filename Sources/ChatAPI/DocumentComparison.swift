@@ -1,16 +1,6 @@
-/// The body of `POST /compare` (http-api.md section 8).
-public struct CompareRequest: Codable, Sendable, Hashable {
-    public var documentIds: [String]
-    public var query: String?
-
-    public init(documentIds: [String], query: String? = nil) {
-        self.documentIds = documentIds
-        self.query = query
-    }
-}
-
-/// What a comparison found, with `[n]` markers resolving through `sources`.
-public struct ComparisonResult: Codable, Sendable, Hashable {
+/// What a comparison found, with `[n]` markers resolving through `sources`: the `ComparisonResult` object of
+/// http-api.md (named apart from Foundation's `ComparisonResult`).
+public struct DocumentComparison: Codable, Sendable, Hashable {
     public var comparisonId: String
     public var documentIds: [String]
     public var query: String

@@ -2,6 +2,7 @@ import ChatAPI
 import Foundation
 import Session
 import Synchronization
+import Transcripts
 
 /// A `TranscriptDriver` answering from a script.
 ///
@@ -109,7 +110,7 @@ enum ReplayFixtures {
         return url
     }()
 
-    static let fixtures = repositoryRoot.appendingPathComponent("Tests/SessionTests/Fixtures")
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/TranscriptsTests/Fixtures")
 
     /// A fresh folder holding a copy of a fixture (replays write next to the transcript).
     static func copy(_ name: String) throws -> (folder: URL, file: URL) {

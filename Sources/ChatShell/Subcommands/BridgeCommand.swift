@@ -12,7 +12,7 @@ import UnixSignals
 extension ChatShellCommand {
     /// `chatshell bridge`: the `chatshell-bridge/1` line protocol on stdin and stdout, for bots, pipelines and
     /// supervisors (bridge.md).
-    struct Bridge: AsyncParsableCommand {
+    struct BridgeCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "bridge",
             abstract: "Answer questions over stdin/stdout for programs: plain lines or --jsonl events.",
@@ -92,14 +92,7 @@ extension ChatShellCommand {
         @Flag(name: .customLong("allow-admin"), help: "JSONL: enable /admin.")
         var allowAdmin = false
 
-        @Option(
-            name: .customLong("log-level"),
-            help: ArgumentHelp(
-                "stderr log level: trace, debug, info, notice, warning, error, critical.",
-                valueName: "level"
-            )
-        )
-        var logLevel: String?
+        @OptionGroup var logging: LogLevelOption
 
         func validate() throws {
             if jsonl {
@@ -128,13 +121,12 @@ extension ChatShellCommand {
             if let coalesceMs, coalesceMs < 0 { throw ValidationError("--coalesce-ms must be 0 or more.") }
             if let maxBuffer, maxBuffer < 1_024 { throw ValidationError("--max-buffer must be at least 1024 bytes.") }
             if let uploadRoot { try StdioFrontEnd.requireFolder(uploadRoot, flag: "--upload-root") }
-            try StdioFrontEnd.validateLogLevel(logLevel)
         }
 
         func run() async throws {
             let (protocolFD, logger, backend) = try StdioFrontEnd.start(
                 name: "bridge",
-                logLevel: logLevel,
+                logLevel: logging.logLevel,
                 global: global,
                 settings: Settings()
             )

@@ -344,7 +344,7 @@ private struct TranscriptParser {
     }
 
     private mutating func corpus(_ value: String, line: Int) throws(TranscriptSyntaxError) {
-        let paths = Self.words(value)
+        let paths = Self.arguments(value)
         guard !paths.isEmpty else { throw error(line, "@ corpus needs at least one path") }
         for path in paths {
             if path.hasPrefix("/") || path.hasPrefix("~") {
@@ -385,7 +385,7 @@ private struct TranscriptParser {
     }
 
     /// Splits on spaces; `"..."` keeps a path with spaces together.
-    static func words(_ text: String) -> [String] {
+    static func arguments(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         var quoted = false

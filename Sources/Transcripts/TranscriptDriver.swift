@@ -1,5 +1,6 @@
 public import ChatAPI
 public import Foundation
+public import Session
 
 /// Runs the turns of one transcript against a backend (transcripts.md section 7).
 ///

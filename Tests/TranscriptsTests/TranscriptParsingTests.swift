@@ -2,7 +2,7 @@ import ChatAPI
 import Foundation
 import Testing
 
-@testable import Session
+@testable import Transcripts
 
 @Suite struct TranscriptParsingTests {
     static let example = """

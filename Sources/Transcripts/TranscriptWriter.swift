@@ -1,5 +1,6 @@
 import ChatAPI
 public import Foundation
+import Session
 
 /// One turn as recorded by `replay record` or `/save`: the message and what the REPL showed.
 public struct RecordedTurn: Sendable, Equatable {

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// The active session: its turns and the backend conversation they continue.
-public actor Conversation {
+public actor ActiveSession {
     public private(set) var name: String?
     public private(set) var turns: [Turn]
     public private(set) var backendConversationId: String?

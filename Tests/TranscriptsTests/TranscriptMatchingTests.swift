@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Session
+@testable import Transcripts
 
 @Suite struct TranscriptMatchingTests {
     private func matches(_ expected: String, _ actual: String, redactions: [TranscriptRedaction] = []) throws -> Bool {
@@ -107,10 +107,10 @@ import Testing
 
     @Test func wordsKeepJoinersBetweenLettersAndDigits() {
         #expect(
-            TranscriptText.words("Reach: 1,300 mm [2] for the NR-X200 (it's 24.5 kg/arm).")
+            TranscriptText.scoringWords("Reach: 1,300 mm [2] for the NR-X200 (it's 24.5 kg/arm).")
                 == ["reach", "1,300", "mm", "for", "the", "nr-x200", "it's", "24.5", "kg/arm"]
         )
-        #expect(TranscriptText.words("Straße") == ["strasse"])
+        #expect(TranscriptText.scoringWords("Straße") == ["strasse"])
     }
 
     @Test func wordErrorRateIsEditDistanceOverReferenceWords() {
