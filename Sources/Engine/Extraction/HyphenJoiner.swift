@@ -58,6 +58,11 @@ struct HyphenJoiner {
     /// - Returns: the two joined without the hyphen when the break is a syllable break, else with the hyphen
     ///   kept and no space.
     func join(_ text: String, _ next: String) -> String {
+        // Most lines do not end with a hyphen; deciding that from the last character keeps joining a paragraph's
+        // lines linear (trimming the whole text so far at every line made long paragraphs quadratic).
+        guard let last = text.last(where: { !$0.isWhitespace }), Self.breakHyphens.contains(last) else {
+            return text + " " + next
+        }
         let trimmed = String(text.reversed().drop(while: \.isWhitespace).reversed())
         guard let left = Self.brokenWord(endingLine: trimmed), let first = next.first, first.isLetter || first.isNumber
         else { return text + " " + next }
@@ -86,7 +91,7 @@ struct HyphenJoiner {
         var result: [String] = []
         var current = ""
         for character in line {
-            if character.isLetter || ((character == "-" || character == "'") && !current.isEmpty) {
+            if character.isLetterFast || ((character == "-" || character == "'") && !current.isEmpty) {
                 current.append(character)
             } else {
                 if !current.isEmpty { result.append(current) }
