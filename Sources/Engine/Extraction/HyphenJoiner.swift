@@ -15,6 +15,13 @@ struct HyphenJoiner {
 
     /// - Parameter lines: the document's lines in reading order, as laid out (before any joining).
     init(lines: [String]) {
+        // `join` consults the words only after a line that ends with a break; most documents have none, and
+        // collecting every word of every line was the largest part of reading a text file.
+        guard lines.contains(where: { Self.brokenWord(endingLine: $0) != nil }) else {
+            words = []
+            joinsSyllableBreaks = false
+            return
+        }
         var words: Set<String> = []
         var breaks: [(String, String)] = []
         var pendingLeft: String?
