@@ -177,6 +177,21 @@ private let docBookPage = """
         #expect(chunks.map(\.text) == ["Counting lines\nCount them. Then stop.\n" + code])
     }
 
+    @Test func aParagraphThatOnlyRepeatsTheTitleIsNoPassage() {
+        // Given a page whose banner repeats its title above the first section
+        let blocks = [
+            TextBlock(kind: .paragraph, text: "VACUUM"),
+            TextBlock(kind: .heading(level: 2), text: "1. Overview"),
+            TextBlock(kind: .paragraph, text: "The vacuum command rebuilds the database file."),
+        ]
+        // When it is chunked under its title
+        let chunks = Chunker().chunks(of: blocks, title: "Vacuum")
+        // Then the banner is no passage of its own
+        #expect(chunks.map(\.text) == ["1. Overview\nThe vacuum command rebuilds the database file."])
+        // And a document that is nothing but its title keeps it
+        #expect(Chunker().chunks(of: [TextBlock(kind: .paragraph, text: "Vacuum")], title: "Vacuum").count == 1)
+    }
+
     @Test func longCodeIsCutBetweenLines() {
         let lines = (1...80).map { "    call step_\($0)(argument_\($0))" }
         let chunks = Chunker().chunks(of: [TextBlock(kind: .code, text: lines.joined(separator: "\n"))])

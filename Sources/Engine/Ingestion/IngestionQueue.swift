@@ -406,7 +406,7 @@ actor IngestionQueue {
             at: now()
         )
         let title = job.title ?? extracted.title ?? (job.filename as NSString).deletingPathExtension
-        let drafts = Chunker().chunks(of: blocks)
+        let drafts = Chunker().chunks(of: blocks, title: title)
         try store.updateProgress(
             id: job.documentId,
             stage: "indexing",
