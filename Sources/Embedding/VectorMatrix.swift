@@ -38,6 +38,15 @@ public struct VectorMatrix: Sendable {
         count -= 1
     }
 
+    /// The dot product of `query` (floats, `dimension` wide) with one row.
+    public func score(row: Int, _ query: [Float]) -> Float {
+        precondition(query.count == dimension, "a \(query.count)-wide query for \(dimension)-wide rows")
+        precondition(row >= 0 && row < count, "row \(row) of \(count)")
+        var total: Float = 0
+        for index in 0..<dimension { total += Float(bytes[row * dimension + index]) * query[index] }
+        return total * scales[row]
+    }
+
     /// The dot product of `query` (floats, `dimension` wide) with every row, in row order.
     public func scores(_ query: [Float]) -> [Float] {
         precondition(query.count == dimension, "a \(query.count)-wide query for \(dimension)-wide rows")

@@ -211,7 +211,8 @@ extension KnowledgeBase {
             },
             sectionPaths: Dictionary(
                 uniqueKeysWithValues: hits.enumerated().map { ($0.offset + 1, $0.element.headingPath) }
-            )
+            ),
+            meaning: semanticEvidence(question: questionVector, hits: hits)
         )
         send(.status(stage: "generating"))
         switch try await answerer.answer(context) {

@@ -14,6 +14,8 @@ public final class KnowledgeBase: Sendable {
     let ingestion: IngestionQueue
     /// Embeds stored chunks in the background; nil when embeddings are off.
     let embedding: EmbeddingWorker?
+    /// Sentence vectors for answering by meaning; nil when embeddings are off.
+    let sentenceVectors: SentenceVectors?
     /// Renews this engine's ingestion leases and takes up work whose process is gone, until the engine goes.
     private let heartbeat: Task<Void, Never>
 
@@ -46,6 +48,7 @@ public final class KnowledgeBase: Sendable {
             }
         }
         self.embedding = embedding
+        sentenceVectors = configuration.embedder.map { SentenceVectors(embedder: $0) }
         ingestion = IngestionQueue(
             store: store,
             now: configuration.now,

@@ -39,8 +39,11 @@ public struct ExtractiveAnswerer: Answerer {
     }
 
     public func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
-        guard let pieces = compose(context) else { return .abstain }
-        return .stream(Self.fragments(of: pieces, pace: pace))
+        if let pieces = compose(context) { return .stream(Self.fragments(of: pieces, pace: pace)) }
+        if let meaning = context.meaning, let pieces = await composeByMeaning(context, meaning) {
+            return .stream(Self.fragments(of: pieces, pace: pace))
+        }
+        return .abstain
     }
 
     /// A part of an answer: text quoted from a source, or text the engine writes (markers, joining words).

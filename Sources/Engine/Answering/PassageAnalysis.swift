@@ -32,6 +32,8 @@ struct PassageAnalysis: Sendable {
     var sections: [Section]
     /// Title, heading and text together.
     var whole: TermMatcher
+    /// The passage's language, judged on its title, headings and text together.
+    var language: Stemmer.Language
 
     /// - Parameters:
     ///   - source: The passage.
@@ -47,6 +49,7 @@ struct PassageAnalysis: Sendable {
         let context = ([source.title] + sectionTexts + [heading]).joined(separator: "\n")
         // One language for the whole passage: a short sentence or heading alone rarely shows its own.
         let language = Stemmer.language(of: QueryAnalyzer.tokens(context + "\n" + source.text))
+        self.language = language
         sentences = source.text.split(separator: "\n", omittingEmptySubsequences: true).enumerated().flatMap {
             line,
             text in

@@ -15,6 +15,13 @@ struct HyphenJoiner {
 
     /// - Parameter lines: the document's lines in reading order, as laid out (before any joining).
     init(lines: [String]) {
+        // `join` consults the words only after a line that ends with a break; most documents have none, and
+        // collecting every word of every line was the largest part of reading a text file.
+        guard lines.contains(where: { Self.brokenWord(endingLine: $0) != nil }) else {
+            words = []
+            joinsSyllableBreaks = false
+            return
+        }
         var words: Set<String> = []
         var breaks: [(String, String)] = []
         var pendingLeft: String?
@@ -58,6 +65,11 @@ struct HyphenJoiner {
     /// - Returns: the two joined without the hyphen when the break is a syllable break, else with the hyphen
     ///   kept and no space.
     func join(_ text: String, _ next: String) -> String {
+        // Most lines do not end with a hyphen; deciding that from the last character keeps joining a paragraph's
+        // lines linear (trimming the whole text so far at every line made long paragraphs quadratic).
+        guard let last = text.last(where: { !$0.isWhitespace }), Self.breakHyphens.contains(last) else {
+            return text + " " + next
+        }
         let trimmed = String(text.reversed().drop(while: \.isWhitespace).reversed())
         guard let left = Self.brokenWord(endingLine: trimmed), let first = next.first, first.isLetter || first.isNumber
         else { return text + " " + next }
@@ -86,7 +98,7 @@ struct HyphenJoiner {
         var result: [String] = []
         var current = ""
         for character in line {
-            if character.isLetter || ((character == "-" || character == "'") && !current.isEmpty) {
+            if character.isLetterFast || ((character == "-" || character == "'") && !current.isEmpty) {
                 current.append(character)
             } else {
                 if !current.isEmpty { result.append(current) }

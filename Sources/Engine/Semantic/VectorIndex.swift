@@ -93,6 +93,18 @@ final class VectorIndex: Sendable {
         state.withLock { $0 = State() }
     }
 
+    /// The cosine of `query` with each chunk of `seqs` that has a vector here.
+    func similarities(of seqs: [Int64], to query: [Float]) -> [Int64: Float] {
+        state.withLock { state in
+            guard let matrix = state.matrix, matrix.dimension == query.count else { return [:] }
+            var found: [Int64: Float] = [:]
+            for seq in seqs {
+                if let row = state.rowOfSeq[seq] { found[seq] = matrix.score(row: row, query) }
+            }
+            return found
+        }
+    }
+
     /// The `limit` rows most similar to `query` among chunks of `documents`, most similar first, ties in storage
     /// order.
     func nearest(to query: [Float], among documents: Set<String>, limit: Int) -> [Neighbour] {
