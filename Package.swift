@@ -54,6 +54,13 @@ let package = Package(
         ),
         .systemLibrary(name: "CStemmer", path: "Sources/CShims/CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .systemLibrary(
+            // zlib under its own name: ZIPFoundation's module map already defines `CZLib`.
+            name: "CDeflate",
+            path: "Sources/CShims/CDeflate",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
             name: "COpenBLAS",
             path: "Sources/CShims/COpenBLAS",
             pkgConfig: "openblas",
@@ -64,7 +71,8 @@ let package = Package(
         .executableTarget(
             name: "ChatShell",
             dependencies: [
-                "Bridge", "MCPServer", "Server", "Commands", "Session", "ChatClient", "Engine", "ChatAPI", "CReadline",
+                "Bridge", "MCPServer", "Server", "Commands", "Transcripts", "Session", "ChatClient", "Engine",
+                "Embedding", "ChatAPI", "DescriptorIO", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -75,7 +83,7 @@ let package = Package(
         .target(
             name: "Bridge",
             dependencies: [
-                "Commands", "Session", "ChatClient", "ChatAPI",
+                "Commands", "Session", "ChatClient", "ChatAPI", "DescriptorIO",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -83,7 +91,7 @@ let package = Package(
         .target(
             name: "MCPServer",
             dependencies: [
-                "Commands", "ChatClient", "ChatAPI",
+                "Commands", "ChatClient", "ChatAPI", "DescriptorIO",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -106,16 +114,21 @@ let package = Package(
         ),
         .target(
             name: "Commands",
-            dependencies: ["Session", "ChatClient", "ChatAPI"],
+            dependencies: ["Transcripts", "Session", "ChatClient", "ChatAPI"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Transcripts",
+            dependencies: [
+                "Session", "ChatAPI",
+                // The `.actual` stamp's SHA-256 (Foundation has no digest on Linux).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
             name: "Session",
-            dependencies: [
-                "ChatAPI",
-                // The `.actual` stamp's SHA-256 (Foundation has no digest on Linux).
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["ChatAPI"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -126,7 +139,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "ChatAPI", "CPoppler", "CLibXML2", "CStemmer",
+                "ChatAPI", "Embedding", "CPoppler", "CLibXML2", "CStemmer", "CDeflate",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -136,6 +149,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Blocking descriptor I/O the stdio front ends and the terminal share: the write loop, dedicated threads,
+        // taking stdout over. Glibc and Foundation only, so any module may use it.
+        .target(name: "DescriptorIO", swiftSettings: strictSettings),
         .target(
             name: "Embedding",
             dependencies: ["COpenBLAS"],
@@ -168,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "ChatAPI", "ChatTestSupport",
+                "Engine", "Embedding", "ChatAPI", "ChatTestSupport",
             ],
             swiftSettings: strictSettings
         ),
@@ -180,6 +196,11 @@ let package = Package(
         .testTarget(
             name: "SessionTests",
             dependencies: ["Session", "ChatAPI", "ChatTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TranscriptsTests",
+            dependencies: ["Transcripts", "Session", "ChatAPI", "ChatTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
@@ -206,7 +227,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatShellTests",
-            dependencies: ["ChatShell", "Session", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport"],
+            dependencies: [
+                "ChatShell", "Transcripts", "Session", "Commands", "ChatClient", "ChatAPI", "ChatTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
     ]

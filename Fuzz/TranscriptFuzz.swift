@@ -1,4 +1,4 @@
-// libFuzzer entry for the `.chat` transcript parser (Sources/Session/Transcript), built by scripts/fuzz.sh.
+// libFuzzer entry for the `.chat` transcript parser (Sources/Transcripts), built by scripts/fuzz.sh.
 //
 // Any bytes: as UTF-8 (invalid sequences repaired, as a file read with replacement would be), parsed as a
 // transcript and as an `.actual` file. The parser must answer with a transcript or a syntax error naming a line

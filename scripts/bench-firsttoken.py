@@ -4,7 +4,7 @@
 
 Per query: from writing the request line to reading its first `token` event (abstentions answer with a token too).
 A warm-up pass over the first queries is not timed. Prints one JSON object: count, p50/p90/p99/mean/max in ms,
-errors. Standard library only; bounded by --deadline.
+the bridge's CPU per request, errors. Standard library only; bounded by --deadline.
 
 With --command LINE instead of --queries, the same line (e.g. `/docs`) is run --limit times and timed to its end.
 
@@ -13,6 +13,7 @@ Usage: bench-firsttoken.py --binary PATH --data-dir DIR (--queries FILE | --comm
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -78,10 +79,18 @@ def main():
                     return time.perf_counter() - sent
                 return first if event["type"] == "done" else None
 
+    def cpu_seconds():
+        """User + system CPU of the bridge so far: on a loaded machine wall-clock latency is mostly waiting for a
+        core, CPU per request is what the process itself costs."""
+        with open(f"/proc/{bridge.pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     hello = json.loads(reader.readline())
     assert hello.get("type") == "hello", hello
     for index, query in enumerate(queries[: args.warmup]):
         ask(f"w{index}", query)
+    cpu_before = cpu_seconds()
     latencies, errors = [], 0
     for index, query in enumerate(queries):
         result = ask(f"q{index}", query)
@@ -89,6 +98,7 @@ def main():
             errors += 1
         else:
             latencies.append(result * 1000)
+    cpu = cpu_seconds() - cpu_before
     bridge.stdin.close()
     bridge.wait(timeout=30)
     latencies.sort()
@@ -102,6 +112,7 @@ def main():
                 "p99_ms": round(percentile(latencies, 0.99), 3),
                 "mean_ms": round(sum(latencies) / len(latencies), 3),
                 "max_ms": round(latencies[-1], 3),
+                "cpu_ms_per_request": round(cpu * 1000 / len(queries), 3),
             }
         )
     )

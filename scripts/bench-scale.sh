@@ -61,11 +61,14 @@ for chunks in "${sizes[@]}"; do
     rm -rf "$store"
 
     # Ingest: one folder, sub-folders included.
+    # Wall time and the process's own CPU (user + system): on a loaded machine the second is the steadier figure.
+    load_before=$(cut -d' ' -f1 /proc/loadavg)
     start=$(date +%s.%N)
-    timeout 1800 "$binary" ingest "$corpus/docs" --data-dir "$store" --json >"$benchdir/ingest-$chunks.json"
+    /usr/bin/time -f "%U %S" -o "$benchdir/ingest-$chunks.cpu" \
+        timeout 1800 "$binary" ingest "$corpus/docs" --data-dir "$store" --json >"$benchdir/ingest-$chunks.json"
     end=$(date +%s.%N)
     store_bytes=$(stat -c %s "$store/chatshell.sqlite")
-    ingest=$(python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); b=int(sys.argv[3]); st=int(sys.argv[4]); print(f'{s:.1f} s, {b/1e6/s:.2f} MB/s; store {st/1e6:.1f} MB = {st/b:.2f}x the corpus')" "$start" "$end" "$bytes" "$store_bytes")
+    ingest=$(python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); b=int(sys.argv[3]); st=int(sys.argv[4]); u,k=map(float,open(sys.argv[5]).read().split()[-2:]); print(f'{s:.1f} s, {b/1e6/s:.2f} MB/s (load average {sys.argv[6]} before; CPU {u+k:.1f} s, {b/1e6/(u+k):.2f} MB per CPU-second); store {st/1e6:.1f} MB = {st/b:.2f}x the corpus')" "$start" "$end" "$bytes" "$store_bytes" "$benchdir/ingest-$chunks.cpu" "$load_before")
 
     # One process: first token (chatshell) and retrieval (tantivy, FTS5) on the same queries.
     first_token=$(timeout 900 python3 "$root/scripts/bench-firsttoken.py" --binary "$binary" --data-dir "$store" \
@@ -91,12 +94,14 @@ print(f"## {int(chunks):,} chunks ({files:,} files, {size / 1e6:.1f} MB)")
 print()
 print(f"- ingest (`chatshell ingest DOCS`): {ingest}")
 print(f"- first token, one process, {ft['queries']} queries: p50 {ft['p50_ms']} ms, p90 {ft['p90_ms']} ms, "
-      f"p99 {ft['p99_ms']} ms, max {ft['max_ms']} ms, errors {ft['errors']}")
+      f"p99 {ft['p99_ms']} ms, max {ft['max_ms']} ms, errors {ft['errors']}; bridge CPU "
+      f"{ft.get('cpu_ms_per_request')} ms per question")
 print(f"- tantivy retrieval, same queries: p50 {ms(tan['p50'])}, p99 {ms(tan['p99'])} (plain FTS5: p50 {ms(fts['p50'])}, "
       f"p99 {ms(fts['p99'])}); chatshell first token / tantivy retrieval: p50 {ft['p50_ms'] * 1000 / tan['p50']:.0f}x, "
       f"p99 {ft['p99_ms'] * 1000 / tan['p99']:.0f}x")
-print(f"- `/docs` (200 rows) through the bridge: p50 {docs['p50_ms']} ms, p99 {docs['p99_ms']} ms; `/help` through "
-      f"the bridge (the command floor): p50 {floor['p50_ms']} ms, p99 {floor['p99_ms']} ms")
+print(f"- `/docs` (200 rows) through the bridge: p50 {docs['p50_ms']} ms, p99 {docs['p99_ms']} ms, CPU "
+      f"{docs.get('cpu_ms_per_request')} ms; `/help` through the bridge (the command floor): p50 {floor['p50_ms']} ms, "
+      f"p99 {floor['p99_ms']} ms")
 print()
 print("<details><summary>tantivy_bench.py JSON</summary>\n\n```json\n" + json.dumps(tv, indent=1) + "\n```\n</details>\n")
 PY

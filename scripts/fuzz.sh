@@ -3,7 +3,7 @@
 #
 #   multipart   the server's multipart/form-data parser (Sources/Server/Support/MultipartFormParser.swift)
 #   sse         the client's Server-Sent Events parser  (Sources/ChatClient/Remote/SSEParser.swift)
-#   transcript  the .chat transcript parser             (Sources/Session/Transcript/)
+#   transcript  the .chat transcript parser             (Sources/Transcripts/)
 #
 # Each target is the parser's own source files compiled with its entry in Fuzz/ by `swiftc -sanitize=fuzzer,address`
 # (the toolchain's clang runtime), so the package build and `swift test` never see the fuzzer. Each runs for a
@@ -29,7 +29,7 @@ sources_of() {
     multipart) echo Sources/Server/Support/MultipartFormParser.swift Fuzz/MultipartFuzz.swift ;;
     sse) echo Sources/ChatClient/Remote/SSEParser.swift Fuzz/SSEFuzz.swift ;;
     transcript)
-        local dir=Sources/Session/Transcript
+        local dir=Sources/Transcripts
         echo "$dir/Transcript.swift $dir/TranscriptLine.swift $dir/TranscriptCheck.swift" \
             "$dir/TranscriptOptions.swift $dir/TranscriptPattern.swift $dir/TranscriptText.swift" \
             Fuzz/TranscriptFuzz.swift
@@ -57,7 +57,20 @@ seed() {
         printf '\002\357\273\277data: x\rid: 1\rretry: 5\r\revent\ndata\n\n' >"$corpus/seed-edges"
         ;;
     transcript)
-        find transcripts Tests/SessionTests/Fixtures -name '*.chat' -size -64k -exec cp {} "$corpus/" \; 2>/dev/null || true
+        find transcripts Tests/TranscriptsTests/Fixtures -name '*.chat' -size -64k -exec cp {} "$corpus/" \; 2>/dev/null || true
+        ;;
+    esac
+}
+
+# The transcript parser reads citation markers with ChatAPI's grammar: that module's two files are built first, as a
+# static library of their own, so the parser's `import ChatAPI` resolves as in the package.
+dependencies_of() {
+    case "$1" in
+    transcript)
+        swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name ChatAPI -emit-module \
+            -emit-module-path "$out/modules/ChatAPI.swiftmodule" -emit-library -static -o "$out/libChatAPI.a" \
+            Sources/ChatAPI/CitationMarker.swift Sources/ChatAPI/Citation.swift
+        echo -I "$out/modules" -L "$out" -lChatAPI
         ;;
     esac
 }
@@ -66,7 +79,10 @@ failed=0
 printf '%-11s %10s %8s %7s %8s %7s %8s %8s\n' target runs runs/s cov features corpus rss_mb crashes
 for target in "${targets[@]}"; do
     # shellcheck disable=SC2046
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz_$target" $(sources_of "$target") \
+    mkdir -p "$out/modules"
+    flags=$(dependencies_of "$target")
+    # shellcheck disable=SC2046,SC2086
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz_$target" $flags $(sources_of "$target") \
         -o "$out/$target" 2> >(grep -v 'ld.gold: warning: Cannot export local symbol' >&2)
     seed "$target"
     mkdir -p "$out/crashes"

@@ -56,15 +56,24 @@ public struct Capabilities: Codable, Sendable, Hashable {
     public var server: ServerInfo
     public var generator: String
     @Nullable public var model: String?
+    /// The embedding model of semantic retrieval; null when the server ranks by words alone.
+    @Nullable public var embeddingModel: String?
     public var features = Features()
     public var limits: Limits
     public var upload = Upload()
     public var stream = Stream()
 
-    public init(version: String, generator: String, model: String? = nil, maxUploadBytes: Int) {
+    public init(
+        version: String,
+        generator: String,
+        model: String? = nil,
+        embeddingModel: String? = nil,
+        maxUploadBytes: Int
+    ) {
         self.server = ServerInfo(name: "chatshell", version: version)
         self.generator = generator
         self.model = model
+        self.embeddingModel = embeddingModel
         self.limits = Limits(maxUploadBytes: maxUploadBytes)
     }
 }

@@ -75,6 +75,17 @@ public enum CitationMarker {
         return found
     }
 
+    /// Every single marker of an answer with its span in Unicode scalars, as citation events and `done` give it.
+    public static func spans(in answer: String) -> [(n: Int, span: Span)] {
+        let scalars = answer.unicodeScalars
+        return matches(in: answer).compactMap { match in
+            guard let n = match.numbers.first else { return nil }
+            let start = scalars.distance(from: scalars.startIndex, to: match.range.lowerBound)
+            let end = scalars.distance(from: scalars.startIndex, to: match.range.upperBound)
+            return (n, Span(start: start, end: end))
+        }
+    }
+
     /// The source numbers a text cites, in order of appearance (repeats kept).
     public static func numbers(in text: String, grouped: Bool = false) -> [Int] {
         matches(in: text, grouped: grouped).flatMap(\.numbers)

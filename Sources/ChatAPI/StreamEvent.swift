@@ -65,7 +65,7 @@ public struct DoneEvent: Codable, Sendable, Hashable {
     @Nullable public var conversationId: String?
     @Nullable public var messageId: String?
     /// Set by compare streams only (http-api.md section 8).
-    public var comparison: ComparisonResult?
+    public var comparison: DocumentComparison?
 
     public init(
         finishReason: FinishReason,
@@ -76,7 +76,7 @@ public struct DoneEvent: Codable, Sendable, Hashable {
         timingsMs: Timings,
         conversationId: String?,
         messageId: String?,
-        comparison: ComparisonResult? = nil
+        comparison: DocumentComparison? = nil
     ) {
         self.finishReason = finishReason
         self.answer = answer

@@ -81,7 +81,7 @@ public protocol Backend: Sendable {
     func deleteConversation(id: String) async throws -> Deleted
 
     // MARK: - Compare
-    /// Compares two to five documents; `done` carries the `ComparisonResult`.
+    /// Compares two to five documents; `done` carries the `DocumentComparison`.
     func compare(_ request: CompareRequest) async throws -> AnswerStream
 
     // MARK: - Memory

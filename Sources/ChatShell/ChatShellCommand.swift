@@ -32,7 +32,8 @@ struct ChatShellCommand: AsyncParsableCommand {
             """,
         version: ChatShellVersion.current,
         subcommands: [
-            Repl.self, Ask.self, Ingest.self, Eval.self, Bridge.self, Mcp.self, Replay.self, Serve.self, Man.self,
+            Repl.self, Ask.self, Ingest.self, Eval.self, BridgeCommand.self, Mcp.self, Replay.self, Serve.self,
+            Man.self,
         ],
         defaultSubcommand: Repl.self
     )

@@ -4,7 +4,7 @@ public import Foundation
 public import Session
 
 /// The interpreter of user input, shared by the REPL, `ask`, the bridge and transcript replay: it classifies a
-/// line, parses commands, and runs handlers against the injected `Backend` and the active `Conversation`.
+/// line, parses commands, and runs handlers against the injected `Backend` and the `ActiveSession`.
 ///
 /// Handlers return `CommandOutcome` values and never print; the caller acts on them.
 public final class Interpreter: Sendable {
@@ -29,7 +29,7 @@ public final class Interpreter: Sendable {
     public static let defaultColumns = 80
 
     public let backend: any Backend
-    public let conversation: Conversation
+    public let conversation: ActiveSession
     public let sessions: any SessionStore
     /// Relative paths of `/upload` resolve here.
     public let workingDirectory: URL
@@ -48,7 +48,7 @@ public final class Interpreter: Sendable {
 
     public init(
         backend: any Backend,
-        conversation: Conversation,
+        conversation: ActiveSession,
         sessions: any SessionStore,
         workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
         policy: Policy = .repl,

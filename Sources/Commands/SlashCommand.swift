@@ -64,6 +64,19 @@ public enum SlashCommand: Sendable, Equatable {
         case .edit: "edit"
         }
     }
+
+    /// Whether running it may change the names of the documents the caller sees (an upload, a removal, another
+    /// account, or a listing the user just looked at), so completion asks the backend for them again; after any
+    /// other line it keeps what it has instead of listing every document again (an HTTP request each in remote
+    /// mode).
+    public var mayChangeDocumentNames: Bool {
+        switch self {
+        case .upload, .docs, .docsRemove, .adminDocs, .adminDocsUpload, .adminDocsRemove, .login, .register, .logout:
+            true
+        default:
+            false
+        }
+    }
 }
 
 /// What a line of input is.

@@ -32,7 +32,8 @@ extension UploadRunner {
     /// Uploads the files in order while the backend indexes earlier ones, reports each result in file order as
     /// soon as it and all before it are known, and returns them all.
     ///
-    /// Uploading stays in order, so documents are created (and listed) in file order; processing overlaps.
+    /// Uploading stays in order, so documents are created (and listed) in file order; processing overlaps. When
+    /// the task is cancelled no further file is uploaded, and only the results known by then are returned.
     public func run(
         _ files: [URL],
         title: String?,
@@ -64,6 +65,8 @@ extension UploadRunner {
         await withTaskGroup(of: (Int, FileResult).self) { group in
             var inFlight = 0
             for (index, file) in files.enumerated() {
+                // Cancelled (Ctrl-C in the REPL): no more files are sent; those accepted go on being indexed.
+                if Task.isCancelled { break }
                 if inFlight >= Self.batchWindow, let (finished, result) = await group.next() {
                     inFlight -= 1
                     settle(finished, result)

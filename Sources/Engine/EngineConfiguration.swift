@@ -14,6 +14,8 @@ public struct EngineConfiguration: Sendable {
     public var tuning: RetrievalTuning
     /// The generator of answers; nil means the built-in extractive one.
     public var answerer: (any Answerer)?
+    /// Embeds chunks and questions for semantic retrieval; nil ranks by words alone (`--embeddings off`).
+    public var embedder: (any Embedder)?
     /// Receives one-line notices for the operator (a store file's mode tightened); standard error by default.
     public var notice: @Sendable (String) -> Void
     /// How long this process's hold on an upload lasts without renewal (`ingest_lease_s`).
@@ -34,6 +36,7 @@ public struct EngineConfiguration: Sendable {
         makeId: @escaping @Sendable (String) -> String = IdGenerator.random,
         tuning: RetrievalTuning = RetrievalTuning(),
         answerer: (any Answerer)? = nil,
+        embedder: (any Embedder)? = nil,
         notice: @escaping @Sendable (String) -> Void = EngineConfiguration.standardErrorNotice,
         ingestionLease: IngestionLease = IngestionLease(),
         ingestionPause: Duration? = nil,
@@ -46,6 +49,7 @@ public struct EngineConfiguration: Sendable {
         self.makeId = makeId
         self.tuning = tuning
         self.answerer = answerer
+        self.embedder = embedder
         self.notice = notice
         self.ingestionLease = ingestionLease
         self.ingestionPause = ingestionPause

@@ -186,6 +186,13 @@ public enum EngineError: LocalizedError, Equatable, Sendable {
         ErrorBody(.init(code: code, message: message, status: status, requestId: requestId, details: details))
     }
 
+    /// The `error` event that ends a stream on `error`: an engine error as it is, anything else as an internal
+    /// error, so every stream (answers, comparisons, the server's) words a failure the same way.
+    public static func streamEvent(for error: any Error, requestId: String?) -> StreamErrorEvent {
+        let engineError = error as? EngineError ?? .internalError(String(describing: error))
+        return StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: requestId)
+    }
+
     private static func mebibytes(_ bytes: Int) -> String {
         let value = Double(bytes) / 1_048_576
         return value >= 10 ? "\(Int(value.rounded())) MiB" : String(format: "%.1f MiB", value)

@@ -99,10 +99,7 @@ extension KnowledgeBase {
             started: date,
             gate: gate
         )
-        let (stream, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
-        let task = Task { await self.produce(turn, into: continuation) }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        return Self.eventStream { continuation in await self.produce(turn, into: continuation) }
     }
 
     // MARK: - Producing the stream
@@ -168,12 +165,7 @@ extension KnowledgeBase {
         } catch is CancellationError {
             recorder.interrupt()
         } catch {
-            let engineError = error as? EngineError ?? .internalError(String(describing: error))
-            send(
-                .error(
-                    StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: turn.requestId)
-                )
-            )
+            send(.error(EngineError.streamEvent(for: error, requestId: turn.requestId)))
         }
         if Task.isCancelled { recorder.interrupt() }
         if !stored { storeAssistantMessage(turn, recorder) }
@@ -186,6 +178,7 @@ extension KnowledgeBase {
         let citedDocuments = Self.citedDocumentIds(of: turn.earlier.last(where: { $0.role == "assistant" }))
         let memories =
             (turn.request.includeMemory ?? true) ? try relevantMemories(for: turn.query, as: turn.principal) : []
+        let questionVector = await questionVector(turn.query)
         let hits = try retriever.retrieve(
             RetrievalRequest(
                 question: turn.query,
@@ -193,7 +186,8 @@ extension KnowledgeBase {
                 citedDocumentIds: citedDocuments,
                 memoryTexts: memories.map(\.content),
                 documentIds: turn.request.documentIds,
-                topK: turn.topK
+                topK: turn.topK,
+                questionVector: questionVector
             ),
             for: turn.principal
         )
@@ -217,7 +211,8 @@ extension KnowledgeBase {
             },
             sectionPaths: Dictionary(
                 uniqueKeysWithValues: hits.enumerated().map { ($0.offset + 1, $0.element.headingPath) }
-            )
+            ),
+            meaning: semanticEvidence(question: questionVector, hits: hits)
         )
         send(.status(stage: "generating"))
         switch try await answerer.answer(context) {

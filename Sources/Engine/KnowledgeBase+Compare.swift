@@ -33,8 +33,7 @@ extension KnowledgeBase {
         requestId: String? = nil
     ) throws -> AsyncThrowingStream<StreamEvent, any Error> {
         let job = try comparisonJob(request, as: principal)
-        let (stream, continuation) = AsyncThrowingStream<StreamEvent, any Error>.makeStream()
-        let task = Task {
+        return Self.eventStream { continuation in
             continuation.yield(
                 .meta(
                     MetaEvent(
@@ -51,15 +50,10 @@ extension KnowledgeBase {
             } catch is CancellationError {
                 // The consumer left; nothing is stored for a comparison.
             } catch {
-                let engineError = error as? EngineError ?? .internalError(String(describing: error))
-                continuation.yield(
-                    .error(StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: requestId))
-                )
+                continuation.yield(.error(EngineError.streamEvent(for: error, requestId: requestId)))
             }
             continuation.finish()
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
     }
 
     /// Compares documents without streaming, as `POST /compare` answers.
@@ -72,7 +66,7 @@ extension KnowledgeBase {
     public func compareResult(
         _ request: CompareRequest,
         as principal: Principal
-    ) async throws -> ChatAPI.ComparisonResult {
+    ) async throws -> DocumentComparison {
         let job = try comparisonJob(request, as: principal)
         return try await runComparison(job) { _ in }.result
     }
@@ -141,7 +135,7 @@ extension KnowledgeBase {
     private func runComparison(
         _ job: ComparisonJob,
         emit: (StreamEvent) -> Void
-    ) async throws -> (result: ChatAPI.ComparisonResult, reason: FinishReason) {
+    ) async throws -> (result: DocumentComparison, reason: FinishReason) {
         emit(.status(stage: "comparing"))
         let chunks = try job.documents.map { try store.chunks(documentId: $0.id) }
         let inputs = zip(job.documents, chunks).map { document, chunks in
@@ -238,7 +232,7 @@ extension KnowledgeBase {
         let promptWords = chunks.joined().reduce(0) { $0 + $1.text.split(whereSeparator: \.isWhitespace).count }
         let reportWords = normalizer.answer.split(whereSeparator: \.isWhitespace).count
         let total = Self.milliseconds(since: job.started, now: configuration.now())
-        let result = ChatAPI.ComparisonResult(
+        let result = DocumentComparison(
             comparisonId: configuration.makeId("cmp_"),
             documentIds: job.documents.map(\.id),
             query: job.query,
@@ -259,7 +253,7 @@ extension KnowledgeBase {
         return (result, reason)
     }
 
-    private static func doneEvent(_ result: ChatAPI.ComparisonResult, reason: FinishReason) -> DoneEvent {
+    private static func doneEvent(_ result: DocumentComparison, reason: FinishReason) -> DoneEvent {
         DoneEvent(
             finishReason: reason,
             answer: result.report,

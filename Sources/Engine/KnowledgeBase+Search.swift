@@ -8,7 +8,7 @@ extension KnowledgeBase {
     /// question, cited documents) and memories: a search is about documents only.
     ///
     /// - Throws: `EngineError.validation`, `.documentNotFound`, `.documentNotReady`, as `ask` would.
-    public func search(_ request: SearchRequest, as principal: Principal) throws -> SearchResponse {
+    public func search(_ request: SearchRequest, as principal: Principal) async throws -> SearchResponse {
         let query = request.query.trimmingCharacters(in: .whitespacesAndNewlines)
         let topK = request.topK ?? configuration.tuning.defaultTopK
         try validateRetrieval(query: query, topK: topK, documentIds: request.documentIds, as: principal)
@@ -19,7 +19,8 @@ extension KnowledgeBase {
                 citedDocumentIds: [],
                 memoryTexts: [],
                 documentIds: request.documentIds,
-                topK: topK
+                topK: topK,
+                questionVector: await questionVector(query)
             ),
             for: principal
         )

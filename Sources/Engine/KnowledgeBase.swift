@@ -1,5 +1,6 @@
 public import ChatAPI
 import Foundation
+import Synchronization
 
 /// The backend without HTTP: documents, retrieval, answers, conversations and memory, scoped by `Principal`.
 ///
@@ -11,6 +12,10 @@ public final class KnowledgeBase: Sendable {
     let retriever: Retriever
     let answerer: any Answerer
     let ingestion: IngestionQueue
+    /// Embeds stored chunks in the background; nil when embeddings are off.
+    let embedding: EmbeddingWorker?
+    /// Sentence vectors for answering by meaning; nil when embeddings are off.
+    let sentenceVectors: SentenceVectors?
     /// Renews this engine's ingestion leases and takes up work whose process is gone, until the engine goes.
     private let heartbeat: Task<Void, Never>
 
@@ -29,8 +34,21 @@ public final class KnowledgeBase: Sendable {
                     + "Check that the folder is writable, or choose another with --data-dir."
             )
         }
-        retriever = Retriever(store: store, tuning: configuration.tuning)
+        let vectors = VectorIndex()
+        retriever = Retriever(store: store, tuning: configuration.tuning, vectors: vectors)
         answerer = configuration.answerer ?? ExtractiveAnswerer(tuning: configuration.tuning)
+        // The worker asks the queue whether uploads are in progress and the queue wakes the worker when they are
+        // stored: a box breaks the cycle between the two initialisers.
+        let queueBox = QueueReference()
+        let opened = store
+        let embedding = configuration.embedder.map { embedder in
+            EmbeddingWorker(embedder: embedder, store: opened, index: vectors) {
+                guard let queue = queueBox.queue.withLock({ $0 }) else { return false }
+                return await queue.isBusy
+            }
+        }
+        self.embedding = embedding
+        sentenceVectors = configuration.embedder.map { SentenceVectors(embedder: $0) }
         ingestion = IngestionQueue(
             store: store,
             now: configuration.now,
@@ -39,13 +57,48 @@ public final class KnowledgeBase: Sendable {
             pause: configuration.ingestionPause,
             timeLimit: configuration.processingTimeLimit,
             textLimit: configuration.extractedTextLimit
-        )
+        ) {
+            // Documents are searchable by their words from this moment; their vectors follow.
+            if let embedding { Task { await embedding.wake() } }
+        }
+        let queue = ingestion
+        queueBox.queue.withLock { $0 = queue }
         try store.failDocumentsWithoutJob(at: configuration.now())
         heartbeat = ingestion.startHeartbeat()
+        // Chunks a previous process left without vectors (stopped mid-way, or another model) are embedded now.
+        if let embedding { Task { await embedding.wake() } }
     }
 
     deinit {
         heartbeat.cancel()
+    }
+
+    /// The embedding model in use, nil when embeddings are off.
+    public var embeddingModel: String? { configuration.embedder?.model }
+
+    /// How far background embedding has got: chunks with a vector, chunks in all, and the embedder's last failure
+    /// while it keeps failing; nil when embeddings are off.
+    public func embeddingProgress() async -> EmbeddingProgress? {
+        guard let embedding else { return nil }
+        let progress = await embedding.progress()
+        return EmbeddingProgress(
+            model: embedding.embedder.model,
+            embedded: progress.embedded,
+            total: progress.total,
+            problem: progress.problem
+        )
+    }
+
+    /// Stops background embedding (chunks left without vectors are embedded by the next process on this store).
+    public func stopEmbedding() async {
+        await embedding?.stop()
+    }
+
+    /// Returns once every stored chunk has its vector (or the embedder is failing); at once when embeddings are off.
+    ///
+    /// For evaluations and benchmarks, which must rank with every vector in place.
+    public func waitUntilEmbedded() async {
+        await embedding?.waitUntilIdle()
     }
 
     /// The name of the generator (`extractive` or a model).
@@ -60,9 +113,15 @@ public final class KnowledgeBase: Sendable {
             version: ChatShellVersion.current,
             generator: answerer.model == "extractive" ? "extractive" : "llm",
             model: answerer.model,
+            embeddingModel: embeddingModel,
             maxUploadBytes: configuration.maxUploadBytes
         )
     }
 
     func timestamp() -> String { Timestamp.string(configuration.now()) }
+}
+
+/// Lets the embedding worker ask the ingestion queue, made after it, whether uploads are in progress.
+private final class QueueReference: Sendable {
+    let queue = Mutex<IngestionQueue?>(nil)
 }

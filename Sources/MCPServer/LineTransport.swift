@@ -1,3 +1,4 @@
+import DescriptorIO
 public import Foundation
 import Glibc
 public import Logging
@@ -135,19 +136,8 @@ public actor LineTransport: Transport {
         return stream
     }
 
-    /// Writes all bytes, retrying short writes and interruptions; false once the reader is gone.
+    /// Writes all bytes (the shared write loop); false once the reader is gone.
     private static func writeAll(_ data: Data, to fd: Int32) -> Bool {
-        data.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }
+        data.withUnsafeBytes { DescriptorWriter.writeAll($0, to: fd) == nil }
     }
 }

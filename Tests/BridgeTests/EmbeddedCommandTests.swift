@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// Commands on the real engine whose results matter to hosts: `/compare` streamed like an answer with the
-/// `ComparisonResult` in `done.result`, `/docs` with its list page, and a confined `/upload` with its Documents.
+/// `DocumentComparison` in `done.result`, `/docs` with its list page, and a confined `/upload` with its Documents.
 @Suite struct EmbeddedCommandTests {
     private static let store = Task {
         try await NorthwindStore.make(documents: ["product-x200-spec.pdf", "product-x300-spec.pdf"])

@@ -1,6 +1,7 @@
 import Bridge
 import ChatAPI
 import ChatClient
+import ChatTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,13 @@ import Testing
     private static let json = BridgeDriver.json
 
     @Test func inputIsNotReadPastInflightPlusQueue() async {
-        let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .milliseconds(30)) }
+        // Given: answers held until the test has looked at the input, and twelve asks in the "pipe"
+        let answering = Gate()
+        let backend = ScriptedBackend { request, _ in
+            var script = ScriptedBackend.Script.echo(request.query)
+            script.holds = [0: answering]
+            return script
+        }
         let input = ScriptedInput()
         for index in 1...12 { input.send(Self.json(["op": "ask", "id": "b\(index)", "text": "q"]) + "\n") }
         input.close()
@@ -17,9 +24,10 @@ import Testing
         configuration.maxQueue = 2
         let sink = CollectingSink()
         let run = await BridgeDriver.run(configuration, backend: backend, input: input, sink: sink) { _ in
-            // While the first requests run, most of the input stays unread in the "pipe".
-            try? await Task.sleep(for: .milliseconds(15))
+            // When: one request runs and two wait, the reader stops: at most one more line is taken off the pipe.
+            await sink.waitFor { $0.filter { $0.contains(#""type":"start""#) }.count == 3 }
             #expect(input.unread >= 8)
+            answering.open()
         }
         #expect(ProtocolGrammar.checkJSONL(run.lines).problems == [])
         #expect(run.statistics.peakUnfinished == 3)
@@ -36,8 +44,8 @@ import Testing
         let run = await BridgeDriver.run(BridgeConfiguration(mode: .jsonl), backend: backend, input: input, sink: sink)
         {
             _ in
-            while !backend.log.contains(.end(query: "q")) { try? await Task.sleep(for: .milliseconds(5)) }
-            try? await Task.sleep(for: .milliseconds(50))
+            // The whole answer is produced while nothing is read; only then does the reader come back.
+            await backend.waitForLog { $0.contains(.end(query: "q")) }
             sink.resume()
         }
         // How many tokens merged depends on timing (RecordWriterTests pins that down); none may be lost.
@@ -51,17 +59,16 @@ import Testing
         let tokens = (0..<40).map { "w\($0) " }
         let backend = ScriptedBackend { _, _ in .init(tokens: tokens, sources: [], delay: .milliseconds(1)) }
         var configuration = BridgeConfiguration(mode: .jsonl)
-        // A window far longer than the stream's pauses, so even a loaded machine sees few, large tokens.
-        configuration.coalesce = .milliseconds(250)
+        // A window no run outlasts: every token waits for the request's next event, `done`, however the machine
+        // schedules the stream.
+        configuration.coalesce = .seconds(3_600)
         let input = ScriptedInput(lines: [Self.json(["op": "ask", "id": "c", "text": "q"])])
         let run = await BridgeDriver.run(configuration, backend: backend, input: input)
         let report = ProtocolGrammar.checkJSONL(run.lines)
         #expect(report.problems == [])
         #expect(report.events.first?["capabilities"] as? [String] == ["coalesce"])
-        // The exact count depends on how the machine schedules the stream (RecordWriterTests pins the mechanism
-        // down); with a window far longer than the stream, a few tokens at most go out.
         let count = report.events.of("c").filter { $0["type"] as? String == "token" }.count
-        #expect(count >= 1 && count < tokens.count)
+        #expect(count == 1)
         #expect(report.tokens["c"] == tokens.joined())
     }
 
@@ -88,13 +95,17 @@ import Testing
     }
 
     @Test func heartbeatRepeatsTheCurrentStageOfSilentRequests() async {
-        let backend = ScriptedBackend { _, _ in
-            .init(tokens: ["slow ", "answer"], sources: [], delays: [.seconds(1), .zero])
-        }
+        // Given: an answer silent until three heartbeats have gone out
+        let silent = Gate()
+        let backend = ScriptedBackend { _, _ in .init(tokens: ["slow ", "answer"], sources: [], holds: [0: silent]) }
         var configuration = BridgeConfiguration(mode: .jsonl)
         configuration.heartbeat = .milliseconds(100)
         let input = ScriptedInput(lines: [Self.json(["op": "ask", "id": "h", "text": "q"])])
-        let run = await BridgeDriver.run(configuration, backend: backend, input: input)
+        let sink = CollectingSink()
+        let run = await BridgeDriver.run(configuration, backend: backend, input: input, sink: sink) { _ in
+            await sink.waitFor { $0.filter { $0.contains(#""stage":"generating""#) }.count >= 3 }
+            silent.open()
+        }
         let report = ProtocolGrammar.checkJSONL(run.lines)
         #expect(report.problems == [])
         #expect(report.events.first?["capabilities"] as? [String] == ["heartbeat"])

@@ -31,7 +31,7 @@ import Testing
             for batch in script.batches {
                 input.send(bytes: batch.bytes)
                 expected += batch.replies
-                let replied = await BridgeDriver.waitFor(sink, limit: .seconds(30)) {
+                let replied = await BridgeDriver.waitFor(sink) {
                     GoldenCase.repliesSeen($0, mode: golden.mode) >= expected
                 }
                 #expect(replied, "no reply to a batch of \(golden.name)")
@@ -54,10 +54,12 @@ import Testing
             ? GoldenNormalizer.canonicalJSONL(run.lines) : run.lines.map(GoldenNormalizer.redactIds)
         let expectedText = try? String(contentsOf: golden.outputURL, encoding: .utf8)
         let expected = expectedText.map { text in
-            text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(
-                text.hasSuffix("\n") ? 1 : 0
+            Array(
+                text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(
+                    text.hasSuffix("\n") ? 1 : 0
+                )
             )
-        }.map(Array.init)
+        }.map { golden.mode == .jsonl ? GoldenNormalizer.canonicalJSONL($0) : $0 }
         let matches: Bool
         switch golden.mode {
         case .jsonl: matches = expected.map { GoldenNormalizer.groups($0) == GoldenNormalizer.groups(actual) } ?? false

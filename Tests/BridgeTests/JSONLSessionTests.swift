@@ -1,6 +1,7 @@
 import Bridge
 import ChatAPI
 import ChatClient
+import ChatTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -71,11 +72,25 @@ import Testing
     }
 
     @Test func startsFollowInputOrderAndWaitingRequestsSayQueued() async throws {
-        let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .milliseconds(20)) }
+        // The first answer is held until the ping has counted what runs and what waits.
+        let counted = Gate()
+        let backend = ScriptedBackend { request, _ in .held(.echo(request.query), at: 0, by: counted) }
         let lines =
             (1...3).map { Self.json(["op": "ask", "id": "q\($0)", "text": "Q\($0)"]) }
             + [Self.json(["op": "ping", "id": "p"])]
-        let (_, events) = await run(lines, backend: backend) { $0.maxInflight = 1 }
+        let sink = CollectingSink()
+        let run = await BridgeDriver.run(
+            configuration { $0.maxInflight = 1 },
+            backend: backend,
+            input: ScriptedInput(lines: lines),
+            sink: sink
+        ) { _ in
+            await sink.waitFor { $0.contains { $0.contains(#""type":"pong""#) } }
+            counted.open()
+        }
+        let report = ProtocolGrammar.checkJSONL(run.lines)
+        #expect(report.problems == [])
+        let events = report.events
         let starts = events.filter { $0["type"] as? String == "start" }.compactMap { $0["id"] as? String }
         #expect(starts == ["q1", "q2", "q3"])
         #expect(events.of("q1").contains { $0["stage"] as? String == "queued" } == false)
@@ -116,7 +131,7 @@ import Testing
 
     @Test func cancelEndsARunningRequestKeepingItsPartialText() async throws {
         let backend = ScriptedBackend { _, _ in
-            .init(tokens: ["one ", "two ", "three"], sources: [], delays: [.zero, .seconds(30), .seconds(30)])
+            .init(tokens: ["one ", "two ", "three"], sources: [], holds: [1: .never])
         }
         let input = ScriptedInput()
         let sink = CollectingSink()
@@ -137,17 +152,31 @@ import Testing
         #expect(error["retryable"] as? Bool == false)
         #expect(error["partial"] as? String == "one ")
         #expect((error["meta"] as? [String: Int]) == ["k": 1])
-        #expect(backend.log.last == .end(query: "slow"))
+        #expect(await backend.waitForLog { $0.last == .end(query: "slow") })
     }
 
     @Test func cancelOfAQueuedRequestNeverReachesTheBackend() async {
-        let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .milliseconds(30)) }
+        // The first answer is held until the queued one has ended, so "b" is still queued when its cancel comes.
+        let bEnded = Gate()
+        let backend = ScriptedBackend { request, _ in .held(.echo(request.query), at: 0, by: bEnded) }
         let lines = [
             Self.json(["op": "ask", "id": "a", "text": "first"]),
             Self.json(["op": "ask", "id": "b", "text": "second"]),
             Self.json(["op": "cancel", "id": "b"]),
         ]
-        let (_, events) = await run(lines, backend: backend) { $0.maxInflight = 1 }
+        let sink = CollectingSink()
+        let run = await BridgeDriver.run(
+            configuration { $0.maxInflight = 1 },
+            backend: backend,
+            input: ScriptedInput(lines: lines),
+            sink: sink
+        ) { _ in
+            await sink.waitFor { $0.contains { $0.contains(#""type":"error""#) && $0.contains(#""id":"b""#) } }
+            bEnded.open()
+        }
+        let report = ProtocolGrammar.checkJSONL(run.lines)
+        #expect(report.problems == [])
+        let events = report.events
         #expect(events.types(of: "b") == ["start", "status", "error"])
         #expect(events.terminal(of: "b")?["code"] as? String == "cancelled")
         #expect(events.terminal(of: "a")?["type"] as? String == "done")
@@ -155,12 +184,23 @@ import Testing
     }
 
     @Test func timeoutEndsTheRequestAsRetryableWithPartialText() async throws {
-        let backend = ScriptedBackend { _, _ in
-            .init(tokens: ["partial ", "never"], sources: [], delays: [.zero, .seconds(30)])
+        // Given: an answer that stalls after its first token, and a timeout that fires once that token is out
+        let backend = ScriptedBackend { _, _ in .init(tokens: ["partial ", "never"], sources: [], holds: [1: .never]) }
+        let expiry = Gate()
+        let sink = CollectingSink()
+        let run = await BridgeDriver.run(
+            configuration { $0.timeout = .milliseconds(500) },
+            backend: backend,
+            input: ScriptedInput(lines: [Self.json(["op": "ask", "id": "t", "text": "slow"])]),
+            sink: sink,
+            clock: BridgeDriver.clock(expiringAt: expiry)
+        ) { _ in
+            await sink.waitFor { $0.contains { $0.contains(#""type":"token""#) } }
+            expiry.open()
         }
-        let (_, events) = await run([Self.json(["op": "ask", "id": "t", "text": "slow"])], backend: backend) {
-            $0.timeout = .milliseconds(500)
-        }
+        let report = ProtocolGrammar.checkJSONL(run.lines)
+        #expect(report.problems == [])
+        let events = report.events
         let error = try #require(events.terminal(of: "t"))
         #expect(error["code"] as? String == "timeout")
         #expect(error["retryable"] as? Bool == true)
@@ -246,7 +286,11 @@ import Testing
     }
 
     @Test func idOfAnUnfinishedRequestIsRefusedAndFreeAgainAfterwards() async throws {
-        let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .milliseconds(20)) }
+        // The first "a" is held until its duplicate has been refused.
+        let refused = Gate()
+        let backend = ScriptedBackend { request, index in
+            index == 0 ? .held(.echo(request.query), at: 0, by: refused) : .echo(request.query)
+        }
         let input = ScriptedInput()
         let sink = CollectingSink()
         input.send(
@@ -254,7 +298,9 @@ import Testing
                 + Self.json(["op": "ask", "id": "a", "text": "two"]) + "\n"
         )
         let run = await BridgeDriver.run(configuration(), backend: backend, input: input, sink: sink) { _ in
-            await BridgeDriver.waitFor(sink) { $0.contains { $0.contains(#""type":"done""#) } }
+            await sink.waitFor { $0.contains { $0.contains(#""code":"duplicate_id""#) } }
+            refused.open()
+            await sink.waitFor { $0.contains { $0.contains(#""type":"done""#) } }
             input.send(Self.json(["op": "ask", "id": "a", "text": "three"]) + "\n")
             input.close()
         }
@@ -369,7 +415,12 @@ import Testing
             Self.json(["op": "command", "id": "up", "line": "/upload ../../etc/passwd"]),
             Self.json(["op": "command", "id": "missing", "line": "/upload /nonexistent/secret.txt"]),
         ]
-        let (_, events) = await run(lines) { $0.uploadRoot = root }
+        // An explicit working directory: the process's own is global state another test's child process may
+        // move while this one runs.
+        let (_, events) = await run(lines) {
+            $0.uploadRoot = root
+            $0.workingDirectory = URL(fileURLWithPath: "/usr/bin")
+        }
         #expect(events.first?["capabilities"] as? [String] == ["upload"])
         #expect(events.terminal(of: "up")?["code"] as? String == "bad_request")
         #expect(events.terminal(of: "up")?["message"] as? String == "'/etc/passwd' is outside --upload-root.")
@@ -390,7 +441,7 @@ import Testing
     }
 
     @Test func endOfInputWithCancelEndsUnfinishedWork() async {
-        let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .milliseconds(200)) }
+        let backend = ScriptedBackend { request, _ in .held(.echo(request.query), at: 0, by: .never) }
         let lines = (1...4).map { Self.json(["op": "ask", "id": "e\($0)", "text": "q\($0)"]) }
         let (run, events) = await run(lines, backend: backend) {
             $0.maxInflight = 1
@@ -403,7 +454,7 @@ import Testing
     }
 
     @Test func signalInterruptsEveryOpenRequestThenSaysBye() async {
-        let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .seconds(5)) }
+        let backend = ScriptedBackend { request, _ in .held(.echo(request.query), at: 0, by: .never) }
         let input = ScriptedInput()
         let sink = CollectingSink()
         input.send((1...3).map { Self.json(["op": "ask", "id": "s\($0)", "text": "q"]) + "\n" }.joined())
@@ -423,22 +474,24 @@ import Testing
         #expect(report.terminals.map { $0.event["code"] as? String } == ["interrupted", "interrupted", "interrupted"])
         #expect(report.terminals.first?.event["retryable"] as? Bool == true)
         #expect(report.events.last?["reason"] as? String == "signal")
-        #expect(backend.log.filter { if case .end = $0 { true } else { false } }.count == 2)
+        // The two running answers were stopped; the queued one never reached the backend.
+        #expect(await backend.waitForLog { $0.filter { if case .end = $0 { true } else { false } }.count == 2 })
+        #expect(backend.calls == 2)
     }
 
     @Test func closedStdoutCancelsEverythingAndExitsZero() async {
-        let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .seconds(5)) }
+        // Given: an answer that would never finish on its own, and a reader that goes away after three records
+        let backend = ScriptedBackend { request, _ in .held(.echo(request.query), at: 0, by: .never) }
         let input = ScriptedInput()
         input.send(Self.json(["op": "ask", "id": "x", "text": "q"]) + "\n")
         let sink = CollectingSink(failAfter: 3)
-        let started = ContinuousClock.now
+        // When the bridge runs (its return at all shows the stuck answer was cancelled: the driver's watchdog fails
+        // a run that hangs)
         let run = await BridgeDriver.run(configuration(), backend: backend, input: input, sink: sink)
         #expect(run.code == 0)
-        #expect(started.duration(to: .now) < .seconds(2))
         #expect(sink.writes == 3)
-        // The backend's stream was dropped, which stops its work.
-        try? await Task.sleep(for: .milliseconds(50))
-        #expect(backend.log.last == .end(query: "q"))
+        // Then the backend's stream was dropped, which stops its work.
+        #expect(await backend.waitForLog { $0.last == .end(query: "q") })
     }
 
     @Test func failingStdoutIsAFatalFault() async {

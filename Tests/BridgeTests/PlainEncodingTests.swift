@@ -94,10 +94,8 @@ import Testing
         let backend = EmbeddedBackend(knowledgeBase: store.knowledgeBase)
         let file = TestCorpus.bad.appendingPathComponent("unicode path/Überblick – café notes ✓.txt")
         let upload = try await backend.upload(file: file, title: nil, shared: false)
-        for _ in 0..<400 {
-            if try await backend.documentStatus(id: upload.documentId).isFinished { break }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        let status = try await backend.waitUntilProcessed(id: upload.documentId) { _ in }
+        #expect(status.isFinished)
         var configuration = BridgeConfiguration(mode: .plain)
         configuration.sources = true
         let input = ScriptedInput(lines: ["When is the Port Ellery lobby coffee machine serviced?"])

@@ -1,6 +1,7 @@
 import Bridge
 import ChatAPI
 import ChatClient
+import ChatTestSupport
 import Foundation
 import Testing
 
@@ -123,33 +124,58 @@ import Testing
     }
 
     @Test func timeoutKeepsThePartialAnswer() async {
+        // Given: an answer that stalls after its first line, and a timeout that fires once that line is out
         let backend = ScriptedBackend { _, _ in
-            .init(tokens: ["done line\nhalf", " never"], sources: [], delays: [.zero, .seconds(30)])
+            .init(tokens: ["done line\nhalf", " never"], sources: [], holds: [1: .never])
         }
-        let run = await run(["q"], backend: backend) { $0.timeout = .milliseconds(500) }
+        let expiry = Gate()
+        let sink = CollectingSink()
+        let run = await BridgeDriver.run(
+            configuration { $0.timeout = .milliseconds(500) },
+            backend: backend,
+            input: ScriptedInput(lines: ["q"]),
+            sink: sink,
+            clock: BridgeDriver.clock(expiringAt: expiry)
+        ) { _ in
+            await sink.waitFor { $0.contains("done line") }
+            expiry.open()
+        }
         #expect(run.lines == ["done line", "half", ".error timeout No result within 0.5 s."])
     }
 
     @Test func heartbeatWritesStatusLines() async {
-        let backend = ScriptedBackend { _, _ in .init(tokens: ["x"], sources: [], delay: .seconds(1)) }
-        let run = await run(["q"], backend: backend) { $0.heartbeat = .milliseconds(100) }
+        // Given: an answer silent until two heartbeats have gone out
+        let silent = Gate()
+        let backend = ScriptedBackend { _, _ in .init(tokens: ["x"], sources: [], holds: [0: silent]) }
+        let sink = CollectingSink()
+        let run = await BridgeDriver.run(
+            configuration { $0.heartbeat = .milliseconds(100) },
+            backend: backend,
+            input: ScriptedInput(lines: ["q"]),
+            sink: sink
+        ) { _ in
+            await sink.waitFor { $0.filter { $0 == ".status generating" }.count >= 2 }
+            silent.open()
+        }
         #expect(run.lines.filter { $0 == ".status generating" }.count >= 2)
         #expect(run.lines.suffix(2) == ["x", "."])
     }
 
     @Test func endOfInputWithCancelAnswersEveryLine() async {
-        let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .milliseconds(300)) }
+        let backend = ScriptedBackend { request, _ in .held(.echo(request.query), at: 0, by: .never) }
         let run = await run(["a", "b", "c"], backend: backend) { $0.onEOF = .cancel }
         #expect(run.lines == Array(repeating: ".error cancelled Cancelled at end of input.", count: 3))
     }
 
     @Test func signalInterruptsTheRunningAndReadAheadLines() async {
-        let backend = ScriptedBackend { request, _ in .echo(request.query, delay: .seconds(5)) }
+        let backend = ScriptedBackend { request, _ in .held(.echo(request.query), at: 0, by: .never) }
         let input = ScriptedInput()
         input.send("a\nb\n")
         let sink = CollectingSink()
         let run = await BridgeDriver.run(configuration(), backend: backend, input: input, sink: sink) { session in
-            try? await Task.sleep(for: .milliseconds(50))
+            // Both lines are read (one runs, one waits behind it) before the signal.
+            await input.waitUntilDrained()
+            await backend.waitForLog { $0.contains { if case .begin("a", _, _) = $0 { true } else { false } } }
             await session.interrupt(.interrupt)
         }
         #expect(run.code == 130)

@@ -40,9 +40,12 @@ struct ProcessTests {
 
     @Test func sigtermInterruptsEveryOpenRequestSaysByeAndExits143() async throws {
         // Given: a host that stops reading, so requests stay open behind a full pipe and a small buffer.
-        let child = try await bridge(["--jsonl", "--max-inflight", "2", "--max-buffer", "4096"], pausedOutput: true)
+        let child = try await bridge(
+            ["--jsonl", "--max-inflight", "2", "--max-buffer", "4096", "--log-level", "debug"],
+            pausedOutput: true
+        )
         child.writeLines(asks(60))
-        try await Task.sleep(for: .milliseconds(1_500))
+        #expect(await child.waitForLog("accepted ask a59 "))
         // When: SIGTERM arrives, and the host reads again.
         child.signal(SIGTERM)
         child.resumeOutput()
@@ -58,42 +61,43 @@ struct ProcessTests {
     }
 
     @Test func recordsNotWrittenWithinTwoSecondsAreAbandoned() async throws {
-        let child = try await bridge(["--jsonl", "--max-buffer", "4096"], pausedOutput: true)
-        // More output than the pipe and the buffer hold, so records are still waiting at the signal.
+        let child = try await bridge(["--jsonl", "--max-buffer", "4096", "--log-level", "debug"], pausedOutput: true)
+        // More output than the pipe and the buffer hold: the start records of a full queue (4 running, 64
+        // waiting) alone overflow the one-page pipe, so records are still waiting at the signal.
         child.writeLines(asks(120))
-        try await Task.sleep(for: .milliseconds(1_500))
+        #expect(await child.waitForLog("accepted ask a67 "))
         let signalled = ContinuousClock.now
         child.signal(SIGTERM)
-        // Nobody reads: the bridge gives up on its last records after the grace period.
-        let status = await child.exitStatus(limit: .seconds(10))
+        // Nobody ever reads: the bridge exits at all only by giving up on its last records, and not before the
+        // grace period (a lower bound, which a loaded machine can only lengthen).
+        let status = await child.exitStatus()
         #expect(status == 143)
-        let waited = signalled.duration(to: .now)
-        #expect(waited >= .milliseconds(1_900) && waited < .seconds(5))
+        #expect(signalled.duration(to: .now) >= .milliseconds(1_900))
     }
 
     @Test func secondSignalExitsAtOnce() async throws {
-        let child = try await bridge(["--jsonl", "--max-buffer", "4096"], pausedOutput: true)
+        let child = try await bridge(["--jsonl", "--max-buffer", "4096", "--log-level", "debug"], pausedOutput: true)
         // More output than the pipe and the buffer hold, so records are still waiting at the signal.
         child.writeLines(asks(120))
-        try await Task.sleep(for: .milliseconds(1_500))
-        let signalled = ContinuousClock.now
+        #expect(await child.waitForLog("accepted ask a67 "))
         child.signal(SIGINT)
-        try await Task.sleep(for: .milliseconds(100))
+        // The second signal goes once the first is being handled (two pending signals would merge into one).
+        #expect(await child.waitForLog("SIGINT: interrupting"))
         child.signal(SIGINT)
-        let status = await child.exitStatus(limit: .seconds(10))
+        let status = await child.exitStatus()
         #expect(status == 130)
-        #expect(signalled.duration(to: .now) < .milliseconds(1_500))
+        // At once: the orderly end (after the grace period, nobody reading) would log the run's figures first.
+        #expect(!child.stderr.contains("bridge figures"))
     }
 
-    @Test func closedStdoutExitsZeroWithinTwoSeconds() async throws {
-        let child = try await bridge(["--jsonl"])
+    @Test func closedStdoutCancelsTheWorkAndExitsZero() async throws {
+        let child = try await bridge(["--jsonl", "--log-level", "info"])
         #expect(await child.waitFor { $0.count >= 1 })
         child.closeOutput()
-        let closed = ContinuousClock.now
         child.writeLines(asks(3))
-        let status = await child.exitStatus(limit: .seconds(10))
+        let status = await child.exitStatus()
         #expect(status == 0)
-        #expect(closed.duration(to: .now) < .seconds(2))
+        #expect(child.stderr.contains("stdout was closed; cancelling all work"))
     }
 
     @Test func endOfInputWithCancelEndsQueuedWork() async throws {
@@ -130,12 +134,13 @@ struct ProcessTests {
     }
 
     @Test func slowReaderThroughRealPipesLosesNothing() async throws {
-        let child = try await bridge(["--jsonl", "--max-buffer", "4096"], pausedOutput: true)
+        let child = try await bridge(["--jsonl", "--max-buffer", "4096", "--log-level", "debug"], pausedOutput: true)
         child.writeLines(asks(30))
         child.closeInput()
-        try await Task.sleep(for: .milliseconds(300))
+        // The host comes back once the bridge has taken every line and answers are piling up unread.
+        #expect(await child.waitForLog("accepted ask a29 "))
         child.resumeOutput(readSize: 512, readDelay: .milliseconds(1))
-        let status = await child.exitStatus(limit: .seconds(60))
+        let status = await child.exitStatus()
         #expect(status == 0)
         let report = ProtocolGrammar.checkJSONL(child.lines)
         #expect(report.problems == [])

@@ -22,7 +22,7 @@ import Testing
         let writer = RecordWriter(sink: sink, maxBuffer: 1 << 20, coalesce: nil)
         writer.start { _ in }
         writer.enqueue(OutputRecord(tag: nil, kind: .line(#"{"type":"hello"}"#)))
-        try? await Task.sleep(for: .milliseconds(20))
+        await sink.waitUntilBlocked()
         // When: a request's events pile up.
         writer.enqueue(event("start"))
         for index in 0..<100 { writer.enqueue(token("a\(index) ")) }
@@ -50,8 +50,8 @@ import Testing
         writer.enqueue(event("start"))
         writer.enqueue(token("one "))
         writer.enqueue(token("two"))
-        try? await Task.sleep(for: .milliseconds(50))
-        // The held token is not out yet; a later event of the request releases it at once.
+        await sink.waitFor { !$0.isEmpty }
+        // The held token is not out yet (it is due in 30 s); a later event of the request releases it at once.
         #expect(BridgeDriver.events(sink.lines).compactMap { $0["type"] as? String } == ["start"])
         writer.enqueue(event("done", terminal: true))
         await writer.waitUntilIdle(timeout: .seconds(10))
@@ -73,7 +73,8 @@ import Testing
             await writer.waitForRoom()
             return writer.backlogBytes
         }
-        try? await Task.sleep(for: .milliseconds(50))
+        // The producer must be waiting before the reader comes back, or it would not wait at all.
+        while writer.roomWaiters == 0 { await Task.yield() }
         sink.resume()
         #expect(await waited.value <= 512)
     }

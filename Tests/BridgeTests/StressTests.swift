@@ -97,7 +97,7 @@ import Testing
             backend: backend,
             input: input,
             sink: sink,
-            limit: .seconds(120)
+            limit: .seconds(600)
         ) {
             _ in
             while !Task.isCancelled {
@@ -130,7 +130,10 @@ import Testing
         #expect(run.statistics.peakBacklogBytes <= 4_096 + (scenario.inflight + 1) * 1_024)
 
         // Per conversation, the backend saw one request at a time, in input order, with its own history only.
-        try await Task.sleep(for: .milliseconds(50))
+        // Cancelled streams log their end when their termination runs, which may follow the run's end.
+        await backend.waitForLog { log in
+            log.count { if case .begin = $0 { true } else { false } } * 2 == log.count
+        }
         var open: [String: String] = [:]
         var lastIndex: [String: Int] = [:]
         var assigned: [String: Set<String>] = [:]

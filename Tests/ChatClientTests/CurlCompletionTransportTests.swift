@@ -19,8 +19,8 @@ import Testing
             url: server.baseURL.appendingPathComponent(method == "GET" ? "models" : "chat/completions"),
             body: method == "GET" ? nil : Data(#"{"stream":true}"#.utf8),
             apiKey: key,
-            connectTimeout: .seconds(5),
-            idleTimeout: .seconds(10)
+            connectTimeout: .seconds(60),
+            idleTimeout: .seconds(120)
         )
     }
 

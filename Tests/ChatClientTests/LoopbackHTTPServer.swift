@@ -16,8 +16,8 @@ final class LoopbackHTTPServer: Sendable {
         case pause(milliseconds: Int)
         /// Waits, sending nothing, until the client disconnects (recorded in `disconnects`) or the server stops.
         case hang
-        /// Waits until the condition holds (checked every 10 ms, for at most 5 s), then goes on; for scripts that
-        /// must not send more before the client has seen what came before.
+        /// Waits until the condition holds (checked every 10 ms; after 120 s, a watchdog, `waitTimeouts` counts the
+        /// miss), then goes on; for scripts that must not send more before the client has seen what came before.
         case waitUntil(@Sendable () -> Bool)
     }
 
@@ -25,6 +25,8 @@ final class LoopbackHTTPServer: Sendable {
 
     private let listener: LoopbackListener
     private let state = Mutex(State())
+    /// A request or a disconnect was recorded.
+    private let changes = Changes()
 
     /// The port it listens on.
     var port: Int { listener.port }
@@ -32,6 +34,7 @@ final class LoopbackHTTPServer: Sendable {
     private struct State {
         var requests: [Request] = []
         var disconnects: [ContinuousClock.Instant] = []
+        var waitTimeouts = 0
     }
 
     /// The requests received so far, in order.
@@ -39,6 +42,25 @@ final class LoopbackHTTPServer: Sendable {
 
     /// When hanging connections saw their client leave.
     var disconnects: [ContinuousClock.Instant] { state.withLock { $0.disconnects } }
+
+    /// How many `waitUntil` steps gave up waiting.
+    var waitTimeouts: Int { state.withLock { $0.waitTimeouts } }
+
+    /// Waits until a client has left a hanging connection.
+    ///
+    /// - Returns: Whether one did before the watchdog (a client that never leaves is a defect).
+    @discardableResult
+    func waitForDisconnect() async -> Bool {
+        await changes.wait { !disconnects.isEmpty }
+    }
+
+    /// Waits until `count` requests have arrived.
+    ///
+    /// - Returns: Whether they did before the watchdog.
+    @discardableResult
+    func waitForRequests(_ count: Int) async -> Bool {
+        await changes.wait { requests.count >= count }
+    }
 
     /// Starts listening; every connection is answered by `responder`.
     ///
@@ -113,6 +135,7 @@ final class LoopbackHTTPServer: Sendable {
             request = Request(method: "", target: "", headers: [:], body: Data())
         }
         state.withLock { $0.requests.append(request) }
+        changes.notify()
         for step in responder(request) {
             switch step {
             case .send(let data):
@@ -123,11 +146,16 @@ final class LoopbackHTTPServer: Sendable {
                 if listener.waitForDisconnect(connection) {
                     let now = ContinuousClock.now
                     state.withLock { $0.disconnects.append(now) }
+                    changes.notify()
                 }
                 return
             case .waitUntil(let condition):
-                let deadline = ContinuousClock.now + .seconds(5)
-                while !condition() && ContinuousClock.now < deadline && !listener.isStopped {
+                let deadline = ContinuousClock.now + .seconds(120)
+                while !condition() && !listener.isStopped {
+                    if ContinuousClock.now >= deadline {
+                        state.withLock { $0.waitTimeouts += 1 }
+                        break
+                    }
                     Thread.sleep(forTimeInterval: 0.01)
                 }
             }

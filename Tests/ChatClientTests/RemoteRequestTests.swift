@@ -66,7 +66,7 @@ import Testing
     @Test func endpointsThatNeedNoIdentitySendNone() throws {
         let backend = try Self.backend()
         let credentials = ServerCredentials(accessToken: "t", anonSessionId: "anon_x")
-        let request = backend.makeRequest(.get("/capabilities", identity: .none), credentials: credentials)
+        let request = backend.makeRequest(.get("/capabilities", authentication: .none), credentials: credentials)
         #expect(request.headers == [HTTPHeader("Accept", "application/json")])
     }
 
@@ -97,7 +97,7 @@ import Testing
         #expect(endpoint.method == "POST")
         #expect(endpoint.path == "/auth/login")
         #expect(endpoint.contentType == "application/x-www-form-urlencoded")
-        #expect(endpoint.identity == .none)
+        #expect(endpoint.authentication == .none)
         #expect(
             endpoint.body
                 == .bytes(

@@ -13,6 +13,9 @@ import Testing
             rewriter.rewrite(["--server", "http://h:1", "ask", "q"]) == .parse(["ask", "--server", "http://h:1", "q"])
         )
         #expect(rewriter.rewrite(["--data-dir=/d", "ingest", "x"]) == .parse(["ingest", "--data-dir=/d", "x"]))
+        #expect(
+            rewriter.rewrite(["--embeddings", "on", "ingest", "x"]) == .parse(["ingest", "--embeddings", "on", "x"])
+        )
         #expect(rewriter.rewrite(["What is it?"]) == .parse(["ask", "--stdin-context", "What is it?"]))
         #expect(
             rewriter.rewrite(["--llm", "u", "What", "is", "it?"])
@@ -50,6 +53,16 @@ import Testing
         #expect(piped.status == 0, "\(piped.standardError)")
         #expect(piped.standardOutput.contains("$320"))
 
+        // Without a language model, text the documents do not answer gets a way forward, not only "not found"
+        let notes = try BinaryRun.run(
+            ["summarise"],
+            input: "Quarterly offsite: the choir rehearses on Thursdays; bring the sheet music.\n",
+            home: home.url
+        )
+        #expect(notes.status == 0, "\(notes.standardError)")
+        #expect(notes.standardOutput.contains("(no sources)"))
+        #expect(notes.standardError.contains("add --llm URL to have a model read it"))
+
         // Global options work before the subcommand, and --version and version print the version
         let before = try BinaryRun.run(["--data-dir", home.url.path, "ask", "/docs"], home: home.url)
         #expect(before.status == 0, "\(before.standardError)")
@@ -82,6 +95,35 @@ import Testing
         #expect(file.status == 2)
         #expect(file.standardError.contains("Unknown key 'colour' in \(config.path) line 3. Did you mean 'color'?"))
         #expect(file.standardError.contains("color = purple in \(config.path) is not a valid color"))
+    }
+
+    @Test func globalOptionsBeforeAndAfterTheSubcommandReachIt() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let server = "http://127.0.0.1:\(try FakeOpenAIServer.closedPort())"
+        for arguments in [
+            ["--server", server, "ask", "What is the reach?"], ["ask", "What is the reach?", "--server", server],
+        ] {
+            let run = try BinaryRun.run(arguments, home: home.url)
+            #expect(run.status == 1, "\(arguments)")
+            #expect(run.standardError.contains("Cannot connect to 127.0.0.1:"), "\(run.standardError)")
+            #expect(!run.standardError.contains("To continue a session"))
+        }
+    }
+
+    @Test func countsReadAsPeopleWriteThem() throws {
+        let home = TemporaryDirectory()
+        _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let run = try BinaryRun.run(
+            [],
+            input: "/remember The printer is on floor 3.\n/memories\nWhere is the printer?\n/sessions\n",
+            home: home.url
+        )
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("\n1 memory\n"))
+        #expect(run.standardOutput.contains("1 session\n"))
+        #expect(run.standardOutput.contains("  1 turn"))
+        #expect(!run.standardOutput.contains("1 memories") && !run.standardOutput.contains("1 turns"))
     }
 
     @Test func anEmptyStoreAnswersWithAHintToUpload() throws {

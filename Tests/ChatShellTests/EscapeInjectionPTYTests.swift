@@ -9,10 +9,7 @@ import Testing
     static let hostilePrefix = "\u{1B}]0;title\u{07}\u{1B}[2J\u{1B}]52;c;cHduZWQ=\u{07}"
 
     private func environment(home: TemporaryDirectory) -> [String: String] {
-        [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        PseudoTerminal.environment(home: home.url)
     }
 
     /// Runs `chatshell ask LINE` to completion (no terminal involved).

@@ -1,3 +1,4 @@
+import ChatTestSupport
 import Foundation
 import Glibc
 import Synchronization
@@ -60,15 +61,19 @@ final class PseudoTerminal: Sendable {
             .replacingOccurrences(of: "\r", with: "")
     }
 
-    /// Waits until the raw output (escape sequences kept) contains `needle`.
+    /// Waits until the raw output (escape sequences kept) contains `needle` after the first `offset` bytes,
+    /// checked after every read.
+    ///
+    /// - Parameters:
+    ///   - needle: the text to wait for.
+    ///   - offset: bytes of output to skip, so text from before an action does not count.
+    ///   - timeout: the watchdog for output that never comes; a loaded machine only waits longer.
+    /// - Returns: Whether the output held it before the watchdog.
     @discardableResult
-    func waitForRaw(_ needle: String, timeout: Duration = .seconds(15)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if String(decoding: output.bytes, as: UTF8.self).contains(needle) { return true }
-            try? await Task.sleep(for: .milliseconds(20))
+    func waitForRaw(_ needle: String, after offset: Int = 0, timeout: Duration = .seconds(120)) async -> Bool {
+        await output.changes.wait(limit: timeout) {
+            String(decoding: output.bytes.dropFirst(offset), as: UTF8.self).contains(needle)
         }
-        return false
     }
 
     /// Everything written so far, byte for byte, escape sequences included.
@@ -86,16 +91,19 @@ final class PseudoTerminal: Sendable {
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
 
-    /// Waits until the output contains `needle` (after `from` characters), or the timeout passes.
+    /// Waits until the output contains `needle` (after `from` characters), checked after every read.
+    ///
+    /// - Parameters:
+    ///   - needle: the text to wait for.
+    ///   - offset: how many characters of the output to skip.
+    ///   - timeout: the watchdog for output that never comes; a loaded machine only waits longer.
+    /// - Returns: Whether the output held it before the watchdog.
     @discardableResult
-    func waitFor(_ needle: String, after offset: Int = 0, timeout: Duration = .seconds(15)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+    func waitFor(_ needle: String, after offset: Int = 0, timeout: Duration = .seconds(120)) async -> Bool {
+        await output.changes.wait(limit: timeout) {
             let current = text
-            if current.count >= offset, current.dropFirst(offset).contains(needle) { return true }
-            try? await Task.sleep(for: .milliseconds(20))
+            return current.count >= offset && current.dropFirst(offset).contains(needle)
         }
-        return false
     }
 
     /// The program's process id, to send signals as a terminal or a crash would, or nil once it is gone.
@@ -110,7 +118,9 @@ final class PseudoTerminal: Sendable {
     }
 
     /// Waits for the program to exit and returns its status.
-    func waitForExit(timeout: Duration = .seconds(15)) async -> Int32? {
+    ///
+    /// The program may be `setsid`'s child, whose exit nothing signals, so this one wait checks every 20 ms.
+    func waitForExit(timeout: Duration = .seconds(120)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             // The program itself must be gone too, not only a `setsid` that forked it.
@@ -134,9 +144,12 @@ final class PseudoTerminal: Sendable {
 /// Bytes read from the terminal, shared between the reader thread and the test.
 private final class OutputBuffer: Sendable {
     private let storage = Mutex<[UInt8]>([])
+    /// Bytes arrived.
+    let changes = Changes()
 
     func append(_ bytes: ArraySlice<UInt8>) {
         storage.withLock { $0.append(contentsOf: bytes) }
+        changes.notify()
     }
 
     var bytes: [UInt8] { storage.withLock { $0 } }

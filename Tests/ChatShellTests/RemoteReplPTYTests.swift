@@ -15,10 +15,7 @@ import Testing
             environment: ["CHATSHELL_TOKEN_DELAY_MS": "150"]
         )
         let clientHome = TemporaryDirectory()
-        let environment = [
-            "HOME": clientHome.url.path, "CHATSHELL_HOME": clientHome.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        let environment = PseudoTerminal.environment(home: clientHome.url)
         let terminal = try PseudoTerminal(
             executable: binary,
             arguments: ["--server", server.url],
@@ -30,7 +27,7 @@ import Testing
         terminal.type("/whoami\r")
         #expect(await terminal.waitFor(server.url))
         terminal.type("/upload \(TestCorpus.document("employee-handbook.md").path)\r")
-        #expect(await terminal.waitFor("Indexed employee-handbook.md", timeout: .seconds(30)))
+        #expect(await terminal.waitFor("Indexed employee-handbook.md"))
 
         // When Ctrl-C is typed while the answer streams
         let before = terminal.text.count
@@ -46,7 +43,7 @@ import Testing
         // And the next question is answered in full over the same session
         let afterInterrupt = terminal.text.count
         terminal.type("How many days of paid annual leave does a full-time employee get per year?\r")
-        #expect(await terminal.waitFor("Sources:", after: afterInterrupt, timeout: .seconds(30)))
+        #expect(await terminal.waitFor("Sources:", after: afterInterrupt))
         #expect(terminal.text.dropFirst(afterInterrupt).contains("25 days"))
         terminal.type("/quit\r")
         #expect(await terminal.waitForExit() == 0)

@@ -26,10 +26,7 @@ import Testing
         environment extra: [String: String] = [:]
     ) throws -> PseudoTerminal {
         let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
-        var environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        var environment = PseudoTerminal.environment(home: home.url)
         environment.merge(extra) { $1 }
         return try PseudoTerminal(
             executable: binary,
@@ -165,6 +162,7 @@ import Testing
         #expect(await terminal.waitFor("> "))
         #expect(await run("/upload d/product-x300-spec.pdf", on: terminal, until: "Indexed"))
         #expect(await run("What payload does the NR-X300 carry?", on: terminal, until: "Sources:"))
+        #expect(await run("/history", on: terminal, until: "robot.payload"))
         terminal.type("/quit\r")
         #expect(await terminal.waitForExit() == 0)
 
@@ -188,6 +186,11 @@ import Testing
         #expect(answer.contains("│ robot.payload = 14"))
         // CJK and emoji count two columns: their rows fit without the terminal wrapping them (checked above).
         #expect(answer.filter { $0.contains("日本語") || $0.contains("キログラム") }.count >= 2)
+        // `/history` shows the answer again as it was shown when it streamed, not the raw markdown.
+        var body = Array(answer.prefix { $0 != "Sources:" })
+        while body.last == "" { body.removeLast() }
+        let history = screen.lines.drop { $0 != "> /history" }.dropFirst(2).prefix { $0 != "> /quit" }
+        #expect(body.count > 10 && Array(history.prefix(body.count)) == body)
         // The session keeps the model's text as it came.
         let saved = try #require(try savedAnswers(home).first)
         #expect(["## Payload", "**NR-X300**", "| Model | Payload | Use |", "```"].allSatisfy { saved.contains($0) })
@@ -205,6 +208,68 @@ import Testing
         #expect(plainScreen.lines.contains("## Payload"))
         let styles = String(decoding: plain.rawBytes, as: UTF8.self).matches(of: #/\x1B\[[0-9;]*m/#)
         #expect(styles.isEmpty, "SGR codes under NO_COLOR")
+    }
+
+    @Test func markdownStaysRawInPipesJSONAndDumbTerminals() async throws {
+        let model = try FakeOpenAIServer { _ in FakeOpenAIServer.stream(Self.markdownAnswer) }
+        defer { model.stop() }
+        let home = try home()
+        let llm = ["--llm", model.baseURL.absoluteString]
+        let question = "What payload does the NR-X300 carry?"
+        #expect(
+            try BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status == 0
+        )
+        let raw = Self.markdownAnswer.joined()
+
+        // Into a pipe: the model's text as it came, Sources after it
+        let piped = try BinaryRun.run(llm + ["ask", question], home: home.url)
+        #expect(piped.status == 0, "\(piped.standardError)")
+        #expect(piped.standardOutput.hasPrefix(raw))
+        #expect(!piped.standardOutput.contains("\u{1B}"))
+
+        // --json: the answer field holds the raw text
+        let json = try BinaryRun.run(llm + ["ask", "--json", question], home: home.url)
+        #expect(json.status == 0, "\(json.standardError)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
+        )
+        #expect(object["answer"] as? String == raw)
+
+        // TERM=dumb on a terminal: no escape at all, the markdown as written, fitted to the width
+        let terminal = try start(home, columns: 60, arguments: llm, environment: ["TERM": "dumb"])
+        #expect(await terminal.waitFor("> "))
+        #expect(await run(question, on: terminal, until: "Sources:"))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+        #expect(!terminal.rawBytes.contains(0x1B), "an escape sequence reached a dumb terminal")
+        let screen = screen(terminal, width: 60)
+        #expect(screen.softWraps.isEmpty, "rows the terminal wrapped: \(screen.softWraps)")
+        let answer = rows(after: "What payload", in: screen)
+        #expect(answer.first == "## Payload")
+        #expect(answer.contains("| Model | Payload | Use |"))
+        #expect(answer.contains("```"))
+    }
+
+    @Test func docsAndTheFullCompareReportFitSixtyColumns() async throws {
+        let home = try home()
+        let terminal = try start(home, columns: 60)
+        #expect(await terminal.waitFor("> "))
+        #expect(await run("/upload d", on: terminal, until: "warranty-terms.txt"))
+        #expect(await run("/docs", on: terminal, until: "15 documents"))
+        #expect(await run("/compare NR-X200 NR-X300 --all", on: terminal, until: "Sources:"))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+
+        let screen = screen(terminal, width: 60)
+        #expect(screen.softWraps.isEmpty, "rows the terminal wrapped: \(screen.softWraps)")
+        let docs = rows(after: "/docs", in: screen)
+        #expect(docs.count == 16)
+        #expect(docs.dropFirst().allSatisfy { DisplayWidth.of($0) < 60 && $0.hasSuffix("ready") })
+        // The full report, rendered (no markdown marks) and fitted (no soft wraps, checked above).
+        let report = rows(after: "/compare NR-X200 NR-X300 --all", in: screen)
+        #expect(report.count > 40)
+        #expect(report.contains { $0.hasPrefix("• Rated payload") })
+        #expect(!report.contains { $0.hasPrefix("#") || $0.hasPrefix("- ") })
     }
 
     @Test func textStillToComeFlowsToTheNewWidthAfterAResize() async throws {

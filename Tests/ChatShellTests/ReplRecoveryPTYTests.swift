@@ -1,4 +1,5 @@
 import ChatTestSupport
+import Commands
 import Foundation
 import Glibc
 import Testing
@@ -8,10 +9,7 @@ import Testing
 @Suite(.serialized) struct ReplRecoveryPTYTests {
     private func start(home: TemporaryDirectory, directory: URL? = nil) throws -> PseudoTerminal? {
         guard let binary = TestCorpus.binary else { return nil }
-        let environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        let environment = PseudoTerminal.environment(home: home.url)
         return try PseudoTerminal(
             executable: binary,
             arguments: [],
@@ -79,7 +77,9 @@ import Testing
         // Then the entry is in the file while the REPL still runs, with mode 0600
         let history = home.url.appendingPathComponent("history")
         var written = ""
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Written by the reader's thread; nothing signals the file, so this one wait looks every 20 ms (a watchdog
+        // of 120 s for a defect, never a window).
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             written = (try? String(contentsOf: history, encoding: .utf8)) ?? ""
             if written.contains("/whoami") { break }
@@ -121,6 +121,41 @@ import Testing
         #expect(second.standardError.contains("Saved session "))
         #expect(second.standardError.contains("-hotel-cap-2 (1 turn)."))
         #expect(!second.standardOutput.contains("Saved session"))
+    }
+
+    @Test func twoREPLsThatResumedOneSessionLoseNoTurn() async throws {
+        let home = TemporaryDirectory()
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let first = try BinaryRun.run([], input: "What is the hotel cap?\n", home: home.url)
+        #expect(first.status == 0)
+        let folder = home.url.appendingPathComponent("sessions")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first)
+            .replacingOccurrences(of: ".json", with: "")
+
+        // One terminal resumes the session...
+        let environment = PseudoTerminal.environment(home: home.url)
+        let terminal = try PseudoTerminal(executable: binary, arguments: ["--resume"], environment: environment)
+        #expect(await terminal.waitFor("Resumed \(name) (1 turn)."))
+        #expect(await terminal.waitFor("\n> "))
+        // ...another one resumes it too and asks something...
+        let second = try BinaryRun.run(["--resume"], input: "And in Leipzig?\n", home: home.url)
+        #expect(second.status == 0)
+        // ...and then the first one asks
+        terminal.type("And in Paris?\r")
+        #expect(await terminal.waitFor("\(name)-2."))
+        let shown = terminal.text.replacingOccurrences(of: "\n", with: " ")
+        #expect(shown.contains("was continued elsewhere meanwhile; this conversation is saved as \(name)-2."))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+
+        // Both continuations are kept, each under its own name
+        func inputs(_ session: String) throws -> [String] {
+            let data = try Data(contentsOf: folder.appendingPathComponent(session + ".json"))
+            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            return (object["turns"] as? [[String: Any]] ?? []).compactMap { $0["input"] as? String }
+        }
+        #expect(try inputs(name) == ["What is the hotel cap?", "And in Leipzig?"])
+        #expect(try inputs(name + "-2") == ["What is the hotel cap?", "And in Paris?"])
     }
 
     @Test func saveWithRememberAndDocsRmReplaysWhereItWasSaved() throws {
@@ -218,15 +253,77 @@ import Testing
         #expect(!run.standardOutput.contains("Sources:"))
     }
 
+    @Test func aCutOffAnswerOnATerminalEndsInInterrupted() async throws {
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let server = try Self.cancellingServer()
+        defer { server.stop() }
+        let home = TemporaryDirectory()
+        let environment = PseudoTerminal.environment(home: home.url)
+        let terminal = try PseudoTerminal(
+            executable: binary,
+            arguments: ["--server", "http://127.0.0.1:\(server.port)"],
+            environment: environment,
+            columns: 60
+        )
+        #expect(await terminal.waitFor("> "))
+        let mark = terminal.text.count
+        terminal.type("What is the nightly hotel cap?\r")
+        #expect(await terminal.waitFor("\n> ", after: mark))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+        var screen = ScreenModel(width: 60)
+        screen.feed(terminal.rawBytes)
+        let rows = screen.lines.drop { !$0.hasPrefix("> What is the nightly") }.dropFirst().prefix {
+            !$0.hasPrefix(">")
+        }
+        #expect(Array(rows) == ["The nightly cap is", "[interrupted]"])
+    }
+
+    /// A model that stops sending in the middle of its answer (the connection closes, no finish reason).
+    @Test func aModelThatFailsMidAnswerEndsVisibly() async throws {
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let model = try FakeOpenAIServer { _ in
+            Array(FakeOpenAIServer.stream(["The NR-X300 carries ", "14 kg and "], done: false).dropLast())
+        }
+        defer { model.stop() }
+        let home = TemporaryDirectory()
+        let llm = ["--llm", model.baseURL.absoluteString]
+        let ingest = try BinaryRun.run(["ingest", TestCorpus.document("product-x300-spec.pdf").path], home: home.url)
+        #expect(ingest.status == 0)
+
+        // ask: the partial text, the error, exit 1
+        let ask = try BinaryRun.run(llm + ["ask", "What payload does the NR-X300 carry?"], home: home.url)
+        #expect(ask.status == 1)
+        #expect(ask.standardOutput.contains("The NR-X300 carries 14 kg and"))
+        #expect(ask.standardError.contains("error: "))
+
+        // The REPL on a terminal: the partial text, then the error on its own line, and the prompt back
+        let environment = PseudoTerminal.environment(home: home.url)
+        let terminal = try PseudoTerminal(executable: binary, arguments: llm, environment: environment, columns: 60)
+        #expect(await terminal.waitFor("> "))
+        let mark = terminal.text.count
+        terminal.type("What payload does the NR-X300 carry?\r")
+        #expect(await terminal.waitFor("error: ", after: mark))
+        #expect(await terminal.waitFor("\n> ", after: mark))
+        terminal.type("/quit\r")
+        #expect(await terminal.waitForExit() == 0)
+        var screen = ScreenModel(width: 60)
+        screen.feed(terminal.rawBytes)
+        #expect(screen.softWraps.isEmpty, "rows the terminal wrapped: \(screen.softWraps)")
+        let rows = Array(
+            screen.lines.drop { !$0.hasPrefix("> What payload") }.dropFirst().prefix { !$0.hasPrefix(">") }
+        )
+        #expect(rows.first == "The NR-X300 carries 14 kg and")
+        #expect(rows.dropFirst().contains { $0.hasPrefix("error: ") })
+        #expect(!rows.contains("Sources:"))
+    }
+
     @Test func afterLogoutTheNextQuestionStartsANewConversation() async throws {
         let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
         let serverHome = TemporaryDirectory()
         let server = try await ServerProcess(binary: binary, dataDirectory: serverHome.url)
         let home = TemporaryDirectory()
-        let environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        let environment = PseudoTerminal.environment(home: home.url)
         let terminal = try PseudoTerminal(
             executable: binary,
             arguments: ["--server", server.url],
@@ -236,7 +333,7 @@ import Testing
         terminal.type("/register dana@example.com\r")
         #expect(await terminal.waitFor("Password for dana@example.com: "))
         terminal.type("correct horse battery staple\r")
-        #expect(await terminal.waitFor("Registered and logged in", timeout: .seconds(30)))
+        #expect(await terminal.waitFor("Registered and logged in"))
         terminal.type("What is the nightly hotel cap?\r")
         #expect(await terminal.waitFor("(no sources)"))
 
@@ -264,10 +361,7 @@ import Testing
         directory: URL? = nil
     ) throws -> PseudoTerminal? {
         guard let binary = TestCorpus.binary else { return nil }
-        var environment = [
-            "HOME": home.url.path, "CHATSHELL_HOME": home.url.path, "TERM": "xterm", "LANG": "C.UTF-8",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
+        var environment = PseudoTerminal.environment(home: home.url)
         environment.merge(extra) { $1 }
         return try PseudoTerminal(
             executable: binary,
@@ -293,6 +387,12 @@ import Testing
         #expect(await terminal.waitFor("> "))
         terminal.type("/clear\r")
         #expect(await terminal.waitForRaw("\u{1B}[H\u{1B}[2J"))
+        // `clear` alone, as typed into a shell, clears too rather than being asked as a question.
+        let cleared = terminal.rawBytes.count
+        terminal.type("clear\r")
+        #expect(await terminal.waitForRaw("\u{1B}[H\u{1B}[2J", after: cleared))
+        terminal.type("/history\r")
+        #expect(await terminal.waitFor("No turns yet."))
         terminal.type("/quit\r")
         #expect(await terminal.waitForExit() == 0)
     }
@@ -335,6 +435,62 @@ import Testing
         #expect(await terminal.waitForExit() == 0)
     }
 
+    /// Ctrl-Z typed at the prompt under a job-control shell, then `fg`: the prompt and the typed text come back.
+    @Test func ctrlZStopsAndFgRedrawsThePrompt() async throws {
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let home = TemporaryDirectory()
+        let environment = PseudoTerminal.environment(home: home.url).merging(["PS1": "$ "]) { $1 }
+        let shell = try PseudoTerminal(
+            executable: URL(fileURLWithPath: "/bin/bash"),
+            arguments: ["--norc", "--noprofile", "-i"],
+            environment: environment
+        )
+        #expect(await shell.waitFor("$ "))
+        shell.type("cd '\(TestCorpus.documents.path)'\r")
+        shell.type("CHATSHELL_TOKEN_DELAY_MS=80 '\(binary.path)'\r")
+        #expect(await shell.waitFor("Ctrl-D to quit"))
+        shell.type("What is")
+        #expect(await shell.waitFor("> What is"))
+        shell.type("\u{1A}")
+        #expect(await shell.waitFor("Stopped"))
+        var mark = shell.text.count
+        shell.type("fg\r")
+        #expect(await shell.waitFor("> What is", after: mark))
+        shell.type("\u{15}/upload travel-policy.pdf\r")
+        #expect(await shell.waitFor("Indexed travel-policy.pdf", after: mark))
+        #expect(await shell.waitFor("\n> ", after: mark))
+
+        // Stopped mid-answer: after `fg` the answer goes on at the start of the line the shell left, whole words
+        mark = shell.text.count
+        shell.type("What is the nightly hotel cap in high-cost cities?\r")
+        #expect(await shell.waitFor("Nightly", after: mark))
+        shell.type("\u{1A}")
+        #expect(await shell.waitFor("Stopped", after: mark))
+        shell.type("fg\r")
+        #expect(await shell.waitFor("Sources:", after: mark))
+        #expect(await shell.waitFor("\n> ", after: mark))
+        shell.type("/quit\r")
+        #expect(await shell.waitFor("Saved session", after: mark))
+        shell.type("exit\r")
+        _ = await shell.waitForExit()
+
+        var screen = ScreenModel(width: 100)
+        screen.feed(shell.rawBytes)
+        let lines = screen.lines
+        let fg = try #require(lines.lastIndex { $0.hasPrefix("$ fg") })
+        // The shell names the job on the row after `fg` (wrapped when its path is long); the answer goes on from
+        // the row after that.
+        let start = try #require((fg + 2..<lines.count).first { !screen.rows[$0].softWrapped })
+        let next = lines[start]
+        #expect(
+            !next.isEmpty && !next.hasPrefix(" "),
+            "the answer went on mid-line:\n\(lines[max(0, fg - 4)...].prefix(12).joined(separator: "\n"))"
+        )
+        let answer = lines[start...].prefix { $0 != "" && $0 != "Sources:" }
+        #expect(answer.allSatisfy { DisplayWidth.of($0) <= 100 })
+        #expect(answer.joined(separator: " ").contains("Munich [1]."))
+    }
+
     @Test func ctrlCWhileIndexingStopsTheWaitingCleanly() async throws {
         let home = TemporaryDirectory()
         let terminal = try #require(try start(home: home), "build chatshell first: swift build")
@@ -342,11 +498,26 @@ import Testing
         // The second corpus is large enough that its indexing outlasts the first result line.
         let folder = TestCorpus.repositoryRoot.appendingPathComponent("samples/sqlite/docs")
         terminal.type("/upload \(folder.path)\r")
-        #expect(await terminal.waitFor("Indexed ", timeout: .seconds(60)))
+        #expect(await terminal.waitFor("Indexed "))
+        let interrupted = terminal.text.count
         terminal.type("\u{3}")
-        #expect(await terminal.waitFor("Stopped waiting; indexing goes on in the background. See /docs."))
+        #expect(await terminal.waitFor("Stopped: no more files are sent; those sent go on indexing"))
+        #expect(await terminal.waitFor("\n> ", after: interrupted))
         #expect(!terminal.text.contains("internal error"))
         #expect(!terminal.text.contains("CancellationError"))
+        // Nothing is shown after the notice: no late result line, no frame of the bar.
+        let notice = try #require(terminal.text.range(of: "Stopped: no more files"))
+        #expect(!terminal.text[notice.upperBound...].contains("Indexed "))
+        var screen = ScreenModel(width: 100)
+        screen.feed(terminal.rawBytes)
+        #expect(!screen.lines.contains { $0.contains("files/s") }, "a frame of the bar stayed")
+        // Sending the folder again sends what was not sent and indexes nothing twice.
+        let again = terminal.text.count
+        terminal.type("/upload \(folder.path)\r")
+        #expect(await terminal.waitFor("withoutrowid.html as doc_", after: again, timeout: .seconds(120)))
+        #expect(await terminal.waitFor("\n> ", after: again))
+        terminal.type("/docs\r")
+        #expect(await terminal.waitFor("39 documents", after: again))
         terminal.type("/quit\r")
         #expect(await terminal.waitForExit() == 0)
     }

@@ -1,3 +1,4 @@
+import ChatTestSupport
 import Foundation
 import Glibc
 import Synchronization
@@ -39,17 +40,15 @@ final class ServerProcess: Sendable {
                 log.append(String(decoding: data, as: UTF8.self))
             }
         }
+        process.terminationHandler = { _ in log.changes.notify() }
         try process.run()
         self.process = process
-        let deadline = ContinuousClock.now + .seconds(20)
         var found: String?
-        while found == nil && ContinuousClock.now < deadline && process.isRunning {
-            let text = log.text
-            if let match = text.firstMatch(of: /serving (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/) {
+        await log.changes.wait {
+            if let match = log.text.firstMatch(of: /serving (http:\/\/127\.0\.0\.1:\d+)\/api\/v1/) {
                 found = String(match.1)
-            } else {
-                try await Task.sleep(for: .milliseconds(20))
             }
+            return found != nil || !process.isRunning
         }
         guard let found else {
             process.terminate()
@@ -61,14 +60,14 @@ final class ServerProcess: Sendable {
     /// What the server logged so far.
     var logText: String { log.text }
 
-    /// Waits until the log contains `needle`.
-    func waitForLog(_ needle: String, timeout: Duration = .seconds(10)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if logText.contains(needle) { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return false
+    /// Waits until the log contains `needle`, checked after every log write.
+    ///
+    /// - Parameters:
+    ///   - needle: the text to wait for.
+    ///   - timeout: the watchdog for a line that never comes; a loaded machine only waits longer.
+    /// - Returns: Whether the log held it before the watchdog.
+    func waitForLog(_ needle: String, timeout: Duration = .seconds(120)) async -> Bool {
+        await log.changes.wait(limit: timeout) { logText.contains(needle) }
     }
 
     /// Sends `signal` to the server (SIGKILL to crash it, SIGSTOP to freeze it).
@@ -88,10 +87,7 @@ final class ServerProcess: Sendable {
     /// Stops the server with SIGTERM, as a service manager would, and waits for it.
     func stop() async -> Int32? {
         if process.isRunning { process.terminate() }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        await log.changes.wait { !process.isRunning }
         return process.isRunning ? nil : process.terminationStatus
     }
 
@@ -103,8 +99,13 @@ final class ServerProcess: Sendable {
 /// Text read from the server's stderr, shared between the pipe's reader and the test.
 private final class LogBuffer: Sendable {
     private let storage = Mutex("")
+    /// Text arrived, or the server exited.
+    let changes = Changes()
 
-    func append(_ text: String) { storage.withLock { $0 += text } }
+    func append(_ text: String) {
+        storage.withLock { $0 += text }
+        changes.notify()
+    }
 
     var text: String { storage.withLock { $0 } }
 }

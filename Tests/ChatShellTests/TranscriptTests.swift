@@ -1,6 +1,6 @@
 import Foundation
-import Session
 import Testing
+import Transcripts
 
 @testable import ChatShell
 

@@ -14,15 +14,15 @@ extension FakeOpenAIServer {
     public func answerer(
         model: String? = "fake-model",
         apiKey: String? = nil,
-        firstToken: Duration = .seconds(10),
-        idle: Duration = .seconds(10)
+        firstToken: Duration = .seconds(120),
+        idle: Duration = .seconds(120)
     ) -> OpenAICompatibleAnswerer {
         OpenAICompatibleAnswerer(
             configuration: .init(
                 baseURL: baseURL,
                 model: model,
                 apiKey: apiKey,
-                connectTimeout: .seconds(5),
+                connectTimeout: .seconds(60),
                 firstTokenTimeout: firstToken,
                 idleTimeout: idle
             ),

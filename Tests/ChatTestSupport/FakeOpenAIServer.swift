@@ -48,8 +48,8 @@ public final class FakeOpenAIServer: Sendable {
         case pause(Duration)
         /// Sends nothing until the client disconnects (recorded) or the server stops; the script ends there.
         case hang
-        /// Waits until the condition holds (checked every 10 ms, for at most 10 s; `waitTimeouts` counts the
-        /// misses), then goes on.
+        /// Waits until the condition holds (checked every 10 ms; after 120 s, a watchdog, `waitTimeouts` counts the
+        /// miss), then goes on.
         case waitUntil(@Sendable () -> Bool)
     }
 
@@ -58,6 +58,8 @@ public final class FakeOpenAIServer: Sendable {
     private let listener: LoopbackListener
     private let models: [String]?
     private let state = Mutex(State())
+    /// A request or a disconnect was recorded.
+    private let changes = Changes()
 
     /// The port it listens on.
     public var port: Int { listener.port }
@@ -106,16 +108,18 @@ public final class FakeOpenAIServer: Sendable {
         listener.stop()
     }
 
-    /// Waits until a client has left a hanging connection, for at most `limit`.
+    /// Waits until a client has left a hanging connection.
     ///
-    /// - Returns: Whether one did.
-    public func waitForDisconnect(within limit: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if !disconnects.isEmpty { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return !disconnects.isEmpty
+    /// - Returns: Whether one did before the watchdog (a client that never leaves is a defect).
+    public func waitForDisconnect() async -> Bool {
+        await changes.wait { !disconnects.isEmpty }
+    }
+
+    /// Waits until `count` requests have arrived.
+    ///
+    /// - Returns: Whether they did before the watchdog.
+    public func waitForRequests(_ count: Int) async -> Bool {
+        await changes.wait { requests.count >= count }
     }
 
     /// A port nothing listens on: bound once, then closed.
@@ -218,7 +222,8 @@ public final class FakeOpenAIServer: Sendable {
     // MARK: - Serving
 
     private func serve(_ connection: Int32, _ responder: Responder) {
-        guard let received = LoopbackListener.readRequest(connection) else { return }
+        // A client that leaves before its request is whole (a short timeout on a loaded machine) has left too.
+        guard let received = LoopbackListener.readRequest(connection) else { return recordDisconnect() }
         let request = Request(
             method: received.method,
             path: received.target,
@@ -226,6 +231,7 @@ public final class FakeOpenAIServer: Sendable {
             body: received.body
         )
         state.withLock { $0.requests.append(request) }
+        changes.notify()
         let steps: [Step]
         if request.method == "GET", request.path.hasSuffix("/models") {
             steps = [.send(modelsResponse())]
@@ -243,7 +249,7 @@ public final class FakeOpenAIServer: Sendable {
                 if listener.waitForDisconnect(connection) { recordDisconnect() }
                 return
             case .waitUntil(let condition):
-                let deadline = ContinuousClock.now + .seconds(10)
+                let deadline = ContinuousClock.now + .seconds(120)
                 while !condition() && !listener.isStopped {
                     if ContinuousClock.now >= deadline {
                         state.withLock { $0.waitTimeouts += 1 }
@@ -270,5 +276,6 @@ public final class FakeOpenAIServer: Sendable {
     private func recordDisconnect() {
         let now = ContinuousClock.now
         state.withLock { $0.disconnects.append(now) }
+        changes.notify()
     }
 }

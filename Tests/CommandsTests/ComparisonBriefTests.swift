@@ -9,8 +9,8 @@ import Testing
         Citation(n: n, sourceId: "s\(n)", spans: [])
     }
 
-    private func result(bestMatch: String?, differences: [String]) -> ComparisonResult {
-        ComparisonResult(
+    private func result(bestMatch: String?, differences: [String]) -> DocumentComparison {
+        DocumentComparison(
             comparisonId: "cmp_1",
             documentIds: ["doc_A", "doc_B"],
             query: "Which arm carries more?",

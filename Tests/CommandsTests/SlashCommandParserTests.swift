@@ -84,4 +84,25 @@ import Testing
         #expect(CommandCatalog.nearest("sesions", in: CommandCatalog.names) == "sessions")
         #expect(CommandCatalog.nearest("zzzzzz", in: CommandCatalog.names) == nil)
     }
+
+    @Test func onlyCommandsThatMayChangeDocumentNamesRefreshCompletion() throws {
+        // Given lines a user types; when they are parsed; then only uploads, removals, account changes and
+        // listings ask the backend for document names again
+        let refreshing = ["/upload a.pdf", "/docs", "/docs rm doc_1", "/admin docs", "/login", "/logout"]
+        let keeping = ["/sources", "/history", "/whoami", "/memories", "/compare doc_1 doc_2", "/help"]
+        for line in refreshing {
+            guard case .command(let command) = try SlashCommandParser.parse(line) else {
+                Issue.record("\(line) is not a command")
+                continue
+            }
+            #expect(command.mayChangeDocumentNames, "\(line)")
+        }
+        for line in keeping {
+            guard case .command(let command) = try SlashCommandParser.parse(line) else {
+                Issue.record("\(line) is not a command")
+                continue
+            }
+            #expect(!command.mayChangeDocumentNames, "\(line)")
+        }
+    }
 }

@@ -58,4 +58,115 @@ import Testing
         #expect(unknown.done?.finishReason == .noContext)
         #expect(unknown.sources.isEmpty)
     }
+
+    @Test func aSentenceThatOnlyDeniesIsCompletedByTheOneThatSaysInstead() async throws {
+        let store = try await Self.store([
+            (
+                "types.md",
+                "# Types\n\nThe engine does not have a separate flag type for switches. Instead, flag values are "
+                    + "kept as the integers 0 and 1. Text values are kept as they were written.\n"
+            )
+        ])
+        let done = try #require(try await store.events("How are flag values kept?").done)
+        #expect(done.finishReason == .stop)
+        #expect(done.answer.contains("Instead, flag values are kept as the integers 0 and 1"))
+    }
+
+    @Test func aQuestionAfterSeveralThingsGetsTheSentenceThatListsThem() async throws {
+        let store = try await Self.store([
+            (
+                "formats.md",
+                "# Formats\n\nThe export formats of the tool differ in size; the CSV export format is the largest "
+                    + "of 3 formats.\n\nThe tool writes one of the following export formats:\n\n- CSV\n- JSON\n"
+                    + "- Parquet\n"
+            )
+        ])
+        let done = try #require(try await store.events("Which export formats does the tool write?").done)
+        #expect(done.finishReason == .stop)
+        #expect(done.answer.contains("one of the following export formats"))
+        #expect(done.answer.contains("Parquet"))
+    }
+
+    @Test func aSentenceReferringBackIsQuotedAfterTheSentenceItNeeds() async throws {
+        let store = try await Self.store([
+            (
+                "courses.md",
+                "# Courses\n\nThe academy runs a welding course every month in two cities. It costs $900 per seat. "
+                    + "A painting course is held every quarter and costs $500 per seat.\n"
+            )
+        ])
+        let done = try #require(try await store.events("How much does a seat on the welding course cost?").done)
+        #expect(done.answer.contains("welding course every month in two cities. It costs $900 per seat"))
+        #expect(!done.answer.contains("$500"))
+    }
+    @Test func theSentenceStatingTheValueWinsThroughItsParagraph() async throws {
+        // Given a paragraph whose value sentence leaves the question's other words to the sentence before it, and
+        // a sentence elsewhere that repeats every word of the question without a value
+        let store = try await Self.store([
+            (
+                "colours.md",
+                "# Painting\n\nWhen a new widget is built, the line paints it. For many years the default colour "
+                    + "was grey, but since 2021 the default colour is teal.\n\n# Options\n\nThe paint_colour option "
+                    + "changes the default colour of every new widget built on the line.\n"
+            )
+        ])
+        // When asked for the value
+        let done = try #require(try await store.events("What is the default colour of a new widget?").done)
+        // Then the answer states it
+        #expect(done.answer.contains("teal"), "\(done.answer)")
+    }
+
+    @Test func aLineThatOnlyNamesAnOptionIsQuotedWithTheLineThatDescribesIt() async throws {
+        let store = try await Self.store([
+            (
+                "packer.md",
+                "# Options\n\n-k --keep\n\nKeep the input files after packing them.\n\n-q --quiet\n\n"
+                    + "Print nothing but errors.\n"
+            )
+        ])
+        let done = try #require(try await store.events("What does the -k option of the packer do?").done)
+        #expect(done.answer.contains("-k --keep\nKeep the input files after packing them"), "\(done.answer)")
+        #expect(!done.answer.contains("quiet"))
+    }
+
+    @Test func aShortSentenceIsQuotedWithTheNextSentenceOfItsParagraph() async throws {
+        let store = try await Self.store([
+            (
+                "minutes.md",
+                "# Decisions\n\nThe board met on Monday. On the proposal, the board said no. The standard "
+                    + "warranty remains 24 months.\n\nThe pilot of the new gripper was approved and starts in May.\n"
+            )
+        ])
+        let done = try #require(try await store.events("What did the board say about the proposal?").done)
+        #expect(done.answer.contains("On the proposal, the board said no. The standard warranty remains 24 months"))
+    }
+
+    @Test func aQuestionAfterAWayGetsTheLineThatIntroducesTheCommand() async throws {
+        let store = try await Self.store([
+            (
+                "checker.md",
+                "# Running your program under the checker\n\nThe checker runs your program on a simulated "
+                    + "processor, so running it is slower than running the program alone.\n\nIf you normally run "
+                    + "your program like this:\n\n```\nmyprog arg1 arg2\n```\n\nUse this command line:\n\n```\n"
+                    + "checker --leaks=yes myprog arg1 arg2\n```\n"
+            )
+        ])
+        let done = try #require(try await store.events("How do I run my program under the checker?").done)
+        #expect(done.answer.contains("checker --leaks=yes myprog arg1 arg2"), "\(done.answer)")
+    }
+    @Test func aFunctionWrittenAsACallThatNoSourceNamesMakesItAbstain() async throws {
+        let store = try await Self.store([
+            (
+                "aggregates.md",
+                "# Aggregate functions\n\nThe avg() aggregate function returns the average of the values of a "
+                    + "group. The total() aggregate function returns the sum of the values of a group.\n"
+            )
+        ])
+        let known = try await store.events("What does the avg() aggregate function return for a group of values?")
+        #expect(known.done?.answer.contains("average") == true)
+        // Every other word of the question is in the document: only the function it names is not.
+        let unknown = try await store.events("What does the median() aggregate function return for a group of values?")
+        #expect(unknown.done?.finishReason == .noContext)
+        #expect(unknown.sources.isEmpty)
+    }
 }

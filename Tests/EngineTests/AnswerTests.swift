@@ -182,9 +182,13 @@ import Testing
 
     @Test func cancellingTheConsumerStoresACancelledMessage() async throws {
         let store = try await NorthwindStore.make(documents: ["employee-handbook.md"]) { configuration in
-            configuration.answerer = SlowAnswerer()
+            configuration.answerer = StallingAnswerer()
         }
-        let stream = try store.knowledgeBase.ask(QueryRequest(query: "annual leave"), as: .local)
+        // The admission gate's release runs once the answer is stored, however it ended.
+        let stored = Gate()
+        let stream = try store.knowledgeBase.ask(QueryRequest(query: "annual leave"), as: .local) {
+            { stored.open() }
+        }
         // The consumer's task is cancelled mid-answer, as a client disconnect or Ctrl-C does: once a token has
         // arrived, so there is partial text to keep.
         let (firstToken, tokenSeen) = AsyncStream.makeStream(of: Void.self)
@@ -201,30 +205,24 @@ import Testing
         let conversation = try? await consumer.value
         let fallback = try store.knowledgeBase.conversations(as: .local).items.first?.id
         let id = try #require(conversation ?? fallback)
-        var messages: [Message] = []
-        for _ in 0..<100 {
-            messages = try store.knowledgeBase.conversation(id: id, as: .local).messages
-            if messages.count == 2 { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await stored.wait()
+        let messages = try store.knowledgeBase.conversation(id: id, as: .local).messages
+        #expect(messages.count == 2)
         #expect(messages.last?.finishReason == .cancelled)
         #expect(messages.last?.content.isEmpty == false)
     }
 }
 
-/// Streams a long answer slowly, so a consumer can leave mid-answer.
-struct SlowAnswerer: Answerer {
-    let model = "slow"
+/// Streams one word, then nothing until it is cancelled, so a consumer always leaves mid-answer.
+struct StallingAnswerer: Answerer {
+    let model = "stalling"
 
     func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
         .stream(
             AsyncThrowingStream { continuation in
                 let task = Task {
-                    for index in 0..<200 {
-                        continuation.yield(.text("word\(index) "))
-                        try? await Task.sleep(for: .milliseconds(10))
-                        if Task.isCancelled { break }
-                    }
+                    continuation.yield(.text("word "))
+                    try? await Gate.never.wait()
                     continuation.finish()
                 }
                 continuation.onTermination = { _ in task.cancel() }

@@ -91,6 +91,18 @@ private let docBookPage = """
         #expect(document.blocks.map(\.text) == ["Body text."])
     }
 
+    @Test func elementsHiddenByInlineStyleAreNotText() throws {
+        // A hidden search anchor between two paragraphs would otherwise run into the sentence before it.
+        let document = try html(
+            """
+            <p>The default page size is 4096.
+            <h _id=pragma_page_size style="display: none"> PRAGMA page_size</h><hr>
+            <p>Query or set the page size.</p><span style="visibility:hidden">collapsed copy</span>
+            """
+        )
+        #expect(document.blocks.map(\.text) == ["The default page size is 4096.", "Query or set the page size."])
+    }
+
     @Test func linkRichProseAndLinkedTableCellsWithContentStay() throws {
         let document = try html(
             """
@@ -163,6 +175,21 @@ private let docBookPage = """
             ]
         )
         #expect(chunks.map(\.text) == ["Counting lines\nCount them. Then stop.\n" + code])
+    }
+
+    @Test func aParagraphThatOnlyRepeatsTheTitleIsNoPassage() {
+        // Given a page whose banner repeats its title above the first section
+        let blocks = [
+            TextBlock(kind: .paragraph, text: "VACUUM"),
+            TextBlock(kind: .heading(level: 2), text: "1. Overview"),
+            TextBlock(kind: .paragraph, text: "The vacuum command rebuilds the database file."),
+        ]
+        // When it is chunked under its title
+        let chunks = Chunker().chunks(of: blocks, title: "Vacuum")
+        // Then the banner is no passage of its own
+        #expect(chunks.map(\.text) == ["1. Overview\nThe vacuum command rebuilds the database file."])
+        // And a document that is nothing but its title keeps it
+        #expect(Chunker().chunks(of: [TextBlock(kind: .paragraph, text: "Vacuum")], title: "Vacuum").count == 1)
     }
 
     @Test func longCodeIsCutBetweenLines() {
@@ -302,6 +329,32 @@ private let docBookPage = """
         for balance in balances { #expect(text.contains("Balance \(balance) EUR")) }
         #expect(!text.contains("Quarterly report"))
         #expect(!text.contains("of 3"))
+    }
+
+    @Test func aChapterTitleRunningAlongItsPagesIsDropped() throws {
+        // Given a manual whose header line names the chapter, four pages each: on half of the pages, not more
+        let chapters = ["Setting up the widget", "Caring for the widget"]
+        let parts = ["seal", "hinge", "spring", "lever", "valve", "gasket", "filter", "handle"]
+        let pdf = HandMadePDF(
+            pages: parts.enumerated().map { index, part in
+                [HandMadePDF.Line(text: chapters[index / 4], top: 36, size: 9)]
+                    + HandMadePDF.column(
+                        [
+                            "Take the \(part) out by hand.",
+                            "Check the \(part) for cracks before you go on.",
+                            "Write what the \(part) looked like into the log.",
+                            "Then put the \(part) back.",
+                        ],
+                        top: 100
+                    )
+                    + [HandMadePDF.Line(text: "\(index + 1)", top: 750, size: 9)]
+            }
+        )
+        // When it is extracted
+        let text = try extract(pdf).blocks.map(\.text).joined(separator: "\n")
+        // Then the chapter titles are gone and every page's text stays
+        for chapter in chapters { #expect(!text.contains(chapter), "\(text)") }
+        for part in parts { #expect(text.contains("Take the \(part) out by hand. Check the \(part) for cracks")) }
     }
 }
 

@@ -617,3 +617,24 @@ private func validationFields(_ body: () throws -> Void) -> [String] {
         #expect(render(first).differences.first == "Payload: 8 kg [1] vs 14 kg [2].")
     }
 }
+
+/// `/compare`'s direct answer: the item a question asks about, not the one that shares a word every item shares.
+extension ComparerTests {
+    static func bestMatch(_ question: String) async throws -> String? {
+        let events = try await comparison(["product-x200-spec.pdf", "product-x300-spec.pdf"], query: question)
+        return events.done?.comparison?.bestMatch
+    }
+
+    @Test func aWordOfMostPassagesDoesNotChooseTheDirectAnswer() async throws {
+        // "arm" is in most passages of both robot-arm sheets: it names what they are about, not the arm's weight.
+        let carries = try await Self.bestMatch("Which arm carries more?")
+        #expect(carries?.hasPrefix("Arm weight") != true, "\(carries ?? "none")")
+    }
+
+    @Test func anAttributeTheQuestionNamesStillLeads() async throws {
+        let weight = try #require(try await Self.bestMatch("Which arm has the lower weight?"))
+        #expect(weight.hasPrefix("Arm weight"), "\(weight)")
+        let payload = try #require(try await Self.bestMatch("Which arm has the higher payload?"))
+        #expect(payload.hasPrefix("Rated payload"), "\(payload)")
+    }
+}

@@ -132,7 +132,7 @@ import Testing
         #expect(status.status == "completed")
         #expect(status.errorCode == nil)
         #expect(status.progress == 100)
-        let hits = try knowledgeBase.search(SearchRequest(query: "spare keys blue cabinet"), as: .local)
+        let hits = try await knowledgeBase.search(SearchRequest(query: "spare keys blue cabinet"), as: .local)
         #expect(hits.results.contains { $0.documentId == "doc_left" })
     }
 

@@ -19,8 +19,8 @@ import Testing
         _ server: FakeOpenAIServer,
         model: String? = "fake-model",
         apiKey: String? = nil,
-        firstToken: Duration = .seconds(10),
-        idle: Duration = .seconds(10)
+        firstToken: Duration = .seconds(120),
+        idle: Duration = .seconds(120)
     ) async throws -> NorthwindStore {
         let answerer = server.answerer(model: model, apiKey: apiKey, firstToken: firstToken, idle: idle)
         return try await NorthwindStore.make(documents: documents) { $0.answerer = answerer }
@@ -164,7 +164,7 @@ import Testing
         _ = try await store.events("And its weight?", conversationId: first.done?.conversationId)
 
         let contents = try #require(server.completionRequests.last?.messageContents)
-        #expect(contents.count == 4)
+        try #require(contents.count == 4)
         #expect(contents[1] == Self.question)
         #expect(contents[2] == "The rated payload is 8 kg.")
         #expect(contents[3].hasSuffix("Question: And its weight?"))
@@ -239,29 +239,22 @@ import Testing
             Array(FakeOpenAIServer.stream(["The rated payload "]).prefix(3)) + [.hang]
         }
         let store = try await Self.store(server)
-        let firstToken = Atomic<Bool>(false)
+        let firstToken = Gate()
         let consumer = Task {
             var events: [StreamEvent] = []
             for try await event in try store.knowledgeBase.ask(QueryRequest(query: Self.question), as: .local) {
                 events.append(event)
-                if case .token = event { firstToken.store(true, ordering: .relaxed) }
+                if case .token = event { firstToken.open() }
             }
             return events
         }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !firstToken.load(ordering: .relaxed) && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        let started = firstToken.load(ordering: .relaxed)
-        try #require(started)
+        try await firstToken.wait()
 
         // When the consumer is cancelled
-        let cancelled = ContinuousClock.now
         consumer.cancel()
 
-        // Then the server sees the connection close promptly
-        #expect(await server.waitForDisconnect(within: .seconds(5)))
-        if let closed = server.disconnects.first { #expect(closed - cancelled < .seconds(3)) }
+        // Then the server sees the connection close (it would hang forever otherwise)
+        #expect(await server.waitForDisconnect())
         let events = try? await consumer.value
         #expect(events?.done == nil)
     }
@@ -351,13 +344,13 @@ import Testing
                 + "0.6 s. It may still be loading the model or be overloaded: check the server, or allow more time "
                 + "with CHATSHELL_LLM_TIMEOUT_S."
         )
-        #expect(await server.waitForDisconnect(within: .seconds(5)))
+        #expect(await server.waitForDisconnect())
     }
 
     @Test func slowFirstTokenPastTheLimitTimesOut() async throws {
         let server = try FakeOpenAIServer { _ in
             let steps = FakeOpenAIServer.stream(["8 kg [1]."])
-            return Array(steps.prefix(2)) + [.pause(.seconds(3))] + steps.dropFirst(2)
+            return Array(steps.prefix(2)) + [.hang]
         }
         let store = try await Self.store(server, firstToken: .milliseconds(500))
         let error = try #require(Self.error(in: try await store.events(Self.question)))
@@ -370,7 +363,7 @@ import Testing
             let steps = FakeOpenAIServer.stream(["8 kg [1]."])
             return Array(steps.prefix(2)) + [.pause(.milliseconds(800))] + steps.dropFirst(2)
         }
-        let store = try await Self.store(server, firstToken: .seconds(5), idle: .milliseconds(300))
+        let store = try await Self.store(server, firstToken: .seconds(120), idle: .milliseconds(300))
         let done = try #require(try await store.events(Self.question).done)
         #expect(done.answer == "8 kg [1].")
     }
@@ -389,7 +382,7 @@ import Testing
                 + "0.5 s in the middle of the answer. Check the model server's log, or allow more time with "
                 + "CHATSHELL_LLM_TIMEOUT_S."
         )
-        #expect(await server.waitForDisconnect(within: .seconds(5)))
+        #expect(await server.waitForDisconnect())
     }
 
     @Test func errorPayloadInsideTheStreamEndsWithLLMUnavailable() async throws {

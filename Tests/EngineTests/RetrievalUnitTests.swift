@@ -115,8 +115,10 @@ import Testing
     }
 
     @Test func theLanguageGuessReadsFunctionWords() {
-        #expect(Stemmer.language(of: QueryAnalyzer.words("Die Kantine ist nicht mit dem Empfang verbunden")) == .german)
-        #expect(Stemmer.language(of: QueryAnalyzer.words("The cache is not shared with the reader")) == .english)
+        #expect(
+            Stemmer.language(of: QueryAnalyzer.tokens("Die Kantine ist nicht mit dem Empfang verbunden")) == .german
+        )
+        #expect(Stemmer.language(of: QueryAnalyzer.tokens("The cache is not shared with the reader")) == .english)
         #expect(Stemmer.german.stem("empfangs") == "empfang")
         #expect(Stemmer.english.stem("limits") == "limit")
     }

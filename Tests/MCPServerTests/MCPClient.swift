@@ -175,7 +175,7 @@ final class MCPClient: Sendable {
     // MARK: - Receiving
 
     /// Waits for the first stdout line (already written or still to come) whose `id` equals `id`.
-    func response(to id: JSONValue, limit: Duration = .seconds(60)) async throws -> [String: JSONValue] {
+    func response(to id: JSONValue, limit: Duration = .seconds(120)) async throws -> [String: JSONValue] {
         let line = try await firstLine(what: "the response to \(id)") { line in
             Self.object(line)?["id"] == id
         }
@@ -186,7 +186,7 @@ final class MCPClient: Sendable {
     /// Waits for the first line that satisfies `matches`, with a watchdog so a silent server fails the test.
     func firstLine(
         what: String,
-        limit: Duration = .seconds(60),
+        limit: Duration = .seconds(120),
         _ matches: @escaping @Sendable (String) -> Bool
     ) async throws -> String {
         let key = UUID()

@@ -43,7 +43,8 @@ final class ServeProcess: Sendable {
             found.finish()
         }.start()
         let watchdog = Task {
-            try await Task.sleep(for: .seconds(30))
+            // A watchdog for a server that never listens; a loaded machine only waits longer.
+            try await Task.sleep(for: .seconds(120))
             found.yield(nil)
         }
         defer { watchdog.cancel() }

@@ -237,12 +237,14 @@ import Testing
     }
 
     @Test func expiredAccessTokenGivesTokenExpiredWithChallenge() async throws {
+        let clock = TestClock()
         var options = TestServer.Options()
         options.accessTokenLifetime = 1
+        options.now = { clock.now }
         try await TestServer.with(options) { server in
             let tokens = try await server.register("dana@northwind.example")
             #expect(tokens.expiresIn == 1)
-            try await Task.sleep(for: .milliseconds(2100))
+            clock.advance(by: 2)
             let response = try await server.http.send("GET", "/api/v1/auth/me", headers: Auth.bearer(tokens))
             #expect(response.status == 401)
             #expect(response.code == "token_expired")

@@ -23,12 +23,14 @@ import Testing
                 headers: Auth.bearer(tokens)
             )
             #expect(response.status == 200, "\(response.text.prefix(300))")
-            let result = try response.decode(ChatAPI.ComparisonResult.self)
+            let result = try response.decode(DocumentComparison.self)
             #expect(result.documentIds == [x200, x300])
             #expect(!result.similarities.isEmpty || !result.differences.isEmpty)
             #expect(Set(result.sources.compactMap(\.documentId)) == [x200, x300])
             for line in result.similarities + result.differences + result.crossDocumentInsights {
-                for marker in markers(in: line) { #expect((1...result.sources.count).contains(marker.n), "\(line)") }
+                for marker in CitationMarker.spans(in: line) {
+                    #expect((1...result.sources.count).contains(marker.n), "\(line)")
+                }
             }
             #expect(result.report.hasPrefix("## Similarities\n"))
 

@@ -1,4 +1,5 @@
 import ChatAPI
+import ChatTestSupport
 import Foundation
 import Server
 import Testing
@@ -54,7 +55,7 @@ import Testing
 
             // 27: markers resolve, spans select them, done.citations lists exactly the used numbers.
             let sources = stream.sources
-            let found = markers(in: done.answer)
+            let found = CitationMarker.spans(in: done.answer)
             #expect(!found.isEmpty)
             for marker in found { #expect((1...sources.count).contains(marker.n)) }
             let scalars = Array(done.answer.unicodeScalars)
@@ -117,7 +118,7 @@ import Testing
             #expect(done.answer == "I could not find this in the available documents.")
             #expect(done.citations.isEmpty)
             #expect(stream.citations.isEmpty)
-            #expect(markers(in: done.answer).isEmpty)
+            #expect(CitationMarker.spans(in: done.answer).isEmpty)
 
             let anonymous = try await server.http.json("POST", "/api/v1/query", ["query": Self.payloadQuestion])
             #expect(try anonymous.decode(QueryResponse.self).finishReason == .noContext)
@@ -236,7 +237,7 @@ import Testing
 
     @Test func disconnectingMidStreamStoresACancelledAnswer() async throws {
         var options = TestServer.Options()
-        options.answerer = SlowAnswerer(pause: .milliseconds(100), fragments: 100)
+        options.answerer = StallingAnswerer()
         try await TestServer.with(options) { server in
             let tokens = try await server.register("dana@northwind.example")
             try await server.ingest(["product-x200-spec.pdf"], headers: Auth.bearer(tokens))
@@ -253,7 +254,7 @@ import Testing
             let meta = try #require(SSEFrames(partial.body).meta)
             let conversation = try #require(meta.conversationId)
             var finish: FinishReason?
-            for _ in 0..<200 {
+            for _ in 0..<2_400 {
                 let detail = try await server.http.send(
                     "GET",
                     "/api/v1/conversations/\(conversation)",
@@ -274,16 +275,23 @@ import Testing
     @Test func quietStreamsGetKeepAliveComments() async throws {
         var options = TestServer.Options()
         options.heartbeatSeconds = 0.2
-        options.answerer = SlowAnswerer(initialDelay: .milliseconds(900), pause: .milliseconds(10), fragments: 3)
+        // The answer stays silent until a keep-alive has gone out.
+        let silence = Gate()
+        options.answerer = StallingAnswerer(start: silence, fragments: 3, finishes: true)
         try await TestServer.with(options) { server in
             let tokens = try await server.register("dana@northwind.example")
             try await server.ingest(["product-x200-spec.pdf"], headers: Auth.bearer(tokens))
-            let response = try await server.http.json(
+            let body = try JSONSerialization.data(withJSONObject: ["query": Self.payloadQuestion])
+            let (response, hungUp) = try await server.http.stream(
                 "POST",
                 "/api/v1/query/stream",
-                ["query": Self.payloadQuestion],
-                headers: Auth.bearer(tokens)
-            )
+                headers: Auth.bearer(tokens) + [("Content-Type", "application/json")],
+                body: body
+            ) { soFar in
+                if String(decoding: soFar, as: UTF8.self).contains(": keep-alive") { silence.open() }
+                return false
+            }
+            #expect(!hungUp)
             let stream = SSEFrames(response.body)
             #expect(stream.violations.isEmpty, "\(stream.violations)")
             #expect(!stream.comments.isEmpty)
@@ -295,7 +303,7 @@ import Testing
 
     @Test func shutdownEndsOpenStreamsWithCancelled() async throws {
         var options = TestServer.Options()
-        options.answerer = SlowAnswerer(pause: .milliseconds(100), fragments: 100)
+        options.answerer = StallingAnswerer()
         try await TestServer.with(options) { server in
             let tokens = try await server.register("dana@northwind.example")
             try await server.ingest(["product-x200-spec.pdf"], headers: Auth.bearer(tokens))
@@ -325,7 +333,7 @@ import Testing
     @Test func overlongGenerationEndsWithATimeoutError() async throws {
         var options = TestServer.Options()
         options.generationTimeoutSeconds = 0.5
-        options.answerer = SlowAnswerer(pause: .milliseconds(100), fragments: 100)
+        options.answerer = StallingAnswerer()
         try await TestServer.with(options) { server in
             let tokens = try await server.register("dana@northwind.example")
             try await server.ingest(["product-x200-spec.pdf"], headers: Auth.bearer(tokens))

@@ -20,11 +20,7 @@ import Testing
             let file = Corpus.docs.appendingPathComponent("product-x200-spec.pdf")
             let upload = try await backend.upload(file: file, title: nil, shared: false)
             #expect(upload.filename == "product-x200-spec.pdf")
-            var status = try await backend.documentStatus(id: upload.documentId)
-            while !status.isFinished {
-                try await Task.sleep(for: .milliseconds(20))
-                status = try await backend.documentStatus(id: upload.documentId)
-            }
+            let status = try await backend.waitUntilProcessed(id: upload.documentId) { _ in }
             #expect(status.status == "completed")
             let anonymous = try await backend.whoAmI()
             #expect(anonymous.isAnonymous)

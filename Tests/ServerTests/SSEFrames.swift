@@ -86,27 +86,3 @@ struct SSEFrames {
         return printed
     }
 }
-
-/// The `[n]` markers of an answer with their spans in Unicode scalars.
-func markers(in answer: String) -> [(n: Int, span: Span)] {
-    let scalars = Array(answer.unicodeScalars)
-    var found: [(Int, Span)] = []
-    var index = 0
-    while index < scalars.count {
-        if scalars[index] == "[" {
-            var end = index + 1
-            var digits = ""
-            while end < scalars.count, let digit = Int(String(scalars[end])), digit >= 0 {
-                digits += String(scalars[end])
-                end += 1
-            }
-            if !digits.isEmpty, end < scalars.count, scalars[end] == "]", let n = Int(digits) {
-                found.append((n, Span(start: index, end: end + 1)))
-                index = end + 1
-                continue
-            }
-        }
-        index += 1
-    }
-    return found
-}

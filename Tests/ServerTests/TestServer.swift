@@ -19,6 +19,8 @@ struct TestServer: Sendable {
         var maxUploadBytes = 52_428_800
         var rateLimits = ServerConfiguration.RateLimits(requestsPerMinute: 0, anonymousUploadsPerHour: 0)
         var accessTokenLifetime = 900
+        /// The engine's clock (token expiry, timestamps).
+        var now: @Sendable () -> Date = { Date() }
         var heartbeatSeconds = 15.0
         var generationTimeoutSeconds = 120.0
         var answerer: (any Answerer)?
@@ -55,6 +57,7 @@ struct TestServer: Sendable {
             configuration: EngineConfiguration(
                 dataDirectory: directory,
                 maxUploadBytes: options.maxUploadBytes,
+                now: options.now,
                 answerer: options.answerer,
                 ingestionPause: options.ingestionPause,
                 processingTimeLimit: options.processingTimeLimit,
@@ -208,7 +211,7 @@ struct TestServer: Sendable {
         headers: [(String, String)]
     ) async throws -> (status: DocumentStatus, progress: [Int]) {
         var seen: [Int] = []
-        for _ in 0..<1500 {
+        for _ in 0..<6_000 {
             let response = try await http.send("GET", "/api/v1/documents/\(id)/status", headers: headers)
             guard response.status == 200 else { throw TestFailure("status \(id): \(response.status) \(response.text)") }
             let status = try response.decode(DocumentStatus.self)

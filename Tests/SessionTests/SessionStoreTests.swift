@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func conversationKeepsTheBackendIdAndResets() async {
-        let conversation = Conversation()
+        let conversation = ActiveSession()
         await conversation.record(Turn(input: "Cap?", conversationId: "cnv_9"))
         #expect(await conversation.backendConversationId == "cnv_9")
         #expect(await conversation.snapshot() != nil)

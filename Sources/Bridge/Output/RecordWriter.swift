@@ -1,3 +1,4 @@
+import DescriptorIO
 import Dispatch
 import Synchronization
 
@@ -275,6 +276,9 @@ final class RecordWriter: Sendable {
 
     /// What the writer did so far.
     var counters: Counters { state.withLock { $0.counters } }
+
+    /// Producers waiting in `waitForRoom()`; tests wait for one before letting the reader go on.
+    var roomWaiters: Int { state.withLock { $0.roomWaiters.count } }
 
     // MARK: - The writing thread
 

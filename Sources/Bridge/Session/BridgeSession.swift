@@ -75,10 +75,10 @@ public actor BridgeSession {
         var holdsSlot = false
     }
 
-    /// A host conversation: the `Conversation` holding its history and backend conversation id, and the FIFO of
+    /// A host conversation: the `ActiveSession` holding its history and backend conversation id, and the FIFO of
     /// its requests (the head is the one running or next to run).
     private struct ConversationEntry {
-        var conversation = Conversation()
+        var conversation = ActiveSession()
         var queue: [Int] = []
         /// Whether an ask or command ran since it was created or reset (`reset.existed`).
         var used = false
@@ -583,7 +583,7 @@ public actor BridgeSession {
             performReset(serial)
             return
         }
-        var conversation = Conversation()
+        var conversation = ActiveSession()
         if let key = request.conversationKey, var entry = conversations[key] {
             entry.used = true
             conversation = entry.conversation
@@ -619,7 +619,7 @@ public actor BridgeSession {
         var existed = false
         if let key = request.conversationKey, var entry = conversations[key] {
             existed = entry.used
-            entry.conversation = Conversation()
+            entry.conversation = ActiveSession()
             entry.used = false
             conversations[key] = entry
         }

@@ -12,7 +12,7 @@ import Session
 /// the backend's work (architecture.md 2).
 struct RequestRunner: Sendable {
     let work: RequestWork
-    let conversation: Conversation
+    let conversation: ActiveSession
     let output: RequestOutput
     let backend: any Backend
     let writer: RecordWriter

@@ -44,7 +44,7 @@ public final class EmbeddedBackend: Backend {
     }
 
     public func search(_ request: SearchRequest) async throws -> SearchResponse {
-        try map { try knowledgeBase.search(request, as: principal) }
+        try await mapAsync { try await knowledgeBase.search(request, as: principal) }
     }
 
     // MARK: - Documents

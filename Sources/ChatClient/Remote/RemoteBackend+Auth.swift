@@ -6,7 +6,7 @@ extension RemoteBackend {
 
     /// What the server offers (`GET /capabilities`).
     public func capabilities() async throws -> Capabilities {
-        try await call(.get("/capabilities", identity: .none))
+        try await call(.get("/capabilities", authentication: .none))
     }
 
     // MARK: - Identity
@@ -24,7 +24,7 @@ extension RemoteBackend {
             "POST",
             "/auth/register",
             RegisterBody(email: email, password: password),
-            identity: .anonymousSession
+            authentication: .anonymousSession
         )
         let tokens: TokenResponse = try await call(endpoint)
         try storeTokens(tokens, strict: true, dropAnonymousSession: credentials.anonSessionId != nil)
@@ -51,7 +51,7 @@ extension RemoteBackend {
             path: "/auth/login",
             body: .bytes(Data(FormURLEncoding.encode(fields).utf8)),
             contentType: "application/x-www-form-urlencoded",
-            identity: .none
+            authentication: .none
         )
     }
 
@@ -74,7 +74,7 @@ extension RemoteBackend {
             "POST",
             "/auth/logout",
             LogoutBody(refreshToken: credentials.refreshToken),
-            identity: .none
+            authentication: .none
         )
         // The body's refresh token names the login even when the access token has expired; an expired bearer
         // token would only earn a 401, so it is sent only while still valid.

@@ -2,10 +2,10 @@ import ChatAPI
 import Foundation
 import Synchronization
 
-/// One call of the HTTP API, before identity is added.
+/// One call of the HTTP API, before its authentication is added.
 struct Endpoint: Sendable, Equatable {
-    /// Which identity a request carries.
-    enum Identity: Sendable, Equatable {
+    /// How a request proves who sends it.
+    enum Authentication: Sendable, Equatable {
         /// None: health, capabilities, refresh, login.
         case none
         /// The anonymous session only, to carry it into an account (register).
@@ -19,12 +19,12 @@ struct Endpoint: Sendable, Equatable {
     var path: String
     var body: RequestBody = .none
     var contentType: String?
-    var identity: Identity = .caller
+    var authentication: Authentication = .caller
     /// A Server-Sent Events response.
     var streaming = false
 
-    static func get(_ path: String, identity: Identity = .caller) -> Endpoint {
-        Endpoint(method: "GET", path: path, identity: identity)
+    static func get(_ path: String, authentication: Authentication = .caller) -> Endpoint {
+        Endpoint(method: "GET", path: path, authentication: authentication)
     }
 
     static func delete(_ path: String) -> Endpoint {
@@ -36,7 +36,7 @@ struct Endpoint: Sendable, Equatable {
         _ method: String,
         _ path: String,
         _ body: some Encodable,
-        identity: Identity = .caller,
+        authentication: Authentication = .caller,
         streaming: Bool = false
     ) throws -> Endpoint {
         Endpoint(
@@ -44,7 +44,7 @@ struct Endpoint: Sendable, Equatable {
             path: path,
             body: .bytes(try APIJSON.encode(body)),
             contentType: "application/json",
-            identity: identity,
+            authentication: authentication,
             streaming: streaming
         )
     }
@@ -65,7 +65,7 @@ extension RemoteBackend {
         if let contentType = endpoint.contentType {
             headers.append(HTTPHeader("Content-Type", contentType))
         }
-        switch endpoint.identity {
+        switch endpoint.authentication {
         case .none:
             break
         case .anonymousSession:
@@ -97,7 +97,7 @@ extension RemoteBackend {
     /// - Throws: `BackendError.api` decoded from the error body, `BackendError.transport`, or `CancellationError`.
     func open(_ endpoint: Endpoint, uploadProgress: UploadProgress? = nil) async throws -> CurlTransfer {
         var credentials = try currentCredentials()
-        if endpoint.identity == .caller, needsRefresh(credentials) {
+        if endpoint.authentication == .caller, needsRefresh(credentials) {
             credentials = try await refreshedCredentials(replacing: credentials.accessToken)
         }
         var retried = false
@@ -105,7 +105,7 @@ extension RemoteBackend {
             let request = makeRequest(endpoint, credentials: credentials)
             let transfer = try await CurlTransfer.start(request, options: options, uploadProgress: uploadProgress)
             let sentBearer = request.header("Authorization") != nil
-            if endpoint.identity == .caller && !sentBearer {
+            if endpoint.authentication == .caller && !sentBearer {
                 adoptAnonymousSession(from: transfer.head, sent: request.header("X-Anon-Session-Id"))
             }
             if transfer.head.isSuccess { return transfer }
@@ -204,7 +204,7 @@ extension RemoteBackend {
                 "POST",
                 "/auth/refresh",
                 RefreshBody(refreshToken: refreshToken),
-                identity: .none
+                authentication: .none
             )
             let tokens = try await call(endpoint, as: TokenResponse.self)
             return try storeTokens(tokens, strict: false, dropAnonymousSession: false)

@@ -10,7 +10,7 @@ extension RemoteBackend {
         try await stream(try .json("POST", "/query/stream", request, streaming: true))
     }
 
-    /// Compares documents (`POST /compare/stream`); `done` carries the `ComparisonResult`.
+    /// Compares documents (`POST /compare/stream`); `done` carries the `DocumentComparison`.
     public func compare(_ request: CompareRequest) async throws -> AnswerStream {
         try await stream(try .json("POST", "/compare/stream", request, streaming: true))
     }

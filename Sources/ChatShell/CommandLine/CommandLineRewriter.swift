@@ -24,7 +24,7 @@ struct CommandLineRewriter {
     /// The subcommands, as the parser names them.
     static let subcommands = ["repl", "ask", "ingest", "eval", "bridge", "mcp", "replay", "serve", "man", "help"]
     /// Global options that take a value (GlobalOptions).
-    static let valueOptions: Set<String> = ["--server", "--data-dir", "--ca-file", "--color", "--llm"]
+    static let valueOptions: Set<String> = ["--server", "--data-dir", "--ca-file", "--color", "--llm", "--embeddings"]
     /// Global options without a value.
     static let flagOptions: Set<String> = ["--verbose"]
 

@@ -1,5 +1,6 @@
 import ChatAPI
 import ChatClient
+import Embedding
 import Engine
 import Foundation
 
@@ -70,7 +71,65 @@ enum BackendFactory {
             // CHATSHELL_TOKEN_DELAY_MS paces the extractive answer word by word (demos, interruption tests).
             configuration.answerer = ExtractiveAnswerer(tuning: configuration.tuning, pace: .milliseconds(delay))
         }
+        configuration.embedder = try embedder(options, settings: settings)
         return configuration
+    }
+
+    // MARK: - Embeddings
+
+    /// The embedder of semantic retrieval, or nil to rank by words alone.
+    ///
+    /// Knobs (each also `CHATSHELL_<KEY>` or a config-file key): `embeddings` (`--embeddings`; `on` or `off`),
+    /// `embedding_url` (an OpenAI-compatible endpoint instead of the model in the process), `embedding_model` (the
+    /// model file, default `ModelLocation.defaultPath`; with `embedding_url`, the model's name on that server).
+    /// Embeddings are off unless `embeddings` is `on`; then the model file must be there.
+    static func embedder(_ options: GlobalOptions, settings: Settings) throws -> (any Embedder)? {
+        let origin = "--embeddings, CHATSHELL_EMBEDDINGS or embeddings in the config file"
+        switch settings.value("embeddings", flag: options.embeddings)?.trimmingCharacters(in: .whitespaces).lowercased()
+        {
+        case "on"?:
+            break
+        case nil, "off"?:
+            // Off unless asked for: with the weights measured so far, hybrid ranking lowers a test half's `right`
+            // column (docs/embeddings.md, "Evaluation"), so words alone stay the default.
+            return nil
+        case let other?:
+            throw invalid("Invalid embeddings setting '\(other)' (from \(origin)). Use on or off.")
+        }
+        let named = settings.value("embedding_model")
+        if let rawURL = settings.value("embedding_url")?.trimmingCharacters(in: .whitespaces) {
+            let origin = "CHATSHELL_EMBEDDING_URL or embedding_url in the config file"
+            guard let url = URL(string: rawURL), let scheme = url.scheme?.lowercased(),
+                ["http", "https"].contains(scheme), url.host?.isEmpty == false
+            else {
+                throw invalid(
+                    "Invalid embedding URL '\(rawURL)' (from \(origin)). Use the server's OpenAI-compatible base "
+                        + "URL, such as http://127.0.0.1:11434/v1 for Ollama."
+                )
+            }
+            guard let model = named?.trimmingCharacters(in: .whitespaces), !model.isEmpty else {
+                throw invalid(
+                    "The embedding endpoint \(rawURL) needs a model: set CHATSHELL_EMBEDDING_MODEL or embedding_model "
+                        + "to the name of an embedding model it serves (such as nomic-embed-text for Ollama)."
+                )
+            }
+            return OpenAICompatibleEmbedder(
+                // Its own key (never the language model's, which may belong to another server), from the
+                // environment only, as secrets never sit in the config file.
+                configuration: .init(
+                    baseURL: url,
+                    model: model,
+                    apiKey: settings.environment["CHATSHELL_EMBEDDING_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+                ),
+                transport: CurlCompletionTransport(caFile: settings.value("ca_file", flag: options.caFile))
+            )
+        }
+        let path = named ?? ModelLocation.defaultPath(environment: settings.environment)
+        do {
+            return try InProcessEmbedder(path: path)
+        } catch let error as EmbeddingError {
+            throw invalid(error.localizedDescription)
+        }
     }
 
     // MARK: - Language model

@@ -26,6 +26,15 @@ struct GlobalOptions: ParsableArguments {
     )
     var llm: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Hybrid retrieval with the embedding model (scripts/install-model.sh): on, or off (the default).",
+            valueName: "on|off"
+        )
+    )
+    var embeddings: String?
+
     @Flag(name: .long, help: "Log more to stderr.")
     var verbose = false
 }

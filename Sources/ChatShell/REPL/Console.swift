@@ -71,10 +71,37 @@ struct Console: Sendable {
         }
     }
 
+    /// Tells an answer's layout that the cursor is at the start of a fresh line (see `TerminalLayout.restartLine`).
+    func restartLine(_ layout: inout TerminalLayout?) {
+        if let indent = layout?.restartLine() { writer.write(renderer.render(indent)) }
+    }
+
     /// Client output with a newline, wrapped on a terminal.
     func output(_ text: StyledText) {
-        let laidOut = columns.map { TerminalLayout.wrap(text, width: $0()) } ?? text
-        writer.writeLine(renderer.render(laidOut))
+        writer.writeLine(renderer.render(laidOut(text)))
+    }
+
+    /// Client output fitted to the terminal: lines wrapped at words, and answers shown again (`/history`,
+    /// `/resume`, runs styled `.answer`) laid out as they were when they streamed, markdown rendered.
+    private func laidOut(_ text: StyledText) -> StyledText {
+        var result = StyledText()
+        var lines = StyledText()
+        func flushLines() {
+            guard !lines.runs.isEmpty else { return }
+            result.append(columns.map { TerminalLayout.wrap(lines, width: $0()) } ?? lines)
+            lines = StyledText()
+        }
+        for run in text.runs {
+            if run.style == .answer, var layout = answerLayout() {
+                flushLines()
+                result.append(layout.feed(run.text))
+                result.append(layout.finish())
+            } else {
+                lines.append(run.text, style: run.style)
+            }
+        }
+        flushLines()
+        return result
     }
 
     /// `error: MESSAGE` on stderr, red on a terminal.

@@ -11,10 +11,13 @@ enum PasswordPrompt {
         guard tcgetattr(fd, &original) == 0 else { return nil }
         var silent = original
         silent.c_lflag &= ~tcflag_t(ECHO)
-        _ = Array(prompt.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        // Echo goes off (dropping what was typed before) before the prompt shows: a password typed or pasted the
+        // moment the prompt appears must not be discarded by the switch, as it was when the prompt came first.
         tcsetattr(fd, TCSAFLUSH, &silent)
+        _ = Array(prompt.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         defer {
-            tcsetattr(fd, TCSAFLUSH, &original)
+            // Echo comes back without discarding what is already typed after the password.
+            tcsetattr(fd, TCSADRAIN, &original)
             _ = Glibc.write(fd, "\n", 1)
         }
         var bytes: [UInt8] = []

@@ -19,7 +19,7 @@ struct ReplLoop {
 
     /// Runs until Ctrl-D, end of input or `/quit`.
     func run() async {
-        await refreshNames()
+        await refreshNames(documents: true)
         while true {
             let input: LineInput = await reader.readLine(prompt: interactive ? "> " : "")
             switch input {
@@ -35,10 +35,16 @@ struct ReplLoop {
                     text = block
                 }
                 if !text.hasPrefix(" ") { await reader.addHistory(text) }
-                // `exit` and `quit` alone leave, as in a shell (and in ollama and aichat), rather than being asked.
-                if ["exit", "quit"].contains(text.trimmingCharacters(in: .whitespaces).lowercased()) {
+                // `exit` and `quit` alone leave, as in a shell (and in ollama and aichat), rather than being asked;
+                // `clear` alone clears the screen, as the shell command a hand types without thinking does.
+                let word = text.trimmingCharacters(in: .whitespaces).lowercased()
+                if ["exit", "quit"].contains(word) {
                     await finish()
                     return
+                }
+                if word == "clear" {
+                    clearScreen()
+                    continue
                 }
                 if await handle(text) == .quit {
                     await finish()
@@ -52,8 +58,10 @@ struct ReplLoop {
 
     /// Runs one message.
     func handle(_ text: String) async -> Step {
+        let command: SlashCommand? =
+            if case .command(let command)? = try? SlashCommandParser.parse(text) { command } else { nil }
         // Commands that need the terminal run here; the interpreter refuses them elsewhere.
-        if case .command(let command)? = try? SlashCommandParser.parse(text) {
+        if let command {
             switch command {
             case .clear:
                 clearScreen()
@@ -76,7 +84,7 @@ struct ReplLoop {
         case .answer(let stream, let input):
             await answer(stream, input: input)
         }
-        await refreshNames()
+        await refreshNames(documents: command?.mayChangeDocumentNames ?? false)
         return .next
     }
 
@@ -138,12 +146,14 @@ struct ReplLoop {
         spinner?.start(label: "thinking")
         let console = self.console
         let spinner = self.spinner
+        let signals = self.signals
         let work: @Sendable () async throws -> Turn = {
             var renderer = AnswerRenderer()
             // Word wrap and markdown for this answer; it holds a word until it is known to fit.
             var layout = console.answerLayout()
             var recorder = TurnRecorder(input: input)
             var started = false
+            var stops = signals?.stopCount ?? 0
             do {
                 for try await event in stream {
                     recorder.observe(event)
@@ -151,6 +161,11 @@ struct ReplLoop {
                     for piece in pieces {
                         if case .status(let stage) = piece { spinner?.update(label: stage); continue }
                         if !started { spinner?.stop(); started = true }
+                        // After Ctrl-Z and `fg` the shell left the cursor on a fresh line: go on from there.
+                        if let count = signals?.stopCount, count != stops {
+                            stops = count
+                            console.restartLine(&layout)
+                        }
                         console.write([piece], layout: &layout)
                     }
                 }
@@ -188,7 +203,7 @@ struct ReplLoop {
         }
         if let turn {
             await interpreter.conversation.record(turn)
-            await interpreter.saveSession()
+            if let notice = await interpreter.saveSession() { console.notice(notice) }
             if let hint = await EmptyStoreHint.text(after: turn, backend: interpreter.backend) {
                 console.output(StyledText(hint, style: .dim))
             }
@@ -216,12 +231,20 @@ struct ReplLoop {
                 Self.show(result, on: console)
                 return [result]
             }
+            var reported = 0
             let results = await runner.run(plan.files, title: plan.title, shared: plan.shared) { state in
+                // After Ctrl-C the results still coming in are not shown, and neither is the bar.
+                guard !Task.isCancelled else { return }
                 progress.update(fraction: state.fraction, label: state.label)
             } each: { result in
-                progress.finish()
+                reported += 1
                 guard !Task.isCancelled else { return }
-                Self.show(result, on: console)
+                if reported == plan.files.count {
+                    progress.finish()
+                    Self.show(result, on: console)
+                } else {
+                    progress.printAbove { Self.show(result, on: console) }
+                }
             }
             progress.finish()
             try Task.checkCancellation()
@@ -230,7 +253,14 @@ struct ReplLoop {
         let results = signals != nil ? try? await signals?.cancellingOnInterrupt(work) : try? await work()
         if results == nil {
             progress.finish()
-            console.notice("Stopped waiting; indexing goes on in the background. See /docs.")
+            if plan.files.count > 1 {
+                console.notice(
+                    "Stopped: no more files are sent; those sent go on indexing (see /docs). "
+                        + "The same /upload again sends the rest."
+                )
+            } else {
+                console.notice("Stopped waiting; indexing goes on in the background. See /docs.")
+            }
         }
     }
 
@@ -242,18 +272,20 @@ struct ReplLoop {
         }
     }
 
-    private func refreshNames() async {
-        let backend = interpreter.backend
-        let documents = (try? await backend.documents(scope: nil, limit: 200, offset: 0).items) ?? []
+    /// Refreshes the names Tab completes: session names (a local folder listing) every time, document names only
+    /// when `documents` says they may have changed.
+    private func refreshNames(documents refreshDocuments: Bool) async {
+        let documents =
+            refreshDocuments ? try? await interpreter.backend.documents(scope: nil, limit: 200, offset: 0).items : nil
         let sessions = (try? interpreter.sessions.list().map(\.name)) ?? []
         completer.update { names in
-            names.documents = documents.flatMap { [$0.id, $0.filename] }
+            if let documents { names.documents = documents.flatMap { [$0.id, $0.filename] } }
             names.sessions = sessions
         }
     }
 
     private func finish() async {
-        await interpreter.saveSession()
+        if let notice = await interpreter.saveSession() { console.notice(notice) }
         await reader.saveHistory()
         if let snapshot = await interpreter.conversation.snapshot() {
             let text = "Saved session \(snapshot.name) (\(Plural.count(snapshot.turns.count, "turn")))."

@@ -26,12 +26,14 @@ extension ChatShellCommand {
         var stdinContext = false
 
         /// The line to run: the words, and for a one-shot question the piped text after a blank line.
-        func line() throws -> String {
+        ///
+        /// - Returns: the line, and whether piped text joined it.
+        func line() throws -> (text: String, piped: Bool) {
             let typed = words.joined(separator: " ")
-            guard stdinContext, isatty(STDIN_FILENO) == 0, !typed.hasPrefix("/") else { return typed }
+            guard stdinContext, isatty(STDIN_FILENO) == 0, !typed.hasPrefix("/") else { return (typed, false) }
             let piped = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !piped.isEmpty else { return typed }
+            guard !piped.isEmpty else { return (typed, false) }
             let line = typed + "\n\n" + piped
             let limit = Capabilities(version: "", generator: "", maxUploadBytes: 0).limits.maxQueryChars
             if line.unicodeScalars.count > limit {
@@ -40,7 +42,7 @@ extension ChatShellCommand {
                         + "\(limit). Pipe a shorter excerpt, or /upload the file and ask about it."
                 )
             }
-            return line
+            return (line, true)
         }
 
         func validate() throws {
@@ -78,13 +80,13 @@ extension ChatShellCommand {
             }
             let interpreter = Interpreter(
                 backend: backend,
-                conversation: Conversation(saved: saved),
+                conversation: ActiveSession(saved: saved),
                 sessions: InMemorySessionStore(),
                 policy: .init(allowed: Self.allowed) { name in
                     "/\(name) is not available in chatshell ask; use the REPL."
                 }
             )
-            let line = try self.line()
+            let (line, piped) = try self.line()
             switch await interpreter.handle(line) {
             case .answer(let stream, let input):
                 let collected = await AnswerCollector().collect(stream, input: input)
@@ -106,6 +108,15 @@ extension ChatShellCommand {
                 if collected.turn.errorCode != nil { throw ExitCode(1) }
                 if !json, let hint = await EmptyStoreHint.text(after: collected.turn, backend: backend) {
                     console.notice(hint)
+                } else if !json, piped, collected.turn.finishReason == .noContext,
+                    (try? await backend.capabilities().generator) == "extractive"
+                {
+                    // `cat notes.txt | chatshell "summarise"` needs a model to read the notes; without one the
+                    // abstention alone would say the text was not found, which is not what happened.
+                    console.notice(
+                        "(The piped text went with the question, but without a language model chatshell only quotes "
+                            + "your documents: add --llm URL to have a model read it, or /upload the file and ask.)"
+                    )
                 }
                 if collected.turn.interrupted {
                     if !json { console.error("The answer was cut off before it finished; ask again.") }

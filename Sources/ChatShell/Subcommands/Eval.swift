@@ -24,23 +24,39 @@ extension ChatShellCommand {
         @Flag(help: "Print per-question outcomes and summaries as JSON.")
         var json = false
 
+        @Option(
+            help: ArgumentHelp(
+                "The extractive answerer's abstention threshold (0-1) instead of the built-in one, to calibrate it.",
+                valueName: "share"
+            )
+        )
+        var minimumCoverage: Double?
+
+        func validate() throws {
+            if let minimumCoverage, !(0...1).contains(minimumCoverage) {
+                throw ValidationError("--minimum-coverage must be between 0 and 1, for example 0.55.")
+            }
+            if minimumCoverage != nil, corpus == nil {
+                throw ValidationError("--minimum-coverage needs --corpus: it applies to the fresh store eval builds.")
+            }
+        }
+
         func run() async throws {
             let settings = Settings()
             let console = Console(useColor: false)
             let list = try EvalRunner.load(URL(fileURLWithPath: questions))
-            var temporary: URL?
+            var temporary: TemporaryEmbeddedBackend?
             let backend: any Backend
             if let corpus {
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                    "chatshell-eval-\(UUID().uuidString)"
-                )
-                temporary = directory
-                let knowledgeBase = try BackendFactory.makeKnowledgeBase(
-                    global,
-                    settings: settings,
-                    dataDirectory: directory
-                )
-                backend = EmbeddedBackend(knowledgeBase: knowledgeBase)
+                let store = try TemporaryEmbeddedBackend(purpose: "eval") { directory in
+                    try BackendFactory.makeKnowledgeBase(global, settings: settings, dataDirectory: directory) {
+                        configuration in
+                        if let minimumCoverage { configuration.tuning.minimumCoverage = minimumCoverage }
+                    }
+                }
+                temporary = store
+                let knowledgeBase = store.knowledgeBase
+                backend = store.backend()
                 let plan = UploadRunner.plan(
                     paths: [corpus],
                     title: nil,
@@ -59,10 +75,12 @@ extension ChatShellCommand {
                         "Ingested \(Plural.count(plan.files.count, "file")) in \(String(format: "%.2f", seconds)) s."
                     )
                 }
+                // Every question is ranked with every vector in place, so results do not depend on timing.
+                await console.awaitEmbedding(of: knowledgeBase, quiet: json)
             } else {
                 backend = try BackendFactory.make(global, settings: settings)
             }
-            defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+            defer { temporary?.remove() }
 
             let outcomes = await EvalRunner(backend: backend).run(list)
             let summaries = EvalRunner.summarize(outcomes)

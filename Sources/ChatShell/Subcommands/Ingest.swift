@@ -48,6 +48,9 @@ extension ChatShellCommand {
                 }
             }
             bar.finish()
+            if let embedded = backend as? EmbeddedBackend {
+                await console.awaitEmbedding(of: embedded.knowledgeBase, quiet: json)
+            }
             let summary = IngestSummary(results, skipped: plan.skipped)
             if json {
                 TerminalWriter.standard.writeLine(OutputSanitizer.escapingJSONControls(APIJSON.string(summary)))

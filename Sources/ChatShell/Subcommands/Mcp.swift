@@ -34,27 +34,19 @@ extension ChatShellCommand {
         )
         var allowDirectories: [String] = []
 
-        @Option(
-            name: .customLong("log-level"),
-            help: ArgumentHelp(
-                "stderr log level: trace, debug, info, notice, warning, error, critical.",
-                valueName: "level"
-            )
-        )
-        var logLevel: String?
+        @OptionGroup var logging: LogLevelOption
 
         func validate() throws {
             for directory in allowDirectories {
                 try StdioFrontEnd.requireFolder(directory, flag: "--allow-dir")
             }
-            try StdioFrontEnd.validateLogLevel(logLevel)
         }
 
         func run() async throws {
             let settings = Settings()
             let (protocolFD, logger, backend) = try StdioFrontEnd.start(
                 name: "mcp",
-                logLevel: logLevel,
+                logLevel: logging.logLevel,
                 global: global,
                 settings: settings
             )
@@ -62,7 +54,7 @@ extension ChatShellCommand {
                 logger.warning("--allow-dir has no effect with --server: upload_document works on the local store only")
             }
 
-            try await Bridge.checkReachable(backend, logger: logger)
+            try await BridgeCommand.checkReachable(backend, logger: logger)
 
             let session = MCPSession(
                 backend: backend,

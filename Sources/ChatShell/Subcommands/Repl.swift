@@ -43,7 +43,7 @@ extension ChatShellCommand {
                 throw ExitCode(1)
             }
             let sessions = FileSessionStore(directory: settings.paths.sessions)
-            let conversation = Conversation()
+            let conversation = ActiveSession()
             var resumeName: String?
             if resume {
                 guard let name = session ?? (try? sessions.list().first?.name) else {

@@ -3,8 +3,8 @@ import ChatClient
 import Commands
 import Engine
 import Foundation
-import Session
 import Synchronization
+import Transcripts
 
 /// The backends transcripts run on (transcripts.md section 7): a fresh embedded store per transcript with a
 /// stepping clock and sequential ids, or a fresh account on a server.
@@ -33,55 +33,42 @@ enum ReplayDrivers {
     /// The clock starts at `epoch` and moves one second per reading, so timestamps and "newest first" orders are
     /// the same on every run; ids count per kind (`doc_1`, `doc_2`, ...).
     static func embedded(_ setup: TranscriptSetup) async throws -> InterpreterTranscriptDriver {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("chatshell-replay-\(UUID().uuidString)")
-        do {
-            // 0700 from the start, as every store folder is: the engine would otherwise tighten it with a notice.
-            try FileManager.default.createDirectory(
-                at: directory,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            throw TranscriptInfrastructureError(
-                "Cannot create a temporary data directory: \(error.localizedDescription)"
-            )
-        }
         let ticks = Mutex(0)
-        let configuration = EngineConfiguration(
-            dataDirectory: directory,
-            now: {
-                let tick = ticks.withLock { count in
-                    count += 1
-                    return count
-                }
-                return epoch.addingTimeInterval(TimeInterval(tick))
-            },
-            makeId: IdGenerator.sequential()
-        )
-        let knowledgeBase: KnowledgeBase
+        let store: TemporaryEmbeddedBackend
         do {
-            knowledgeBase = try KnowledgeBase(configuration: configuration)
+            store = try TemporaryEmbeddedBackend(purpose: "replay") { directory in
+                try KnowledgeBase(
+                    configuration: EngineConfiguration(
+                        dataDirectory: directory,
+                        now: {
+                            let tick = ticks.withLock { count in
+                                count += 1
+                                return count
+                            }
+                            return epoch.addingTimeInterval(TimeInterval(tick))
+                        },
+                        makeId: IdGenerator.sequential()
+                    )
+                )
+            }
         } catch {
-            try? FileManager.default.removeItem(at: directory)
-            throw TranscriptInfrastructureError(error.localizedDescription)
+            throw TranscriptInfrastructureError("Cannot create a temporary store: \(error.localizedDescription)")
         }
         let principal: Principal
         do {
-            principal = try await account(for: setup.role, in: knowledgeBase)
+            principal = try await account(for: setup.role, in: store.knowledgeBase)
         } catch {
-            try? FileManager.default.removeItem(at: directory)
+            store.remove()
             throw TranscriptInfrastructureError("Cannot create the replay account: \(error.localizedDescription)")
         }
-        let backend = EmbeddedBackend(knowledgeBase: knowledgeBase, principal: principal)
         let keep = setup.keep
         return InterpreterTranscriptDriver(
-            backend: backend,
+            backend: store.backend(as: principal),
             workingDirectory: setup.repositoryRoot,
             now: epoch,
             cleanup: {
-                if keep { return "kept data directory \(directory.path)" }
-                try? FileManager.default.removeItem(at: directory)
+                if keep { return "kept data directory \(store.directory.path)" }
+                store.remove()
                 return nil
             }
         )

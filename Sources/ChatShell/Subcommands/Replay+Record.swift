@@ -2,7 +2,7 @@ import ArgumentParser
 import Commands
 import Foundation
 import Glibc
-import Session
+import Transcripts
 
 extension ChatShellCommand.Replay {
     /// `chatshell replay record FILE.chat`: a conversation on the isolated backend, written as a transcript with

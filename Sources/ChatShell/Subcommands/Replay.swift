@@ -2,7 +2,7 @@ import ArgumentParser
 import Commands
 import Foundation
 import Logging
-import Session
+import Transcripts
 
 extension ChatShellCommand {
     /// `chatshell replay`: transcripts as regression tests (transcripts.md section 6).

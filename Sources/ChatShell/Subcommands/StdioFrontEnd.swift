@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bridge
 import ChatClient
+import DescriptorIO
 import Foundation
 import Glibc
 import Logging

@@ -61,7 +61,7 @@ struct ANSIRenderer: Sendable {
     ///   bold and underlined headings.
     static func sgrCode(for style: TextStyle) -> String? {
         switch style {
-        case .plain: nil
+        case .plain, .answer: nil
         case .dim, .marker: "2"
         case .error: "31"
         case .success: "32"

@@ -1,3 +1,4 @@
+import DescriptorIO
 import Foundation
 import Glibc
 
@@ -103,20 +104,11 @@ struct HistoryFile: Sendable {
         guard fd >= 0 else { throw .cannotWrite(path: path, reason: Self.lastError()) }
         // The umask can only narrow the mode; set it outright so a strange umask cannot leave 0400.
         _ = fchmod(fd, 0o600)
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let reason = Self.lastError()
-                close(fd)
-                unlink(temporary)
-                throw .cannotWrite(path: path, reason: reason)
-            }
-            offset += written
+        if let error = DescriptorWriter.writeAll(Array(text.utf8), to: fd) {
+            let reason = String(cString: strerror(error))
+            close(fd)
+            unlink(temporary)
+            throw .cannotWrite(path: path, reason: reason)
         }
         _ = fsync(fd)
         close(fd)

@@ -112,6 +112,25 @@ final class ProgressBar: Sendable {
         }
     }
 
+    /// Writes lines above the bar: the bar is erased, `body` writes, and the bar is drawn again below at the
+    /// fraction it had, so a batch's result lines never land on the bar's row and the bar never starts over.
+    ///
+    /// - Parameter body: writes whole lines (to stdout or stderr).
+    func printAbove(_ body: () -> Void) {
+        guard enabled else { return body() }
+        state.withLock { state in
+            if let last = state.lastLine {
+                writer.write(
+                    Self.eraseSequence(drawnWidth: DisplayWidth.of(last), columns: columns()),
+                    to: .standardError
+                )
+                state.lastLine = nil
+            }
+            body()
+            if state.running { drawLocked(&state) }
+        }
+    }
+
     /// One frame: advance the shown fraction and redraw; false once finished.
     private func tick() -> Bool {
         state.withLock { state in
@@ -159,7 +178,7 @@ final class ProgressBar: Sendable {
         return "\u{1B}[\(rows - 1)A\r\u{1B}[J"
     }
 
-    /// The text of the bar, at most `columns - 1` display columns wide.
+    /// The text of the bar, at most `columns - 3` display columns wide.
     ///
     /// - Parameters:
     ///   - fraction: progress from 0 to 1 (clamped; NaN counts as 0).
@@ -170,8 +189,10 @@ final class ProgressBar: Sendable {
         let clamped = fraction.isNaN ? 0 : min(1, max(0, fraction))
         let percent = Int((clamped * 100).rounded(.down))
         let percentText = String(repeating: " ", count: 3 - String(percent).count) + "\(percent)%"
-        // The last column stays free: writing into it makes some terminals wrap before the `\r`.
-        let width = max(1, columns - 1)
+        // The last three columns stay free: writing into the last makes some terminals wrap before the `\r`, and
+        // the terminal echoes `^C` after the bar when Ctrl-C stops the waiting, which must stay on the bar's row
+        // for the erase to take it too.
+        let width = max(1, columns - 3)
         let fixed = DisplayWidth.of(percentText)
         // The label holds a file name and the backend's stage: outside text, on one line.
         let safeLabel = OutputSanitizer.sanitize(label, policy: .visible, keepLayout: false)

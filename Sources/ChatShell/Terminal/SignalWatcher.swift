@@ -68,7 +68,9 @@ final class SignalWatcher: Sendable {
             let watcher = SignalWatcher()
             // Creating the pipe before the handler is installed means the handler only ever sees a ready fd.
             let pipe = signalPipe
+            _ = stopCounter.load(ordering: .relaxed)
             ignoreBrokenPipe()
+            installStopHandler()
             for signo in [SIGINT, SIGWINCH, SIGCONT] {
                 var action = sigaction()
                 action.__sigaction_handler.sa_handler = signalHandler
@@ -88,6 +90,13 @@ final class SignalWatcher: Sendable {
     static func ignoreBrokenPipe() {
         signal(SIGPIPE, SIG_IGN)
     }
+
+    /// How often the process was stopped by Ctrl-Z (SIGTSTP) so far.
+    ///
+    /// An answer being written compares it between tokens to learn that the shell wrote its job-control lines
+    /// meanwhile. Counted by the SIGTSTP handler before it stops the process, so the count has moved before any
+    /// thread runs again after `fg`.
+    var stopCount: Int { stopCounter.load(ordering: .acquiring) }
 
     // MARK: - Interrupts as a sequence
 
@@ -209,10 +218,36 @@ private let signalPipe: (read: Int32, write: Int32) = {
     return fds
 }()
 
-/// Runs in signal context: only `write(2)` and `errno`, both async-signal-safe.
+/// SIGTSTP deliveries, counted by `stopHandler`: a lock-free atomic, created on first use in `install()` like
+/// `signalPipe`, so the handler only touches an initialised value.
+private let stopCounter = Atomic<Int>(0)
+
+/// Ctrl-Z: counts the stop, then stops the process as the default action does.
+///
+/// `SA_RESETHAND` makes the action the default on entry, and the SIGTSTP raised here is blocked until the handler
+/// returns; SIGCONT installs this handler again (`signalHandler`). Only `sigaction`, `raise` and a lock-free
+/// atomic add: async-signal-safe.
+private let stopHandler: @convention(c) (Int32) -> Void = { _ in
+    let savedErrno = errno
+    stopCounter.add(1, ordering: .releasing)
+    raise(SIGTSTP)
+    errno = savedErrno
+}
+
+/// Installs `stopHandler` for SIGTSTP, for one delivery.
+private func installStopHandler() {
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = stopHandler
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = SA_RESTART | Int32(bitPattern: UInt32(SA_RESETHAND))
+    sigaction(SIGTSTP, &action, nil)
+}
+
+/// Runs in signal context: only `write(2)`, `errno` and `sigaction`, all async-signal-safe.
 private let signalHandler: @convention(c) (Int32) -> Void = { signo in
     let savedErrno = errno
     // Literals rather than `SignalByte`'s statics: no lazily initialised value is touched in signal context.
+    if signo == SIGCONT { installStopHandler() }
     var byte: UInt8 = signo == SIGWINCH ? 0x57 : signo == SIGCONT ? 0x43 : 0x49
     _ = write(signalPipe.write, &byte, 1)
     errno = savedErrno

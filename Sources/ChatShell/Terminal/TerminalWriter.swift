@@ -1,4 +1,4 @@
-import Bridge
+import DescriptorIO
 import Glibc
 import Synchronization
 
@@ -62,9 +62,9 @@ final class TerminalWriter: Sendable {
             // Anything some other code left in a stdio buffer must land before our bytes, not after them.
             fflush(nil)
             let fd = target == .standardOutput ? outputFD : errorFD
-            // The bridge's descriptor sink does the short writes, EINTR and non-blocking descriptors; any failure
-            // (EPIPE, EBADF, EIO) closes the stream for good.
-            if FileDescriptorSink(fd: fd).write(Array(text.utf8)) != nil {
+            // The shared write loop does the short writes, EINTR and non-blocking descriptors; any failure (EPIPE,
+            // EBADF, EIO) closes the stream for good.
+            if DescriptorWriter.writeAll(Array(text.utf8), to: fd) != nil {
                 if target == .standardOutput { state.outputClosed = true } else { state.errorClosed = true }
             }
         }

@@ -33,7 +33,7 @@ extension Interpreter {
     func history() async -> CommandOutcome {
         let turns = await conversation.turns
         guard !turns.isEmpty else { return .output(StyledText("No turns yet."), result: nil) }
-        return .output(StyledText(Self.transcriptText(turns)), result: nil)
+        return .output(Self.transcriptText(turns), result: nil)
     }
 
     /// `/new`.
@@ -65,9 +65,12 @@ extension Interpreter {
         }
         await saveSession()
         await conversation.load(saved)
-        var text = "Resumed \(saved.name) (\(Plural.count(saved.turns.count, "turn")))."
-        if !saved.turns.isEmpty { text += "\n" + Self.transcriptText(Array(saved.turns.suffix(3))) }
-        return .output(StyledText(text), result: nil)
+        var text = StyledText("Resumed \(saved.name) (\(Plural.count(saved.turns.count, "turn"))).")
+        if !saved.turns.isEmpty {
+            text.append("\n")
+            text.append(Self.transcriptText(Array(saved.turns.suffix(3))))
+        }
+        return .output(text, result: nil)
     }
 
     /// `/save [--force] NAME`: a replayable transcript.
@@ -84,19 +87,46 @@ extension Interpreter {
     }
 
     /// Stores the active session, if it has turns.
-    public func saveSession() async {
+    ///
+    /// - Returns: a notice for the user when the session had to move to a new name, else nil.
+    @discardableResult
+    public func saveSession() async -> String? {
         let sessions = self.sessions
-        _ = await conversation.claimName { name in (try? sessions.load(name: name)) != nil }
-        guard let snapshot = await conversation.snapshot() else { return }
+        let isTaken: @Sendable (String) -> Bool = { name in (try? sessions.load(name: name)) != nil }
+        _ = await conversation.claimName(isTaken: isTaken)
+        guard var snapshot = await conversation.snapshot() else { return nil }
+        var notice: String?
+        // Another REPL that resumed the same session may have saved turns this one does not have; they are kept,
+        // and this conversation goes on under a new name.
+        if let stored = try? sessions.load(name: snapshot.name), !Self.continues(snapshot.turns, stored.turns),
+            let name = await conversation.fork(isTaken: isTaken),
+            let moved = await conversation.snapshot()
+        {
+            notice =
+                "Session \(snapshot.name) was continued elsewhere meanwhile; this conversation is saved as \(name)."
+            snapshot = moved
+        }
         try? sessions.save(snapshot)
+        return notice
     }
 
-    static func transcriptText(_ turns: [Turn]) -> String {
-        turns.map { turn in
-            var text = "> " + turn.input + "\n" + turn.answer
-            if turn.interrupted { text += "\n[interrupted]" }
-            if let message = turn.errorMessage { text += "\nerror: " + message }
-            return text
-        }.joined(separator: "\n\n")
+    /// Whether `turns` are `stored` with more turns after them: inputs and answers compared, the parts a round
+    /// trip through the session file keeps exactly.
+    static func continues(_ turns: [Turn], _ stored: [Turn]) -> Bool {
+        stored.count <= turns.count
+            && zip(stored, turns).allSatisfy { $0.input == $1.input && $0.answer == $1.answer }
+    }
+
+    /// The turns as the REPL showed them, each answer marked `.answer` so a terminal renders its markdown again.
+    static func transcriptText(_ turns: [Turn]) -> StyledText {
+        var text = StyledText()
+        for (index, turn) in turns.enumerated() {
+            if index > 0 { text.append("\n\n") }
+            text.append("> " + turn.input + "\n")
+            text.append(turn.answer, style: .answer)
+            if turn.interrupted { text.append("\n[interrupted]") }
+            if let message = turn.errorMessage { text.append("\nerror: " + message) }
+        }
+        return text
     }
 }

@@ -5,7 +5,7 @@ public import ChatClient
 /// report is (repl.md section 1; issue 16: a 175-line report that never answered "Which arm carries more?").
 ///
 /// The backend streams the full report; the brief is built from the structured result at `done`: the item that
-/// best matches the question (`ComparisonResult.bestMatch`, chosen by the engine's term matching), then up to
+/// best matches the question (`DocumentComparison.bestMatch`, chosen by the engine's term matching), then up to
 /// `topCount` differences, then one line with the counts and the commands that show everything
 /// (`/compare ... --all` for the report, `/sources` for the passages). The recorded turn holds the brief, as the
 /// REPL showed it; `--all` passes the report through untouched.
@@ -32,7 +32,7 @@ public enum ComparisonBrief {
     ///   - comparison: the backend's result.
     ///   - fullReportCommand: the command that shows the whole report.
     /// - Returns: markdown with the result's `[n]` markers.
-    public static func text(_ comparison: ComparisonResult, fullReportCommand: String) -> String {
+    public static func text(_ comparison: DocumentComparison, fullReportCommand: String) -> String {
         var parts: [String] = []
         if let best = comparison.bestMatch { parts.append(best) }
         let top = topDifferences(comparison.differences.filter { $0 != comparison.bestMatch })

@@ -21,6 +21,9 @@ public enum TextStyle: Sendable, Hashable {
     case link
     /// A markdown heading in an answer.
     case heading
+    /// An answer shown again (`/history`, `/resume`): the model's text as it came, markdown included; a terminal
+    /// lays it out like a streamed answer, anything else shows it as it is.
+    case answer
 }
 
 /// Output as runs of styled text; no ANSI codes ever appear in it.

@@ -121,6 +121,19 @@ public struct TerminalLayout: Sendable {
         return take()
     }
 
+    /// Goes on at the start of a fresh screen line that something else moved the cursor to (a shell's job-control
+    /// lines after Ctrl-Z and `fg`): the text continues there under its hanging indent, as after its own line
+    /// break, instead of where the layout last left the cursor.
+    ///
+    /// - Returns: the indentation to write now.
+    public mutating func restartLine() -> StyledText {
+        if !atLineStart, lineHasText || column > 0 {
+            pendingSpaces = 0
+            breakLine(newline: false)
+        }
+        return take()
+    }
+
     /// Lays out whole lines at once: client output such as the Sources list, `/sources` or `/docs`.
     ///
     /// - Parameters:
@@ -630,8 +643,8 @@ public struct TerminalLayout: Sendable {
         wordWidth = 0
     }
 
-    private mutating func breakLine() {
-        out.append("\n")
+    private mutating func breakLine(newline: Bool = true) {
+        if newline { out.append("\n") }
         if !continuationPrefix.runs.isEmpty {
             out.append(continuationPrefix)
             column = DisplayWidth.of(continuationPrefix.plain)

@@ -1,7 +1,8 @@
 import ChatAPI
 public import ChatClient
 public import Foundation
-public import Session
+import Session
+public import Transcripts
 
 /// The live `TranscriptDriver`: feeds each message to the REPL's own `Interpreter` and renders the outcome with the
 /// same `RenderPiece`s the REPL prints, replacing only the terminal (transcripts.md section 7).
@@ -21,7 +22,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
     public let workingDirectory: URL
     /// The terminal width the run pretends to have; no output wraps to it today.
     public let columns: Int
-    let conversation: Conversation
+    let conversation: ActiveSession
     let sessions: InMemorySessionStore
     /// Transport failures (`backend_unavailable`) stop the run as infrastructure errors: true for a server.
     let transportIsInfrastructure: Bool
@@ -45,7 +46,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
         self.backend = backend
         self.workingDirectory = workingDirectory
         self.columns = columns
-        self.conversation = Conversation(now: now)
+        self.conversation = ActiveSession(now: now)
         self.sessions = InMemorySessionStore()
         self.transportIsInfrastructure = transportIsInfrastructure
         self.cleanup = cleanup

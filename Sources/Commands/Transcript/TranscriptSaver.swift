@@ -2,6 +2,7 @@ import ChatAPI
 import ChatClient
 public import Foundation
 public import Session
+import Transcripts
 
 /// `/save [--force] NAME` in the REPL (transcripts.md section 6): writes `NAME.chat` in the current directory with
 /// every turn of the conversation, the uploads made through the REPL since it started, and suggested checks.
@@ -13,7 +14,7 @@ public import Session
 /// `@ skip: needs @ corpus for a.pdf, b.md`: add the directive and remove the skip to make it replayable.
 public struct TranscriptSaver: Sendable {
     let backend: UploadRecordingBackend
-    let conversation: Conversation
+    let conversation: ActiveSession
     let directory: URL
     let journal: CommandJournal?
 
@@ -24,7 +25,7 @@ public struct TranscriptSaver: Sendable {
     ///   - journal: the REPL's state-changing commands (`/remember`, `/docs rm`, ...), written as turns too.
     public init(
         backend: UploadRecordingBackend,
-        conversation: Conversation,
+        conversation: ActiveSession,
         directory: URL,
         journal: CommandJournal? = nil
     ) {

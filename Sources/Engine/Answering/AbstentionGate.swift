@@ -14,7 +14,7 @@ struct AbstentionGate: Sendable {
     }
 
     /// The abstention sentence reduced to lower-case words.
-    private static let sentence = words(of: KnowledgeBase.noContextAnswer)
+    private static let sentence = letterSkeleton(of: KnowledgeBase.noContextAnswer)
 
     /// The text held so far.
     private(set) var text = ""
@@ -22,17 +22,17 @@ struct AbstentionGate: Sendable {
     /// Adds a piece of answer text.
     mutating func feed(_ piece: String) -> Verdict {
         text += piece
-        let seen = Self.words(of: text)
+        let seen = Self.letterSkeleton(of: text)
         // Punctuation and markers do not count, so the whole sentence followed by `.` or `[1]` still waits.
         if Self.sentence.hasPrefix(seen) { return .undecided }
         return .answer(text)
     }
 
     /// Whether the text held, now that the answer has ended, is the abstention.
-    var isAbstention: Bool { Self.words(of: text) == Self.sentence }
+    var isAbstention: Bool { Self.letterSkeleton(of: text) == Self.sentence }
 
     /// Letters only, lower-cased, words separated by one space: punctuation, digits (markers) and spacing aside.
-    static func words(of text: String) -> String {
+    static func letterSkeleton(of text: String) -> String {
         var output = ""
         var pendingSpace = false
         for character in text.lowercased() {

@@ -12,6 +12,9 @@ enum AnswerShape: Sendable, Equatable {
     case list
     /// Whether something holds ("Are foreign keys enforced by default?", "Can transactions be EXCLUSIVE?").
     case yesNo
+    /// How to do something ("How do I run my program under the checker?", "How can a database be opened
+    /// read-only?"): steps, a command or a code block, which manuals introduce with a line ending in a colon.
+    case procedure
     /// Anything else (who, where, how to): no preference beyond the terms.
     case other
 
@@ -21,15 +24,21 @@ enum AnswerShape: Sendable, Equatable {
         "has", "have", "ist", "sind", "kann", "können", "hat", "haben", "gibt", "darf", "muss",
     ]
 
+    /// Words after "how" that ask how to do something.
+    static let procedureVerbs: Set<String> = ["do", "can", "could", "should", "would", "may", "might", "to"]
+
     /// Question words that ask for a thing or things by a noun phrase ("which functions", "welche Räume").
     static let selectors: Set<String> = ["what", "which", "welche", "welcher", "welches"]
 
     /// The shape a question asks for.
     static func of(_ question: String) -> AnswerShape {
-        let words = QueryAnalyzer.words(question).map { $0.hasSuffix("'s") ? String($0.dropLast(2)) : $0 }
+        let words = QueryAnalyzer.tokens(question).map { $0.hasSuffix("'s") ? String($0.dropLast(2)) : $0 }
         guard let first = words.first else { return .other }
         // "Is loading extensions allowed by default?": a verb first asks whether, even when a value cue follows.
         if auxiliaries.contains(first) { return .yesNo }
+        // "How do I …", "How can a table be …", "How to …": a modal or `do` after `how` asks for a way (while "How
+        // does X work", "How many", "How long" ask for a description or a value).
+        if first == "how", words.count > 2, procedureVerbs.contains(words[1]) { return .procedure }
         if selectors.contains(first), words.count > 1 {
             // "What does X do": an auxiliary right after the question word asks what X does or is.
             if ["does", "do", "did"].contains(words[1]) { return .description }

@@ -24,6 +24,8 @@ public struct AnswerContext: Sendable {
     /// The headings from the top of each passage's document down to it (`Release notes > Studio 5.2.0 > New`),
     /// by source number: the sections a list item belongs to often name what it is about.
     public var sectionPaths: [Int: String]
+    /// The embedding model's view of the question and sources; nil when embeddings are off or nothing is embedded.
+    public var meaning: SemanticEvidence?
 
     public init(
         question: String,
@@ -31,7 +33,8 @@ public struct AnswerContext: Sendable {
         sources: [Source],
         history: [HistoryMessage],
         inverseDocumentFrequency: @escaping @Sendable (String) -> Double,
-        sectionPaths: [Int: String] = [:]
+        sectionPaths: [Int: String] = [:],
+        meaning: SemanticEvidence? = nil
     ) {
         self.question = question
         self.previousQuestion = previousQuestion
@@ -39,6 +42,7 @@ public struct AnswerContext: Sendable {
         self.history = history
         self.inverseDocumentFrequency = inverseDocumentFrequency
         self.sectionPaths = sectionPaths
+        self.meaning = meaning
     }
 }
 

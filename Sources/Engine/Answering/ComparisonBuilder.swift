@@ -380,10 +380,19 @@ struct ComparisonBuilder {
         result.similarities.sort(by: byPosition)
         result.differences.sort(by: byPosition)
         guard let query, query != Comparer.defaultQuery else { return result }
-        let titleWords = Set(documents.flatMap { QueryAnalyzer.words(TermMatcher.fold($0.title)) })
+        let titleWords = Set(documents.flatMap { QueryAnalyzer.tokens(TermMatcher.fold($0.title)) })
+        let passages = documents.map { $0.passages.map { TermMatcher($0.text) } }
+        // A term that most passages of every compared document contain names what the documents are about, as a
+        // title word does ("arm" in two robot-arm sheets), not the item a question asks about.
+        func namesTheSubject(_ term: QueryTerm) -> Bool {
+            passages.allSatisfy { matchers in
+                let share = Double(matchers.count { $0.contains(term) }) / Double(max(matchers.count, 1))
+                return share >= Self.subjectShare
+            }
+        }
         let terms = QueryAnalyzer.terms(query).filter {
             !QueryAnalyzer.isFrame($0) && !titleWords.contains(TermMatcher.fold($0.text))
-                && !Self.queryFrameWords.contains($0.text)
+                && !Self.queryFrameWords.contains($0.text) && !namesTheSubject($0)
         }
         guard !terms.isEmpty else { return result }
         func score(_ line: ComparisonReport.Line) -> Int {
@@ -416,6 +425,10 @@ struct ComparisonBuilder {
         result.bestMatch = best?.line
         return result
     }
+
+    /// The share of each compared document's passages a query term must occur in to count as the documents' common
+    /// subject rather than an item asked about: most of them.
+    static let subjectShare = 0.5
 
     /// Words of a compare request that say what to do rather than what about.
     static let queryFrameWords: Set<String> = [

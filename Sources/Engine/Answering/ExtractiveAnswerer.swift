@@ -39,8 +39,11 @@ public struct ExtractiveAnswerer: Answerer {
     }
 
     public func answer(_ context: AnswerContext) async throws -> AnswerOutcome {
-        guard let pieces = compose(context) else { return .abstain }
-        return .stream(Self.fragments(of: pieces, pace: pace))
+        if let pieces = compose(context) { return .stream(Self.fragments(of: pieces, pace: pace)) }
+        if let meaning = context.meaning, let pieces = await composeByMeaning(context, meaning) {
+            return .stream(Self.fragments(of: pieces, pace: pace))
+        }
+        return .abstain
     }
 
     /// A part of an answer: text quoted from a source, or text the engine writes (markers, joining words).
@@ -118,6 +121,16 @@ public struct ExtractiveAnswerer: Answerer {
                 let matched = own.union(inherited)
                 guard !own.isEmpty else { continue }
                 let fromContext = terms.filter { !matched.contains($0) && contextMatcher.contains($0) }
+                // The sentences beside it in its paragraph say what it is about ("When a new database is created,
+                // …. For many years, the default page size … increased to 4096."): their terms count for it at
+                // `neighbourFactor`, so the sentence stating the fact is not outranked by the one repeating the
+                // question's words. They never count towards coverage: they are not quoted.
+                let neighbours = [position - 1, position + 1].filter {
+                    analysis.sentences.indices.contains($0) && analysis.sentences[$0].line == analysedSentence.line
+                }.map { analysis.sentences[$0].matcher }
+                let besideIt = terms.filter { term in
+                    !matched.contains(term) && !fromContext.contains(term) && neighbours.contains { $0.contains(term) }
+                }
                 let translated = Set(
                     terms.filter {
                         (matched.contains($0) || fromContext.contains($0)) && !matcher.containsNatively($0)
@@ -141,7 +154,8 @@ public struct ExtractiveAnswerer: Answerer {
                     source.kind == .document
                     ? memoryTerms.filter { matcher.contains($0) || contextMatcher.contains($0) }
                         .reduce(0) { $0 + idf($1.text) } : 0
-                var score = direct + 0.8 * indirect + 0.3 * previous + 0.3 * remembered
+                let nearby = besideIt.reduce(0) { $0 + weight($1) }
+                var score = direct + 0.8 * indirect + Self.neighbourFactor * nearby + 0.3 * previous + 0.3 * remembered
                 // Only the user can have said who *their* manager is: a personal memory that matches a question
                 // about the user outranks a document that speaks of managers in general.
                 if aboutUser && source.kind == .personalMemory { score += 0.2 * totalWeight }
@@ -155,12 +169,22 @@ public struct ExtractiveAnswerer: Answerer {
                 }
                 // A question after several things wants the sentence that announces them ("has one of the
                 // following storage classes:"), which is quoted with the lines that list them.
-                if shape == .list, Self.announces(sentence) { score += Self.listAnnouncementBonus * totalWeight }
+                // A question after a way to do something wants the line that introduces the steps or the command
+                // ("Use this command line:"), quoted with what follows it.
+                if shape == .list || shape == .procedure, Self.announces(sentence) {
+                    score += Self.listAnnouncementBonus * totalWeight
+                }
                 // A question in the text (an FAQ entry, a heading) repeats what is asked and states nothing.
                 if sentence.hasSuffix("?") { score -= Self.questionSentencePenalty * totalWeight }
+                // The start of a sentence or table row names what it is about ("City category: High-cost cities;
+                // …"), so an early mention is a better match than one in passing ("… not listed as high-cost").
+                let ownTerms = terms.filter(own.contains)
+                let positions = ownTerms.map(matcher.positions)
+                let words = Double(max(1, matcher.wordCount))
                 let earliness =
-                    terms.filter(own.contains).reduce(0) { $0 + matcher.earliness(of: $1) } / Double(own.count)
+                    positions.reduce(0) { $0 + (1 - Double($1.first ?? matcher.wordCount) / words) } / Double(own.count)
                 score += 0.03 * totalWeight * earliness
+                score += Self.adjacencyFactor * Self.adjacentWeight(ownTerms, positions: positions, weight: weight)
                 score += 0.1 * totalWeight * max(0, source.score) / topScore
                 var covered = matched.union(fromContext)
                 if let asked, let range = QuantityRange.stated(in: sentence, unit: asked.unit) {
@@ -241,7 +265,9 @@ public struct ExtractiveAnswerer: Answerer {
         picks.sort { ($0.sourceNumber, $0.position) < ($1.sourceNumber, $1.position) }
         var quoted: Set<String> = []
         var answer: [Piece] = []
-        for pick in picks {
+        // A pick quoted as the continuation of the one before it is not quoted again on its own.
+        var continued: Set<String> = []
+        for pick in picks where !continued.contains(pick.text) {
             if !answer.isEmpty { answer.append(.engine(" ")) }
             // Each section is named once, before the first sentence quoted from it.
             if let section = pick.section, quoted.insert(section).inserted {
@@ -249,6 +275,10 @@ public struct ExtractiveAnswerer: Answerer {
             }
             var quote = Self.completed(pick, in: analysed, sources: context.sources)
             if let leadIn = pick.leadIn, !picks.contains(where: { $0.text == leadIn }) { quote = leadIn + " " + quote }
+            if let next = Self.continuation(of: pick, shape: shape, in: analysed, sources: context.sources) {
+                quote += next.separator + next.text
+                continued.insert(next.text)
+            }
             answer += Self.cite(quote, n: pick.sourceNumber)
         }
         if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
@@ -261,18 +291,54 @@ public struct ExtractiveAnswerer: Answerer {
         return answer
     }
 
+    /// How much a question term counts for a sentence when only a sentence beside it in the same paragraph has
+    /// it, against the term in the sentence itself: a paragraph is about one thing, and the sentence that states
+    /// the fact often leaves the question's words to the sentence before or after it.
+    static let neighbourFactor = 0.4
     /// How much a term found only through a glossary translation counts, against the term itself.
     static let translationFactor = 0.6
     /// How much a figure counts when the question asks for a value, against the total question weight.
     static let valueStatementBonus = 0.35
     /// At most this many characters of a list or code block are quoted after a sentence that announces it.
     static let announcedBlockLength = 600
+    /// The longest sentence quoted after a pick because it goes on about what the pick names: longer ones are
+    /// a new topic as often as a completion, and would bury the answer.
+    static let continuationLength = 300
+    /// A pick shorter than this many characters is quoted with the next sentence of its paragraph: a sentence of a
+    /// few words ("The proposal was rejected.") rarely says what it is about.
+    static let shortSentenceLength = 60
     /// How much a term counts that a sentence referring back ("It costs …") takes from the sentence before it.
     static let inheritedFactor = 0.7
-    /// How much announcing a list counts when the question asks for several things, against the question weight.
+    /// How much announcing a list (or steps, or a command) counts when the question asks for several things (or a
+    /// way to do something), against the question weight.
     static let listAnnouncementBonus = 0.3
     /// How much a sentence that is itself a question loses, against the question weight.
     static let questionSentencePenalty = 0.3
+
+    /// How much a pair of question terms counts again when the sentence writes them next to each other, in the
+    /// question's order ("the default page size" for "default page size"), against the lighter term's weight:
+    /// the sentence then speaks of what the question names, not of its words scattered.
+    static let adjacencyFactor = 0.2
+    /// At most this many words between two terms that count as written next to each other ("size of pages"); more
+    /// ("hours of the plan") is a phrase about something else as often as about the pair.
+    static let adjacencyGap = 1
+
+    /// The summed weights of the question's consecutive term pairs that occur close together, in order.
+    private static func adjacentWeight(
+        _ terms: [QueryTerm],
+        positions: [[Int]],
+        weight: (QueryTerm) -> Double
+    ) -> Double {
+        guard terms.count >= 2 else { return 0 }
+        var total = 0.0
+        for index in 1..<terms.count {
+            let close = positions[index - 1].contains { first in
+                positions[index].contains { $0 > first && $0 - first <= adjacencyGap + 1 }
+            }
+            if close { total += min(weight(terms[index - 1]), weight(terms[index])) }
+        }
+        return total
+    }
 
     /// Words that open a sentence continuing the one before: pronouns and demonstratives that refer back, and
     /// connectives that complete it ("Instead, Boolean values are stored as integers").
@@ -280,6 +346,48 @@ public struct ExtractiveAnswerer: Answerer {
         "it", "its", "this", "these", "they", "their", "that", "those", "such", "instead", "however", "otherwise",
         "es", "er", "sie", "dies", "diese", "dieser", "dieses", "stattdessen",
     ]
+
+    /// Connectives that open a sentence completing the one before it.
+    ///
+    /// "SQLite does not have a separate Boolean storage class. Instead, Boolean values are stored as integers."
+    /// says in its second sentence what the first only denies.
+    static let completingOpeners: Set<String> = ["instead", "rather", "however", "stattdessen", "jedoch"]
+
+    /// The sentence after a pick, when it opens with a connective that completes the pick or goes on about it.
+    private static func continuation(
+        of pick: Candidate,
+        shape: AnswerShape,
+        in analysed: [PassageAnalysis],
+        sources: [Source]
+    ) -> (text: String, separator: String)? {
+        guard let index = sources.firstIndex(where: { $0.n == pick.sourceNumber }) else { return nil }
+        let sentences = analysed[index].sentences
+        guard pick.position + 1 < sentences.count else { return nil }
+        let next = sentences[pick.position + 1]
+        if next.words.first.map(completingOpeners.contains) == true { return (next.text, " ") }
+        let own = sentences[pick.position]
+        // A short line of its own that states nothing ("-k --keep", "PRAGMA threads; PRAGMA threads = N;", a
+        // definition's term in a PDF) names what the line after it describes: quote both. A spec line or table
+        // row ("Repeatability: ±0.03 mm") states its value itself.
+        let standsAlone = pick.position == 0 || sentences[pick.position - 1].line != own.line
+        if standsAlone, next.line == own.line + 1, own.text.count < shortSentenceLength,
+            !own.text.hasSuffix("."), !own.text.hasSuffix("?"), !own.text.hasSuffix("!"), !announces(own.text),
+            !own.text.contains(": "), !statesFigure(own.words),
+            next.text.count <= continuationLength
+        {
+            return (next.text, "\n")
+        }
+        guard next.line == own.line, next.text.count <= continuationLength else { return nil }
+        // "Query or change the value of the … limit. This limit sets an upper bound on …": a sentence of the same
+        // paragraph that goes on about what the pick names completes it too.
+        if refersBack(next.words) { return (next.text, " ") }
+        // A question after a value answered by a sentence without a figure: the next sentence of the paragraph
+        // that states one gives it.
+        if shape == .value, !statesFigure(own.words), statesFigure(next.words) { return (next.text, " ") }
+        // A short sentence ("The proposal was rejected.") says little alone; its paragraph goes on with what it
+        // means (quoted with the sentence it refers back to, it is no longer alone).
+        return pick.text.count < shortSentenceLength && pick.leadIn == nil ? (next.text, " ") : nil
+    }
 
     /// Whether a sentence opens by referring to the one before it.
     static func refersBack(_ words: [String]) -> Bool {
@@ -302,7 +410,9 @@ public struct ExtractiveAnswerer: Answerer {
         var text = pick.text
         var position = pick.position + 1
         while position < sentences.count, text.count < announcedBlockLength {
-            text += "\n" + sentences[position].text
+            // Sentences of one paragraph stay on one line; each line of the passage (an item, a row, a line of
+            // code) keeps its own.
+            text += (sentences[position].line == sentences[position - 1].line ? " " : "\n") + sentences[position].text
             position += 1
         }
         return text

@@ -11,8 +11,11 @@ struct PassageAnalysis: Sendable {
     struct Sentence: Sendable {
         var text: String
         var matcher: TermMatcher
-        /// The sentence's words as `QueryAnalyzer.words` reads them.
+        /// The sentence's words as `QueryAnalyzer.tokens` reads them.
         var words: [String]
+        /// The line of the passage it stands on: sentences of one line are one paragraph, while a table row, a
+        /// list item or a line of code is a line of its own.
+        var line: Int
     }
 
     /// A heading above the passage's own, with its matcher.
@@ -29,6 +32,8 @@ struct PassageAnalysis: Sendable {
     var sections: [Section]
     /// Title, heading and text together.
     var whole: TermMatcher
+    /// The passage's language, judged on its title, headings and text together.
+    var language: Stemmer.Language
 
     /// - Parameters:
     ///   - source: The passage.
@@ -43,9 +48,19 @@ struct PassageAnalysis: Sendable {
             .filter { !$0.isEmpty && $0.lowercased() != title && $0 != heading }
         let context = ([source.title] + sectionTexts + [heading]).joined(separator: "\n")
         // One language for the whole passage: a short sentence or heading alone rarely shows its own.
-        let language = Stemmer.language(of: QueryAnalyzer.words(context + "\n" + source.text))
-        sentences = SentenceSplitter.split(source.text).map {
-            Sentence(text: $0, matcher: TermMatcher($0, language: language), words: QueryAnalyzer.words($0))
+        let language = Stemmer.language(of: QueryAnalyzer.tokens(context + "\n" + source.text))
+        self.language = language
+        sentences = source.text.split(separator: "\n", omittingEmptySubsequences: true).enumerated().flatMap {
+            line,
+            text in
+            SentenceSplitter.split(String(text)).map {
+                Sentence(
+                    text: $0,
+                    matcher: TermMatcher($0, language: language),
+                    words: QueryAnalyzer.tokens($0),
+                    line: line
+                )
+            }
         }
         sections = sectionTexts.map { Section(text: $0, matcher: TermMatcher($0, language: language)) }
         self.context = TermMatcher(context, language: language)

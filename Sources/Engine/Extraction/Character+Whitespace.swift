@@ -12,6 +12,14 @@ extension Character {
     }
 }
 
+extension Character {
+    /// `isLetter`, answered from the ASCII value when there is one.
+    var isLetterFast: Bool {
+        if let ascii = asciiValue { return (0x41...0x5A).contains(ascii) || (0x61...0x7A).contains(ascii) }
+        return isLetter
+    }
+}
+
 extension Unicode.Scalar {
     /// Whether `CharacterSet.whitespaces` (spaces and tab) holds the scalar.
     var isHorizontalWhitespace: Bool {

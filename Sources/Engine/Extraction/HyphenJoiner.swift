@@ -15,11 +15,18 @@ struct HyphenJoiner {
 
     /// - Parameter lines: the document's lines in reading order, as laid out (before any joining).
     init(lines: [String]) {
+        // `join` consults the words only after a line that ends with a break; most documents have none, and
+        // collecting every word of every line was the largest part of reading a text file.
+        guard lines.contains(where: { Self.brokenWord(endingLine: $0) != nil }) else {
+            words = []
+            joinsSyllableBreaks = false
+            return
+        }
         var words: Set<String> = []
         var breaks: [(String, String)] = []
         var pendingLeft: String?
         for line in lines {
-            var tokens = Self.words(in: line)
+            var tokens = Self.letterRuns(in: line)
             let startsWithLetter = line.first { !$0.isWhitespace }?.isLetter == true
             if let left = pendingLeft, let first = tokens.first, startsWithLetter {
                 breaks.append((left, first))
@@ -58,6 +65,11 @@ struct HyphenJoiner {
     /// - Returns: the two joined without the hyphen when the break is a syllable break, else with the hyphen
     ///   kept and no space.
     func join(_ text: String, _ next: String) -> String {
+        // Most lines do not end with a hyphen; deciding that from the last character keeps joining a paragraph's
+        // lines linear (trimming the whole text so far at every line made long paragraphs quadratic).
+        guard let last = text.last(where: { !$0.isWhitespace }), Self.breakHyphens.contains(last) else {
+            return text + " " + next
+        }
         let trimmed = String(text.reversed().drop(while: \.isWhitespace).reversed())
         guard let left = Self.brokenWord(endingLine: trimmed), let first = next.first, first.isLetter || first.isNumber
         else { return text + " " + next }
@@ -65,7 +77,7 @@ struct HyphenJoiner {
         // A soft hyphen only ever marks a break.
         if trimmed.last == "\u{00AD}" { return withoutHyphen + next }
         let keep = withoutHyphen + "-" + next
-        guard let right = Self.words(in: next).first, first.isLetter else { return keep }
+        guard let right = Self.letterRuns(in: next).first, first.isLetter else { return keep }
         // A capitalised continuation is a name or a new word (`Unicode-Aware`, `ISO-Latin`); in upper-case
         // text (`ELE-` / `MENT`) case says nothing.
         let upperCaseText = left.allSatisfy(\.isUppercase) && right.allSatisfy(\.isUppercase)
@@ -82,11 +94,11 @@ struct HyphenJoiner {
     }
 
     /// The words of a line: letters with inner hyphens or apostrophes; digits and punctuation separate them.
-    private static func words(in line: String) -> [String] {
+    private static func letterRuns(in line: String) -> [String] {
         var result: [String] = []
         var current = ""
         for character in line {
-            if character.isLetter || ((character == "-" || character == "'") && !current.isEmpty) {
+            if character.isLetterFast || ((character == "-" || character == "'") && !current.isEmpty) {
                 current.append(character)
             } else {
                 if !current.isEmpty { result.append(current) }

@@ -211,7 +211,17 @@ private struct Parser {
 
     /// Wrapped lines read as one text, with words hyphenated at a line end joined.
     private func joined(_ parts: [String]) -> String {
-        parts.dropFirst().reduce(parts.first ?? "") { text, next in joiner.join(text, next) }
+        var text = parts.first ?? ""
+        for next in parts.dropFirst() {
+            // Joined in place when no hyphen is involved: a new string per line made long paragraphs quadratic.
+            if let last = text.last(where: { !$0.isWhitespace }), HyphenJoiner.breakHyphens.contains(last) {
+                text = joiner.join(text, next)
+            } else {
+                text += " "
+                text += next
+            }
+        }
+        return text
     }
 
     mutating func run() {

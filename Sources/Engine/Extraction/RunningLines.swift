@@ -33,8 +33,8 @@ enum RunningLines {
     /// The keys of running lines.
     ///
     /// - Parameter edges: for each page, the texts of its edge lines.
-    /// - Returns: keys (see `key(_:)`) found at the edges of more than half of the pages whose copies are the same
-    ///   text or differ only in a page number.
+    /// - Returns: keys (see `key(_:)`) found at the edges of more than half of the pages, or of a chapter's run of
+    ///   pages, whose copies are the same text or differ only in a page number.
     static func keys(edges: [[String]]) -> Set<String> {
         guard edges.count >= 2 else { return [] }
         var occurrences: [String: [(page: Int, text: String)]] = [:]
@@ -48,7 +48,27 @@ enum RunningLines {
             }
         }
         let needed = edges.count / 2 + 1
-        return Set(occurrences.filter { $0.value.count >= needed && differOnlyInPageNumber($0.value) }.keys)
+        return Set(
+            occurrences.filter { key, found in
+                (found.count >= needed || key.count(where: \.isLetter) >= 3 && spansChapter(found.map(\.page)))
+                    && differOnlyInPageNumber(found)
+            }.keys
+        )
+    }
+
+    /// A manual's chapter title runs along the top of that chapter's pages only ("How to use bzip2" on pages 5-9
+    /// of 40): at least this many pages in a row carry it, every page or every other one (books print the chapter
+    /// title on odd pages and the book title on even ones).
+    static let chapterRun = 3
+
+    /// Whether the pages carrying a line hold a run of `chapterRun` pages at most two apart.
+    private static func spansChapter(_ pages: [Int]) -> Bool {
+        var run = 1
+        for (previous, page) in zip(pages, pages.dropFirst()) {
+            run = page - previous <= 2 ? run + 1 : 1
+            if run >= chapterRun { return true }
+        }
+        return false
     }
 
     /// Whether lines sharing one key are copies of one running line: the same text, or a number in them that

@@ -29,7 +29,22 @@ struct Chunker: Sendable {
     }
 
     /// Splits the document into chunks.
-    func chunks(of blocks: [TextBlock]) -> [ChunkDraft] {
+    ///
+    /// - Parameters:
+    ///   - blocks: The document's blocks in reading order.
+    ///   - title: The document's title: a paragraph that only repeats it (a page's banner, a PDF's cover line)
+    ///     says nothing the title does not, and as a passage of one word it would outrank real text in search.
+    /// - Returns: The passages in document order.
+    func chunks(of blocks: [TextBlock], title: String? = nil) -> [ChunkDraft] {
+        let banner = title.map(Self.comparable)
+        func repeatsTitle(_ block: TextBlock) -> Bool {
+            block.kind == .paragraph && banner != nil && Self.comparable(block.text) == banner
+        }
+        // A document that is nothing but its title keeps it.
+        let dropsBanner = blocks.contains { block in
+            if case .heading = block.kind { return false }
+            return !repeatsTitle(block)
+        }
         var drafts: [ChunkDraft] = []
         var headings: [(level: Int, text: String)] = []
         var pending: [Unit] = []
@@ -53,6 +68,7 @@ struct Chunker: Sendable {
                     Unit(text: block.text, start: offset, page: block.page, isHeading: true, isSentence: false)
                 )
             case .paragraph:
+                if dropsBanner, repeatsTitle(block) { break }
                 pending.append(contentsOf: sentenceUnits(of: block.text, start: offset, page: block.page))
             case .code:
                 pending.append(contentsOf: codeUnits(of: block.text, start: offset, page: block.page))
@@ -69,6 +85,11 @@ struct Chunker: Sendable {
         }
         flush()
         return drafts
+    }
+
+    /// Text as compared with a title: case and runs of white space aside.
+    private static func comparable(_ text: String) -> String {
+        text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     // MARK: - Packing

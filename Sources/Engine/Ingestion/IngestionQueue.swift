@@ -44,6 +44,8 @@ actor IngestionQueue {
     private let store: SQLiteStore
     private let now: @Sendable () -> Date
     private let makeId: @Sendable (String) -> String
+    /// Told after documents are stored (the embedding worker's cue).
+    private let stored: @Sendable () -> Void
     private let logger = Logger(label: "chatshell.ingestion")
     /// Documents extracted and chunked at once.
     private let workerLimit: Int
@@ -82,11 +84,13 @@ actor IngestionQueue {
         pause: Duration? = nil,
         timeLimit: Duration = ExtractionLimits.processingTimeLimit,
         textLimit: Int = ExtractionLimits.maxExtractedTextBytes,
-        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        stored: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.now = now
         self.makeId = makeId
+        self.stored = stored
         self.lease = lease
         self.pause = pause
         self.timeLimit = timeLimit
@@ -240,6 +244,7 @@ actor IngestionQueue {
                 unfinished.remove(job.documentId)
                 for waiter in finishWaiters.removeValue(forKey: job.documentId) ?? [] { waiter.resume() }
             }
+            stored()
         }
     }
 
@@ -247,6 +252,10 @@ actor IngestionQueue {
     private func nextStorable() -> Int? {
         unstored.values.compactMap { tickets in tickets.first.flatMap { ready[$0] != nil ? $0 : nil } }.min()
     }
+
+    /// Whether uploads are waiting or being processed: background work that competes for the processor (embedding)
+    /// waits for this to turn false, so documents become searchable by their words first.
+    var isBusy: Bool { !unfinished.isEmpty }
 
     /// What to store for a processed document; chunk ids are made here, in storing order.
     private func outcome(_ prepared: Prepared) -> DocumentOutcome {
@@ -397,7 +406,7 @@ actor IngestionQueue {
             at: now()
         )
         let title = job.title ?? extracted.title ?? (job.filename as NSString).deletingPathExtension
-        let drafts = Chunker().chunks(of: blocks)
+        let drafts = Chunker().chunks(of: blocks, title: title)
         try store.updateProgress(
             id: job.documentId,
             stage: "indexing",

@@ -18,6 +18,10 @@ enum SentenceSplitter {
     }
 
     private static func splitLine(_ line: String) -> [String] {
+        // Most lines are ASCII without carriage returns: there every byte is one `Character`, and the rules below
+        // are answered from the byte instead of Unicode property tables (ingestion and answering both split
+        // every paragraph). A CR is excluded because "\r\n" is one `Character`.
+        if line.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return splitASCIILine(Array(line.utf8)) }
         var result: [String] = []
         var current = ""
         let characters = Array(line)
@@ -38,6 +42,57 @@ enum SentenceSplitter {
         }
         let trimmed = current.trimmingHorizontalWhitespace()
         if !trimmed.isEmpty { result.append(trimmed) }
+        return result
+    }
+
+    /// `splitLine` for an ASCII line, byte for byte the same decisions.
+    private static func splitASCIILine(_ bytes: [UInt8]) -> [String] {
+        func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        func isLowercase(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) }
+        func isLetter(_ byte: UInt8) -> Bool { isLowercase(byte | 0x20) }
+        func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+        func trimmed(_ range: Range<Int>) -> String {
+            var start = range.lowerBound
+            var end = range.upperBound
+            while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            return String(decoding: bytes[start..<end], as: UTF8.self)
+        }
+        /// `endsWithAbbreviation` of a segment that ends with ".".
+        func endsWithAbbreviation(_ range: Range<Int>) -> Bool {
+            let leading = bytes[range].first { !isWhitespace($0) }
+            if !(leading.map(isLetter) ?? false) {
+                var start = range.lowerBound
+                var end = range.upperBound
+                while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+                while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+                if bytes[start..<end].allSatisfy({ isDigit($0) || $0 == 0x2E }) { return true }
+            }
+            func isSeparator(_ byte: UInt8) -> Bool { isWhitespace(byte) || byte == 0x28 }
+            var end = range.upperBound - 1
+            while end > range.lowerBound, isSeparator(bytes[end - 1]) { end -= 1 }
+            var start = end
+            while start > range.lowerBound, !isSeparator(bytes[start - 1]) { start -= 1 }
+            if end - start == 1, isLetter(bytes[start]) { return true }
+            return abbreviations.contains(String(decoding: bytes[start..<end], as: UTF8.self).lowercased())
+        }
+        var result: [String] = []
+        var segmentStart = 0
+        for index in bytes.indices {
+            let byte = bytes[index]
+            guard byte == 0x2E || byte == 0x21 || byte == 0x3F, index + 1 < bytes.count, isWhitespace(bytes[index + 1])
+            else { continue }
+            if byte == 0x2E && endsWithAbbreviation(segmentStart..<index + 1) { continue }
+            // The next word must not start in lower case (`startsSentence`).
+            var next = index + 1
+            while next < bytes.count, isWhitespace(bytes[next]) { next += 1 }
+            if next < bytes.count, isLowercase(bytes[next]) { continue }
+            let sentence = trimmed(segmentStart..<index + 1)
+            if !sentence.isEmpty { result.append(sentence) }
+            segmentStart = index + 1
+        }
+        let rest = trimmed(segmentStart..<bytes.count)
+        if !rest.isEmpty { result.append(rest) }
         return result
     }
 

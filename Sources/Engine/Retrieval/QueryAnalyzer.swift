@@ -91,7 +91,7 @@ enum QueryAnalyzer {
     /// Joiners (`-`, `.`, `,`, `/`, `:`, `'`) stay only between letters or digits (`nr-x200`, `os.path.join`);
     /// `_` always stays inside a word (`worker_threads`, `_rowid_`); a word that starts with `-`, `--` or `.`
     /// after a space is an option or command name (`--jobs`, `-x`, `.schema`) and keeps its lead.
-    static func words(_ text: String) -> [String] {
+    static func tokens(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         let characters = Array(text.lowercased())
@@ -146,7 +146,8 @@ enum QueryAnalyzer {
     static func terms(_ text: String) -> [QueryTerm] {
         var seen: Set<String> = []
         var terms: [QueryTerm] = []
-        for word in words(text) {
+        let called = calledNames(in: text)
+        for word in tokens(text) {
             let word = word.hasSuffix("'s") ? String(word.dropLast(2)) : word
             guard !word.isEmpty, !stopwords.contains(word), !seen.contains(word) else { continue }
             // Plain punctuation-joined numbers ("1,300") stay terms but are not identifiers.
@@ -157,7 +158,7 @@ enum QueryAnalyzer {
             terms.append(
                 QueryTerm(
                     text: word,
-                    isIdentifier: hasLetter && (hasDigit || isNamedIdentifier(word)),
+                    isIdentifier: hasLetter && (hasDigit || isNamedIdentifier(word) || called.contains(word)),
                     variants: variants(of: word) + (derivations[word] ?? []),
                     searchStems: searchStems(of: word),
                     translations: translations(of: word)
@@ -165,6 +166,14 @@ enum QueryAnalyzer {
             )
         }
         return terms
+    }
+
+    /// Names written as calls (`median()`, `strftime(…)`): a question that writes a function that way names it as
+    /// surely as snake_case does, so the sources must contain it.
+    static func calledNames(in text: String) -> Set<String> {
+        Set(
+            text.lowercased().matches(of: /([a-z][a-z0-9_]*)\(/).map { String($0.output.1) }
+        )
     }
 
     /// A name written the way code and manuals write names: snake_case (`worker_threads`), an option or command
@@ -184,7 +193,7 @@ enum QueryAnalyzer {
 
     /// Whether the question asks for a value ("What is the default page size?", "How many …").
     static func asksForValue(_ text: String) -> Bool {
-        words(text).contains(where: valueCues.contains)
+        tokens(text).contains(where: valueCues.contains)
     }
 
     /// Whether a term only frames the question.
@@ -192,7 +201,7 @@ enum QueryAnalyzer {
 
     /// Whether the text speaks about the user.
     static func isFirstPerson(_ text: String) -> Bool {
-        words(text).contains(where: firstPerson.contains)
+        tokens(text).contains(where: firstPerson.contains)
     }
 
     /// A word's translations from the glossary, each with its transliterated spellings.
@@ -239,8 +248,11 @@ enum QueryAnalyzer {
         expression(terms.flatMap(\.translations))
     }
 
+    /// What joins the phrases of an expression; no phrase contains it (terms are lower-cased words).
+    static let phraseSeparator = " OR "
+
     private static func expression(_ spellings: [String]) -> String? {
-        spellings.isEmpty ? nil : spellings.map(ftsTerm).joined(separator: " OR ")
+        spellings.isEmpty ? nil : spellings.map(ftsTerm).joined(separator: phraseSeparator)
     }
 
     /// One term as FTS5 syntax.

@@ -11,15 +11,20 @@ struct RetrievalRequest: Sendable {
     var memoryTexts: [String]
     var documentIds: [String]?
     var topK: Int
+    /// The question's embedding; nil ranks by words alone (embeddings off, nothing embedded yet, model failing).
+    var questionVector: [Float]? = nil
 }
 
-/// Ranks chunks for a question with FTS5 BM25 (architecture.md section 6).
+/// Ranks chunks for a question with FTS5 BM25 (architecture.md section 6), fused with the chunks nearest to the
+/// question's embedding when there is one (docs/embeddings.md, "Hybrid ranking").
 ///
 /// Kept behind its own type so a faster plan (rare terms first, impact-ordered postings) can replace the naive
 /// OR-query without touching its callers.
 struct Retriever: Sendable {
     let store: SQLiteStore
     let tuning: RetrievalTuning
+    /// The chunk vectors; empty when embeddings are off.
+    var vectors = VectorIndex()
 
     private var weights: (Double, Double, Double) { (tuning.titleWeight, tuning.headingWeight, tuning.bodyWeight) }
 
@@ -70,10 +75,21 @@ struct Retriever: Sendable {
             }
         }
 
-        let order = scores.keys.sorted { lhs, rhs in
+        var order = scores.keys.sorted { lhs, rhs in
             let left = scores[lhs, default: 0]
             let right = scores[rhs, default: 0]
             return left != right ? left > right : lhs < rhs
+        }
+        if let vector = request.questionVector, vectors.count > 0 {
+            let searchable = try store.searchableDocumentIds(for: principal, documentIds: request.documentIds)
+            let neighbours = vectors.nearest(to: vector, among: searchable, limit: tuning.semanticCandidates)
+            for neighbour in neighbours { documents[neighbour.seq] = neighbour.documentId }
+            scores = Self.fuse(lexical: order, semantic: neighbours.map { $0.seq }, tuning: tuning)
+            order = scores.keys.sorted { lhs, rhs in
+                let left = scores[lhs, default: 0]
+                let right = scores[rhs, default: 0]
+                return left != right ? left > right : lhs < rhs
+            }
         }
         var perDocument: [String: Int] = [:]
         var chosen: [Int64] = []
@@ -89,6 +105,21 @@ struct Retriever: Sendable {
             hit.score = scores[seq, default: 0]
             return hit
         }
+    }
+
+    /// Reciprocal rank fusion: each list gives a chunk `weight / (offset + rank)`, rank 1 first, summed.
+    ///
+    /// Ranks, not scores, are fused: BM25 and cosine live on scales that do not compare, and a rank is robust to
+    /// either one's outliers (Cormack, Clarke and Büttcher, SIGIR 2009).
+    static func fuse(lexical: [Int64], semantic: [Int64], tuning: RetrievalTuning) -> [Int64: Double] {
+        var fused: [Int64: Double] = [:]
+        for (rank, seq) in lexical.enumerated() {
+            fused[seq, default: 0] += tuning.lexicalFusionWeight / (tuning.fusionRankOffset + Double(rank + 1))
+        }
+        for (rank, seq) in semantic.enumerated() {
+            fused[seq, default: 0] += tuning.semanticFusionWeight / (tuning.fusionRankOffset + Double(rank + 1))
+        }
+        return fused
     }
 
     /// Inverse document frequency of a term over all chunks (BM25's form, always positive).

@@ -18,11 +18,11 @@ struct TermMatcher: Sendable {
     ///     passes its passage's language, which a short sentence alone may not show).
     init(_ text: String, language: Stemmer.Language? = nil) {
         let folded = Self.fold(text)
-        ordered = QueryAnalyzer.words(folded)
+        ordered = QueryAnalyzer.tokens(folded)
         stemmer = Stemmer.of(language ?? Stemmer.language(of: ordered))
         stems = Set(ordered.lazy.filter { $0.count >= 3 && $0.allSatisfy(\.isLetter) }.map(stemmer.stem))
         self.folded = " " + ordered.joined(separator: " ") + " "
-        var words = Set(QueryAnalyzer.words(folded))
+        var words = Set(QueryAnalyzer.tokens(folded))
         // Joined words also count by their parts, so "wi-fi" in a text matches the query term "fi"… and
         // "nr-x200" matches "x200".
         for word in words where word.contains(where: { !$0.isLetter && !$0.isNumber }) {
@@ -61,16 +61,12 @@ struct TermMatcher: Sendable {
             .replacingOccurrences(of: "ß", with: "ss")
     }
 
-    /// How early the term first occurs: 1 at the first word, towards 0 at the end, 0 when absent.
-    ///
-    /// The start of a sentence or table row names what it is about ("City category: High-cost cities; …"), so an
-    /// early mention is a better match than one in passing ("… not listed as high-cost").
-    func earliness(of term: QueryTerm) -> Double {
-        guard !ordered.isEmpty else { return 0 }
-        for (index, word) in ordered.enumerated() where TermMatcher(foldedWord: word, stemmer: stemmer).contains(term) {
-            return 1 - Double(index) / Double(ordered.count)
-        }
-        return 0
+    /// How many words the text has.
+    var wordCount: Int { ordered.count }
+
+    /// The word positions where the term occurs, in text order.
+    func positions(of term: QueryTerm) -> [Int] {
+        ordered.indices.filter { TermMatcher(foldedWord: ordered[$0], stemmer: stemmer).contains(term) }
     }
 
     /// Whether `term` (or one of its spellings or translations) occurs.

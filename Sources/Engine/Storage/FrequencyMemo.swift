@@ -34,6 +34,15 @@ final class FrequencyMemo: Sendable {
         }
     }
 
+    /// The remembered number of chunks in this generation of the index: counting them reads every row of a
+    /// large store's index, and one count serves every term of the generation.
+    func total(generation: Int) -> Int? {
+        state.withLock { state in
+            if state.generation != generation { state = State(generation: generation) }
+            return state.total
+        }
+    }
+
     /// Remembers a frequency counted in `generation` of the index.
     func store(_ expression: String, matching: Int, total: Int, generation: Int) {
         state.withLock { state in

@@ -112,6 +112,41 @@ struct ChunkRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
         static let id = Column(CodingKeys.id)
         static let documentId = Column(CodingKeys.documentId)
         static let ordinal = Column(CodingKeys.ordinal)
+        static let text = Column(CodingKeys.text)
+    }
+}
+
+extension ChunkRecord {
+    /// Decodes the text as `ChunkText` stores it; every other column as its `Codable` name says.
+    init(row: Row) throws {
+        seq = row[CodingKeys.seq.stringValue]
+        id = row[CodingKeys.id.stringValue]
+        documentId = row[CodingKeys.documentId.stringValue]
+        ordinal = row[CodingKeys.ordinal.stringValue]
+        title = row[CodingKeys.title.stringValue]
+        headingPath = row[CodingKeys.headingPath.stringValue]
+        heading = row[CodingKeys.heading.stringValue]
+        pageStart = row[CodingKeys.pageStart.stringValue]
+        pageEnd = row[CodingKeys.pageEnd.stringValue]
+        charStart = row[CodingKeys.charStart.stringValue]
+        charEnd = row[CodingKeys.charEnd.stringValue]
+        text = try ChunkText.text(of: row[CodingKeys.text.stringValue])
+    }
+
+    /// Stores the text deflated (`ChunkText`).
+    func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.seq.stringValue] = seq
+        container[CodingKeys.id.stringValue] = id
+        container[CodingKeys.documentId.stringValue] = documentId
+        container[CodingKeys.ordinal.stringValue] = ordinal
+        container[CodingKeys.title.stringValue] = title
+        container[CodingKeys.headingPath.stringValue] = headingPath
+        container[CodingKeys.heading.stringValue] = heading
+        container[CodingKeys.pageStart.stringValue] = pageStart
+        container[CodingKeys.pageEnd.stringValue] = pageEnd
+        container[CodingKeys.charStart.stringValue] = charStart
+        container[CodingKeys.charEnd.stringValue] = charEnd
+        container[CodingKeys.text.stringValue] = ChunkText.stored(text)
     }
 }
 

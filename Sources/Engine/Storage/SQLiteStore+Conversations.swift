@@ -62,7 +62,7 @@ extension SQLiteStore {
                 sql: "SELECT id, text FROM chunk WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
                 arguments: StatementArguments(ids)
             )
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"], $0["text"]) })
+            return Dictionary(uniqueKeysWithValues: try rows.map { ($0["id"], try ChunkText.text(of: $0["text"])) })
         }
     }
 }

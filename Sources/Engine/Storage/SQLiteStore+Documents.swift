@@ -186,17 +186,28 @@ extension SQLiteStore {
     func documentFrequency(of expression: String) throws -> (matching: Int, total: Int) {
         try pool.read { db in
             let generation = try Int.fetchOne(db, sql: "SELECT value FROM index_generation") ?? 0
-            if let known = frequencies.lookup(expression, generation: generation) { return known }
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk") ?? 0
-            let matching =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH ?",
-                    arguments: [expression]
-                )
-                ?? 0
-            frequencies.store(expression, matching: matching, total: total, generation: generation)
-            return (matching, total)
+            return try documentFrequency(db, of: expression, generation: generation)
         }
+    }
+
+    /// `documentFrequency(of:)` inside a read that saw `generation` of the index.
+    func documentFrequency(
+        _ db: Database,
+        of expression: String,
+        generation: Int
+    ) throws -> (matching: Int, total: Int) {
+        if let known = frequencies.lookup(expression, generation: generation) { return known }
+        let total =
+            try frequencies.total(generation: generation)
+            ?? Int.fetchOne(db, sql: "SELECT count(*) FROM chunk") ?? 0
+        let matching =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH ?",
+                arguments: [expression]
+            )
+            ?? 0
+        frequencies.store(expression, matching: matching, total: total, generation: generation)
+        return (matching, total)
     }
 }

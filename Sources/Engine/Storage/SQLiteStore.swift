@@ -30,6 +30,8 @@ final class SQLiteStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = \(-Self.pageCacheKiB)")
+            // The chunk triggers and any SQL reading chunk text decode it with this function.
+            db.add(function: ChunkText.sqlFunction)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try SchemaMigrator.make().migrate(pool)

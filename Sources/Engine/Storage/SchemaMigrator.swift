@@ -169,6 +169,53 @@ enum SchemaMigrator {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v4-semantic-chunk-vectors") { db in
+            // One embedding per chunk, in its own table so lexical reads never page through vector bytes; it goes
+            // with its chunk. Vectors are int8 with one scale each (`QuantizedVector`: 388 bytes for 384 wide).
+            // `vector_model` names the model they all come from: when another model is configured they are
+            // dropped and made again, since vectors of two models do not compare.
+            try db.execute(
+                sql: """
+                    CREATE TABLE chunk_vector (
+                        seq INTEGER PRIMARY KEY REFERENCES chunk(seq) ON DELETE CASCADE,
+                        scale REAL NOT NULL,
+                        vector BLOB NOT NULL);
+                    CREATE TABLE vector_model (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL);
+                    """
+            )
+        }
+        migrator.registerMigration("v4-perf-document-listing") { db in
+            // Document lists are newest first: read in this order, a page of a large store stops after its rows
+            // instead of sorting every document first.
+            try db.execute(sql: "CREATE INDEX document_listing ON document(createdAt DESC, id DESC)")
+        }
+        migrator.registerMigration("v4-perf-chunk-text-deflated") { db in
+            // Chunk text is stored deflated (`ChunkText`); the index is fed the plain text through `chunk_text`,
+            // which passes text through as it is, so rows written before this migration index alike.
+            try db.execute(
+                sql: """
+                    DROP TRIGGER chunk_ai;
+                    DROP TRIGGER chunk_ad;
+                    CREATE TRIGGER chunk_ai AFTER INSERT ON chunk BEGIN
+                        INSERT INTO chunk_fts(rowid, title, headingPath, text)
+                        VALUES (new.seq, new.title, new.headingPath, chunk_text(new.text));
+                    END;
+                    CREATE TRIGGER chunk_ad AFTER DELETE ON chunk BEGIN
+                        INSERT INTO chunk_fts(chunk_fts, rowid, title, headingPath, text)
+                        VALUES ('delete', old.seq, old.title, old.headingPath, chunk_text(old.text));
+                    END;
+                    """
+            )
+            // Existing rows shrink too; no trigger fires on an update of `chunk`, and the index keeps its terms.
+            let rows = try Row.fetchCursor(db, sql: "SELECT seq, text FROM chunk WHERE typeof(text) = 'text'")
+            var updates: [(Int64, DatabaseValue)] = []
+            while let row = try rows.next() {
+                updates.append((row["seq"], ChunkText.stored(row["text"])))
+            }
+            for (seq, text) in updates {
+                try db.execute(sql: "UPDATE chunk SET text = ? WHERE seq = ?", arguments: [text, seq])
+            }
+        }
         return migrator
     }
 }

@@ -29,6 +29,6 @@ struct SearchController {
         )
         guard let text = body?.query else { throw APIError.validation("query", "is required") }
         let search = SearchRequest(query: text, documentIds: body?.documentIds, topK: body?.topK)
-        return JSONResponse.make(try services.knowledgeBase.search(search, as: caller.principal))
+        return JSONResponse.make(try await services.knowledgeBase.search(search, as: caller.principal))
     }
 }

@@ -121,12 +121,7 @@ struct EventStreamResponder: Sendable {
                     )
                     return
                 case .failed(let error):
-                    let engineError = error as? EngineError ?? .internalError(String(describing: error))
-                    try await send(
-                        .error(
-                            StreamErrorEvent(code: engineError.code, message: engineError.message, requestId: requestId)
-                        )
-                    )
+                    try await send(.error(EngineError.streamEvent(for: error, requestId: requestId)))
                     return
                 case .tick:
                     let now = ContinuousClock.now

@@ -1,5 +1,6 @@
 import Bridge
 import ChatClient
+import ChatTestSupport
 import Foundation
 import Testing
 
@@ -19,6 +20,7 @@ enum BridgeDriver {
     ///   - backend: the backend double or a real embedded backend.
     ///   - input: the scripted input (closed by the caller or the script).
     ///   - sink: the output.
+    ///   - clock: the session's clock (a test's own one fires timeouts on an event).
     ///   - limit: a watchdog: past it the session is interrupted and the test fails.
     ///   - during: work to do while the session runs (sending more input, signalling), given the session.
     /// - Returns: exit code, output lines and statistics.
@@ -27,10 +29,17 @@ enum BridgeDriver {
         backend: any Backend,
         input: ScriptedInput,
         sink: CollectingSink = CollectingSink(),
-        limit: Duration = .seconds(60),
+        clock: BridgeClock = .live,
+        limit: Duration = .seconds(600),
         during: (@Sendable (BridgeSession) async -> Void)? = nil
     ) async -> Run {
-        let session = BridgeSession(configuration: configuration, backend: backend, input: input, output: sink)
+        let session = BridgeSession(
+            configuration: configuration,
+            backend: backend,
+            input: input,
+            output: sink,
+            clock: clock
+        )
         let running = Task { await session.run() }
         let script = during.map { work in Task { await work(session) } }
         let watchdog = Task {
@@ -42,6 +51,12 @@ enum BridgeDriver {
         watchdog.cancel()
         script?.cancel()
         return Run(code: code, lines: sink.lines, statistics: await session.currentStatistics())
+    }
+
+    /// A clock whose sleeps (the request timeout's, with no heartbeat configured) end when `expiry` opens, so a
+    /// test says when a timeout fires.
+    static func clock(expiringAt expiry: Gate) -> BridgeClock {
+        BridgeClock(now: { ContinuousClock.now }, sleep: { _ in try await expiry.wait() })
     }
 
     /// One JSON request line with sorted keys.
@@ -57,21 +72,12 @@ enum BridgeDriver {
         }
     }
 
-    /// Waits until `condition` holds for the sink's lines, polling.
+    /// Waits until `condition` holds for the sink's lines, checked after every write.
     ///
-    /// - Returns: whether it held before `limit`.
+    /// - Returns: whether it held before the watchdog.
     @discardableResult
-    static func waitFor(
-        _ sink: CollectingSink,
-        limit: Duration = .seconds(10),
-        _ condition: ([String]) -> Bool
-    ) async -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if condition(sink.lines) { return true }
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-        return condition(sink.lines)
+    static func waitFor(_ sink: CollectingSink, _ condition: ([String]) -> Bool) async -> Bool {
+        await sink.waitFor(condition)
     }
 }
 

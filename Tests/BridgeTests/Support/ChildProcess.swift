@@ -25,6 +25,8 @@ final class ChildProcess: Sendable {
     private let output = Mutex(Output())
     private let stderrText = Mutex([UInt8]())
     private let home: TemporaryDirectory
+    /// Output read, stdout's end, or the child's exit.
+    private let changes = Changes()
 
     /// Starts `chatshell` with the arguments; `CHATSHELL_HOME`, `HOME` and the XDG folders point at a temporary
     /// folder so no user configuration or credentials leak in.
@@ -54,6 +56,7 @@ final class ChildProcess: Sendable {
             // F_SETPIPE_SZ (Linux; not exported by the Glibc module).
             _ = fcntl(stdoutPipe.fileHandleForReading.fileDescriptor, 1031, Int32(4_096))
         }
+        process.terminationHandler = { [changes] _ in changes.notify() }
         try process.run()
         startReading()
     }
@@ -74,6 +77,7 @@ final class ChildProcess: Sendable {
                     dup2(null, stdoutFD)
                     close(null)
                     output.withLock { $0.stdoutEnded = true }
+                    changes.notify()
                     return
                 }
                 if paused {
@@ -87,9 +91,11 @@ final class ChildProcess: Sendable {
                 if count < 0, errno == EINTR { continue }
                 if count <= 0 {
                     output.withLock { $0.stdoutEnded = true }
+                    changes.notify()
                     return
                 }
                 output.withLock { $0.stdout += buffer[0..<count] }
+                changes.notify()
             }
         }
         thread.start()
@@ -100,6 +106,7 @@ final class ChildProcess: Sendable {
                 if count < 0, errno == EINTR { continue }
                 if count <= 0 { return }
                 stderrText.withLock { $0 += buffer[0..<count] }
+                changes.notify()
             }
         }
         errors.start()
@@ -159,34 +166,29 @@ final class ChildProcess: Sendable {
     /// stderr so far.
     var stderr: String { String(decoding: stderrText.withLock { $0 }, as: UTF8.self) }
 
-    /// Waits until `condition` holds for the stdout lines.
+    /// Waits until `condition` holds for the stdout lines (checked after every read).
     @discardableResult
-    func waitFor(limit: Duration = .seconds(30), _ condition: ([String]) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if condition(lines) { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return condition(lines)
+    func waitFor(_ condition: ([String]) -> Bool) async -> Bool {
+        await changes.wait { condition(lines) }
     }
 
-    /// Waits for the child to exit.
+    /// Waits until stderr (the bridge's log) contains `text`.
+    @discardableResult
+    func waitForLog(_ text: String) async -> Bool {
+        await changes.wait { stderr.contains(text) }
+    }
+
+    /// Waits for the child to exit and the reading thread to take its last bytes.
     ///
-    /// - Returns: its exit status, or nil if it was still running at the limit (it is then killed).
-    func exitStatus(limit: Duration = .seconds(30)) async -> Int32? {
-        let deadline = ContinuousClock.now + limit
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+    /// - Parameter limit: the watchdog for a child that hangs (it is then killed).
+    /// - Returns: its exit status, or nil if it was still running at the limit.
+    func exitStatus(limit: Duration = .seconds(120)) async -> Int32? {
+        await changes.wait(limit: limit) { !process.isRunning }
         guard !process.isRunning else {
             kill(process.processIdentifier, SIGKILL)
             return nil
         }
-        // Let the reading thread take the last bytes.
-        let drained = ContinuousClock.now + .seconds(2)
-        while !output.withLock({ $0.stdoutEnded || $0.paused }) && ContinuousClock.now < drained {
-            try? await Task.sleep(for: .milliseconds(2))
-        }
+        await changes.wait { output.withLock { $0.stdoutEnded || $0.paused } }
         return process.terminationStatus
     }
 

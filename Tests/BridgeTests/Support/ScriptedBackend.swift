@@ -1,13 +1,15 @@
 import ChatAPI
 import ChatClient
+import ChatTestSupport
 import Foundation
 import Synchronization
 
 /// A `Backend` double whose answers follow scripts: tokens with delays, `[n]` markers with citations, and
 /// failures at chosen points (an `error` event, a thrown transport error, a stream that just stops).
 ///
-/// It logs when each answer begins and ends (the stream's termination, which is also how a cancelled consumer
-/// shows), so tests can check per-conversation FIFO and that cancelled work stops.
+/// It logs when each answer begins and ends (its last event, or the stream's termination, which is how a cancelled
+/// consumer shows), so tests can check per-conversation FIFO and that cancelled work stops. Scripts pause on
+/// `Gate`s the test opens, so what happens meanwhile never depends on the machine's speed.
 final class ScriptedBackend: Backend {
     /// How one answer goes.
     struct Script: Sendable {
@@ -31,6 +33,8 @@ final class ScriptedBackend: Backend {
         /// Pauses per token, overriding `delay` where given (a fast first token, then a long stall).
         var delays: [Duration] = []
         var finish: FinishReason = .stop
+        /// Gates before tokens: the stream waits before token `index` until its gate opens (or it is cancelled).
+        var holds: [Int: Gate] = [:]
     }
 
     /// One line of the log.
@@ -42,9 +46,12 @@ final class ScriptedBackend: Backend {
     private struct State {
         var calls = 0
         var log: [LogEntry] = []
+        /// Calls whose end is logged, so an answer ends once however it stops.
+        var ended: Set<Int> = []
     }
 
     private let state = Mutex(State())
+    private let changes = Changes()
     private let scripter: @Sendable (QueryRequest, Int) -> Script
     private let visibleDocuments: [Document]
 
@@ -65,6 +72,24 @@ final class ScriptedBackend: Backend {
 
     var calls: Int { state.withLock { $0.calls } }
 
+    /// Waits until the log satisfies `condition` (checked after every entry).
+    ///
+    /// - Returns: Whether it did before the watchdog.
+    @discardableResult
+    func waitForLog(_ condition: ([LogEntry]) -> Bool) async -> Bool {
+        await changes.wait { condition(log) }
+    }
+
+    private func logEntry(_ entry: LogEntry) {
+        state.withLock { $0.log.append(entry) }
+        changes.notify()
+    }
+
+    private func end(call: Int, query: String) {
+        let first = state.withLock { $0.ended.insert(call).inserted }
+        if first { logEntry(.end(query: query)) }
+    }
+
     // MARK: - Ask
 
     func ask(_ request: QueryRequest) async throws -> AnswerStream {
@@ -74,20 +99,21 @@ final class ScriptedBackend: Backend {
         }
         let conversationId = request.conversationId ?? "cnv_\(index)"
         let query = request.query
-        state.withLock {
-            $0.log.append(.begin(query: query, conversationId: request.conversationId, assigned: conversationId))
-        }
+        logEntry(.begin(query: query, conversationId: request.conversationId, assigned: conversationId))
         if case .rejected(let code) = script.failure {
-            state.withLock { $0.log.append(.end(query: query)) }
+            end(call: index, query: query)
             throw BackendError.api(ErrorBody.Detail(code: code, message: "rejected: \(query)", status: 422))
         }
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: StreamEvent.self)
+        // The answer's work ends before its last event goes out, as a real backend's does, so the next request of
+        // a conversation can never begin before this one's end is logged.
+        let ended: @Sendable () -> Void = { [self] in end(call: index, query: query) }
         let producer = Task {
-            await Self.produce(script, conversationId: conversationId, into: continuation)
+            await Self.produce(script, conversationId: conversationId, into: continuation, ended: ended)
         }
-        continuation.onTermination = { [self] _ in
+        continuation.onTermination = { _ in
             producer.cancel()
-            state.withLock { $0.log.append(.end(query: query)) }
+            ended()
         }
         return stream
     }
@@ -95,7 +121,8 @@ final class ScriptedBackend: Backend {
     private static func produce(
         _ script: Script,
         conversationId: String,
-        into continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation
+        into continuation: AsyncThrowingStream<StreamEvent, any Error>.Continuation,
+        ended: @Sendable () -> Void
     ) async {
         continuation.yield(
             .meta(MetaEvent(requestId: nil, conversationId: conversationId, messageId: nil, model: "scripted"))
@@ -108,13 +135,16 @@ final class ScriptedBackend: Backend {
         for (index, token) in script.tokens.enumerated() {
             switch script.failure {
             case .event(let at, let code) where at == index:
+                ended()
                 continuation.yield(.error(StreamErrorEvent(code: code, message: "scripted failure")))
                 continuation.finish()
                 return
             case .thrown(let at) where at == index:
+                ended()
                 continuation.finish(throwing: BackendError.transport("scripted transport failure"))
                 return
             case .endsEarly(let at) where at == index:
+                ended()
                 continuation.finish()
                 return
             default:
@@ -124,11 +154,14 @@ final class ScriptedBackend: Backend {
             if pause > .zero {
                 do { try await Task.sleep(for: pause) } catch { return }
             }
+            if let gate = script.holds[index] {
+                do { try await gate.wait() } catch { return }
+            }
             if Task.isCancelled { return }
             let start = answer.unicodeScalars.count
             answer += token
             continuation.yield(.token(token))
-            for (n, span) in markers(in: answer) where span.end > start {
+            for (n, span) in CitationMarker.spans(in: answer) where span.end > start {
                 let source = script.sources.first { $0.n == n }
                 let event = CitationEvent(n: n, sourceId: source?.id ?? "chk_\(n)", span: span)
                 continuation.yield(.citation(event))
@@ -148,29 +181,9 @@ final class ScriptedBackend: Backend {
             conversationId: conversationId,
             messageId: nil
         )
+        ended()
         continuation.yield(.done(done))
         continuation.finish()
-    }
-
-    /// `[n]` markers of an answer with their spans in Unicode scalars.
-    static func markers(in answer: String) -> [(Int, Span)] {
-        let scalars = Array(answer.unicodeScalars)
-        var found: [(Int, Span)] = []
-        var index = 0
-        while index < scalars.count {
-            if scalars[index] == "[" {
-                var end = index + 1
-                while end < scalars.count, ("0"..."9").contains(scalars[end]) { end += 1 }
-                if end < scalars.count, end > index + 1, scalars[end] == "]" {
-                    let digits = String(String.UnicodeScalarView(scalars[(index + 1)..<end]))
-                    found.append((Int(digits) ?? 0, Span(start: index, end: end + 1)))
-                    index = end + 1
-                    continue
-                }
-            }
-            index += 1
-        }
-        return found
     }
 
     // MARK: - Documents
@@ -240,6 +253,13 @@ extension ScriptedBackend.Script {
     /// An answer repeating the question in three tokens with one marker, citing one source.
     static func echo(_ query: String, delay: Duration = .zero) -> Self {
         Self(tokens: ["You asked: ", query, " [1]."], sources: [.sample(1)], delay: delay)
+    }
+
+    /// `script`, waiting before token `index` until `gate` opens.
+    static func held(_ script: Self, at index: Int, by gate: Gate) -> Self {
+        var held = script
+        held.holds[index] = gate
+        return held
     }
 }
 

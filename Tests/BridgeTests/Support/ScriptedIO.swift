@@ -1,4 +1,5 @@
 import Bridge
+import ChatTestSupport
 import Foundation
 import Synchronization
 
@@ -12,6 +13,7 @@ final class ScriptedInput: ByteSource {
     }
 
     private let state = Mutex(State())
+    private let changes = Changes()
 
     init() {}
 
@@ -58,6 +60,11 @@ final class ScriptedInput: ByteSource {
     /// Chunks sent but not yet taken.
     var unread: Int { state.withLock { $0.chunks.count } }
 
+    /// Waits until the bridge has taken everything sent so far and asks for more: every line sent is accepted.
+    func waitUntilDrained() async {
+        await changes.wait { state.withLock { $0.waiter != nil } }
+    }
+
     func read() async -> [UInt8]? {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> [UInt8]?? in
@@ -69,7 +76,7 @@ final class ScriptedInput: ByteSource {
                 state.waiter = continuation
                 return nil
             }
-            if let ready { continuation.resume(returning: ready) }
+            if let ready { continuation.resume(returning: ready) } else { changes.notify() }
         }
     }
 }
@@ -82,9 +89,12 @@ final class CollectingSink: RecordSink {
         /// Writes made by a producer itself rather than by the writer's thread.
         var directWrites = 0
         var paused = false
+        /// Writes that found the sink paused and waited.
+        var blockedWrites = 0
     }
 
     private let state = Mutex(State())
+    private let changes = Changes()
     private let delay: Duration?
     private let failAfter: Int?
     private let failure: SinkFailure
@@ -116,12 +126,19 @@ final class CollectingSink: RecordSink {
     var directWrites: Int { state.withLock { $0.directWrites } }
 
     func write(_ bytes: [UInt8]) -> SinkFailure? {
-        while state.withLock({ $0.paused }) { Thread.sleep(forTimeInterval: 0.002) }
+        if state.withLock({ state in
+            if state.paused { state.blockedWrites += 1 }
+            return state.paused
+        }) {
+            changes.notify()
+            while state.withLock({ $0.paused }) { Thread.sleep(forTimeInterval: 0.002) }
+        }
         if let delay {
             Thread.sleep(
                 forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds)
             )
         }
+        defer { changes.notify() }
         return state.withLock { state in
             if let failAfter, state.writes >= failAfter { return failure }
             state.writes += 1
@@ -129,6 +146,19 @@ final class CollectingSink: RecordSink {
             state.bytes += bytes
             return nil
         }
+    }
+
+    /// Waits until the lines written satisfy `condition` (checked after every write).
+    ///
+    /// - Returns: Whether they did before the watchdog.
+    @discardableResult
+    func waitFor(_ condition: ([String]) -> Bool) async -> Bool {
+        await changes.wait { condition(lines) }
+    }
+
+    /// Waits until a writer is stuck on the paused sink.
+    func waitUntilBlocked() async {
+        await changes.wait { state.withLock { $0.blockedWrites > 0 } }
     }
 
     /// Stops taking bytes (a reader that stalls) until `resume()`.
