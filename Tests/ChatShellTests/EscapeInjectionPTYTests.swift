@@ -117,7 +117,8 @@ import Testing
         let question = "What is the nightly hotel cap for Zanzibar trips?"
 
         // The REPL: the streamed answer, its sources, the documents, the memories and the answer again in /history.
-        let repl = try PseudoTerminal(executable: binary, arguments: llm, environment: env, columns: 80)
+        // Wide enough that the answer's visible escapes, one long word, are not cut by the layout.
+        let repl = try PseudoTerminal(executable: binary, arguments: llm, environment: env, columns: 250)
         #expect(await repl.waitFor("> "))
         for (line, shown) in [
             (question, "Ask again tomorrow."), ("/sources 1", "410 dollars"), ("/docs", "1 document"),
@@ -125,7 +126,7 @@ import Testing
         ] {
             let mark = repl.text.count
             repl.type(line + "\r")
-            #expect(await repl.waitFor(shown, after: mark), "\(line) showed no \(shown)")
+            #expect(await repl.waitFor(shown, after: mark), "\(line) showed no \(shown): \(repl.text.suffix(2000))")
             #expect(await repl.waitFor("\n> ", after: mark))
         }
         repl.type("/quit\r")
@@ -133,7 +134,12 @@ import Testing
         #expect(repl.text.contains("\\x1b]0;pwned\\x07\\x1b[2J\\x1b[10;1H\\x1b]52;c;cHduZWQ=\\x07\\x9b31m"))
 
         // `chatshell ask` with its standard output on a terminal.
-        let asked = try PseudoTerminal(executable: binary, arguments: llm + ["ask", question], environment: env)
+        let asked = try PseudoTerminal(
+            executable: binary,
+            arguments: llm + ["ask", question],
+            environment: env,
+            columns: 250
+        )
         #expect(await asked.waitForExit() == 0)
         #expect(asked.text.contains("Ask again tomorrow."))
         #expect(asked.text.contains("\\x1b]0;pwned"))
@@ -142,12 +148,13 @@ import Testing
         let bridge = try PseudoTerminal(
             executable: binary,
             arguments: llm + ["bridge", "--sources"],
-            environment: env
+            environment: env,
+            columns: 250
         )
-        for (line, shown) in [(question, "Ask again tomorrow."), ("/docs", "policy.txt"), ("/memories", "4711")] {
+        for (line, shown) in [(question, "Ask again tomorrow."), ("/docs", "1 document"), ("/memories", "4711")] {
             let mark = bridge.text.count
             bridge.type(line + "\r")
-            #expect(await bridge.waitFor(shown, after: mark), "\(line) showed no \(shown)")
+            #expect(await bridge.waitFor(shown, after: mark), "\(line) showed no \(shown): \(bridge.text.suffix(2000))")
             #expect(await bridge.waitFor("\n.\n", after: mark))
         }
         bridge.type("/quit\r")
