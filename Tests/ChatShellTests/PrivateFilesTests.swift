@@ -94,7 +94,8 @@ import Testing
         // After every program exited: each file it wrote, and that the ones named above exist.
         let written = [localStore, state, config, serverStore].flatMap(Self.tree).map(\.path)
         for expected in [
-            localStore.appendingPathComponent("chatshell.sqlite"), serverStore.appendingPathComponent("chatshell.sqlite"),
+            localStore.appendingPathComponent("chatshell.sqlite"),
+            serverStore.appendingPathComponent("chatshell.sqlite"),
             state.appendingPathComponent("history"), state.appendingPathComponent("sessions"),
             config.appendingPathComponent("credentials"),
         ] {

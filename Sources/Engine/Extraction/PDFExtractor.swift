@@ -116,7 +116,9 @@ public struct PDFExtractor: TextExtractor {
         return LoadedPDF(title: title, pages: pages)
     }
 
-    /// Opens a document, or nil when poppler cannot read it. Call it under `popplerLock`.
+    /// Opens a document, or nil when poppler cannot read it.
+    ///
+    /// Call it under `popplerLock`.
     private static func openDocument(_ bytes: OpaquePointer?) -> OpaquePointer? {
         var error: UnsafeMutablePointer<GError>?
         guard let document = poppler_document_new_from_bytes(bytes, nil, &error) else {
