@@ -54,6 +54,30 @@ enum AnswerShape: Sendable, Equatable {
         return .other
     }
 
+    /// Words after "how" ("wie") that ask for an amount: "How many …", "How large …", "Wie lange …".
+    static let quantityAfterHow: Set<String> = [
+        "many", "much", "large", "big", "long", "old", "often", "far", "high", "wide", "deep", "heavy", "small",
+        "fast", "tall", "frequently", "viele", "viel", "lange", "groß", "alt", "oft", "weit", "hoch", "schwer",
+    ]
+
+    /// Words that ask for an extreme amount wherever they stand ("the maximum size", "höchstens").
+    static let quantityWords: Set<String> = [
+        "maximum", "minimum", "max", "min", "höchstens", "mindestens", "maximal", "minimal",
+    ]
+
+    /// Whether the question asks for an amount ("How many …", "How much memory …", "What is the maximum …"): only a
+    /// passage that states a figure can answer it, whatever else it shares with the question.
+    static func asksForQuantity(_ question: String) -> Bool {
+        let words = QueryAnalyzer.tokens(question)
+        for (index, word) in words.enumerated() {
+            if quantityWords.contains(word) { return true }
+            if word == "how" || word == "wie", index + 1 < words.count, quantityAfterHow.contains(words[index + 1]) {
+                return true
+            }
+        }
+        return false
+    }
+
     /// An English plural by its ending (`classes`, `functions`), not a word that merely ends in `s` (`class`, `is`).
     static func isPlural(_ word: String) -> Bool {
         word.count > 3 && word.hasSuffix("s") && !word.hasSuffix("ss") && !word.hasSuffix("us")
