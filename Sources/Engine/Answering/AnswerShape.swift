@@ -54,6 +54,18 @@ enum AnswerShape: Sendable, Equatable {
         return .other
     }
 
+    /// The plural noun a list question asks for ("functions" in "Which date and time functions are there?"), or
+    /// nil when the question asks for no list.
+    static func listHead(of question: String) -> String? {
+        let words = QueryAnalyzer.tokens(question).map { $0.hasSuffix("'s") ? String($0.dropLast(2)) : $0 }
+        guard words.count > 2, selectors.contains(words[0]), !["does", "do", "did"].contains(words[1]) else {
+            return nil
+        }
+        let phrase = words.dropFirst().prefix { !auxiliaries.contains($0) }
+        guard phrase.count < words.count - 1, let head = phrase.last, isPlural(head) else { return nil }
+        return head
+    }
+
     /// Words after "how" ("wie") that ask for an amount: "How many …", "How large …", "Wie lange …".
     static let quantityAfterHow: Set<String> = [
         "many", "much", "large", "big", "long", "old", "often", "far", "high", "wide", "deep", "heavy", "small",

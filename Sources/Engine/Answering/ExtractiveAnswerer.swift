@@ -99,6 +99,7 @@ public struct ExtractiveAnswerer: Answerer {
 
         let shape = AnswerShape.of(context.question)
         let asksForDefinition = Self.asksForDefinition(context.question, shape: shape)
+        let listHead = AnswerShape.listHead(of: context.question).flatMap { head in terms.first { $0.text == head } }
         let topScore = max(context.sources.map(\.score).max() ?? 1, 0.001)
         var candidates: [Candidate] = []
         for (source, analysis) in zip(context.sources, analysed) {
@@ -172,7 +173,11 @@ public struct ExtractiveAnswerer: Answerer {
                 // following storage classes:"), which is quoted with the lines that list them.
                 // A question after a way to do something wants the line that introduces the steps or the command
                 // ("Use this command line:"), quoted with what follows it.
-                if shape == .list || shape == .procedure, Self.announces(sentence) {
+                // A list is announced with the noun it lists ("one of the following storage classes:"); "This
+                // specification proposes:" announces something else than the desktops asked for.
+                if shape == .procedure || shape == .list && listHead.map({ matcher.contains($0) }) != false,
+                    Self.announces(sentence)
+                {
                     score += Self.listAnnouncementBonus * totalWeight
                 }
                 // "What does BZ_CONFIG_ERROR mean?" wants the entry of a definition or option list: the term on a
