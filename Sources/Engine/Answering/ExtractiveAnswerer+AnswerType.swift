@@ -26,8 +26,10 @@ extension ExtractiveAnswerer {
     /// "Why are glob patterns checked before magic?" says that there is an answer, not what it is.
     static let echoNewTermShare = 0.4
 
-    /// Whether a sentence only restates the question: nearly all its terms are the question's, and it gives no
-    /// figure or name of its own. Its answer is in what follows it (the reasons after "There are several
+    /// Whether a sentence only restates the question.
+    ///
+    /// Nearly all its terms are the question's, and it gives no figure or name of its own. Its answer is in what
+    /// follows it (the reasons after "There are several
     /// reasons …") or above it (the function's name in the heading over "Releases all memory associated with a
     /// compression stream.").
     static func isEcho(_ sentence: String, question: [QueryTerm]) -> Bool {
@@ -39,9 +41,10 @@ extension ExtractiveAnswerer {
         return Double(new.count) <= echoNewTermShare * Double(own.count)
     }
 
-    /// Whether a line of its own names what the question asks about and little else: a definition's or an
-    /// option's term ("BZ_CONFIG_ERROR", "-k --keep"), whose description is the line after it. A line stating a
-    /// value ("Reach: 1,300 mm") or a sentence is no such term.
+    /// Whether a line of its own names what the question asks about and little else.
+    ///
+    /// That is a definition's or an option's term ("BZ_CONFIG_ERROR", "-k --keep"), whose description is the line
+    /// after it. A line stating a value ("Reach: 1,300 mm") or a sentence is no such term.
     static func namesAskedTerm(_ line: String, question: [QueryTerm]) -> Bool {
         guard line.count < shortSentenceLength, !line.contains(": "), !".!?".contains(line.last ?? "."),
             !statesFigure(QueryAnalyzer.tokens(line))
@@ -75,7 +78,7 @@ extension ExtractiveAnswerer {
         return words.count > 2 && AnswerShape.selectors.contains(first) && !AnswerShape.auxiliaries.contains(words[1])
     }
 
-    /// A heading without its section number ("3.3.3. BZ2_bzCompressEnd" → "BZ2_bzCompressEnd").
+    /// A heading without its section number, so the name it gives reads on its own in an answer.
     static func unnumbered(_ heading: String) -> String {
         heading.replacing(/^\s*\d+(\.\d+)*\.?\s+/, with: "")
     }

@@ -432,10 +432,11 @@ public struct ExtractiveAnswerer: Answerer {
         return pick.text.count < shortSentenceLength && pick.leadIn == nil ? (next.text, " ") : nil
     }
 
-    /// Whether a further pick belongs to the answer the earlier picks started: it comes from the same document,
-    /// shares a question term (not a frame word) with one of them, or its text or title names an identifier one
-    /// of them quotes (the NR-X300 sheet's warranty after "twelve NR-X300 arms" in a case study). Sentences that
-    /// each match a different word of the question ("thread-safe", "start with a dash", "defaults to 0" for "How
+    /// Whether a further pick belongs to the answer the earlier picks started.
+    ///
+    /// It must come from the same document, share a question term (not a frame word) with one of them, or name in
+    /// its text or title an identifier one of them quotes (the NR-X300 sheet's warranty after "twelve NR-X300 arms"
+    /// in a case study). Sentences that each match a different word of the question ("thread-safe", "start with a dash", "defaults to 0" for "How
     /// many threads does it start by default?") do not add up to an answer.
     private static func connects(_ candidate: Candidate, to picks: [Candidate]) -> Bool {
         let title = candidate.context.split(separator: "\n", omittingEmptySubsequences: false).first
