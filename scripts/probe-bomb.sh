@@ -10,7 +10,10 @@
 # 1. locally: `chatshell ingest bomb.docx` under /usr/bin/time -v (wall time, peak RSS, message);
 # 2. on a server (`chatshell serve` on a free loopback port), for each bomb: its upload as one anonymous caller, and
 #    0.2 s later a small .txt from another, with each one's time to a final answer and the server's peak RSS;
-# 3. the text bomb again on a server whose processing time budget is 2 s (CHATSHELL_PROCESSING_TIMEOUT_S).
+#    for the text bomb also a small .pdf from a third caller (poppler is shared between documents);
+# 3. the text bomb again on a server whose processing time budget is 2 s (CHATSHELL_PROCESSING_TIMEOUT_S);
+# 4. a one-page text bomb (PAGE_MB megabytes of text on a single page, default 40): `chatshell ingest` under
+#    /usr/bin/time -v, and on a server with a 2 s budget, where the page is read whole after the document failed.
 # Needs python3 (standard library only), curl and GNU time. Nothing is written outside a temporary folder.
 set -euo pipefail
 size_mib="${1:-1100}"
@@ -65,7 +68,63 @@ data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(
 open(out, "wb").write(bytes(data))
 PY
 echo "text bomb: $(stat -c %s "$work/textbomb.pdf") bytes, 120 pages of 500,000 characters each (60 MB of text)"
+python3 - "$work/pagebomb.pdf" "${PAGE_MB:-40}" <<'PY'
+import sys, zlib
+out, megabytes = sys.argv[1], int(sys.argv[2])
+# One page of the largest size PDF allows (200 inches square), columns of 2,000-character lines at a 0.3 point
+# font, each glyph at its own place, so nothing overlaps and poppler keeps every character of the page.
+line = b"(" + b"expanding words " * 125 + b") Tj 0 -0.4 Td\n"
+lines_per_column, columns = 35000, 47
+total = megabytes * 1000000 // 2000
+parts = [b"BT /F1 0.3 Tf\n"]
+for column in range(columns):
+    count = min(lines_per_column, total - column * lines_per_column)
+    if count <= 0:
+        break
+    parts.append(b"1 0 0 1 %d 14390 Tm\n" % (10 + column * 305) + line * count)
+parts.append(b"ET\n")
+stream = zlib.compress(b"".join(parts), 9)
+objects = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] /Resources << /Font << /F1 3 0 R >> >> "
+    b"/Contents 5 0 R >>",
+    b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+]
+data, offsets = bytearray(b"%PDF-1.4\n"), []
+for number, body in enumerate(objects, 1):
+    offsets.append(len(data))
+    data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+table = len(data)
+data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+open(out, "wb").write(bytes(data))
+PY
+echo "one-page text bomb: $(stat -c %s "$work/pagebomb.pdf") bytes, ${PAGE_MB:-40} MB of text on one page"
 printf 'Northwind keeps its spare keys in the blue cabinet.\n' >"$work/small.txt"
+python3 - "$work/small.pdf" <<'PY'
+import sys
+out = sys.argv[1]
+stream = b"BT /F1 12 Tf 72 700 Td (Northwind keeps its spare keys in the blue cabinet.) Tj ET\n"
+objects = [
+    b"<< /Type /Catalog /Pages 2 0 R >>",
+    b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+    b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
+]
+data, offsets = bytearray(b"%PDF-1.4\n"), []
+for number, body in enumerate(objects, 1):
+    offsets.append(len(data))
+    data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+table = len(data)
+data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+open(out, "wb").write(bytes(data))
+PY
 
 echo "== local: chatshell ingest bomb.docx (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 set +e
@@ -143,23 +202,48 @@ upload_and_wait() {
     python3 "$work/client.py" "$base" "$1"
 }
 
-# One bomb and, 0.2 s later, another caller's small upload against a fresh server.
+# One bomb and, 0.2 s later, other callers' small uploads (SMALL: space-separated files) against a fresh server.
 probe_server() {
-    local label="$1" file="$2"
+    local label="$1" file="$2" small
     shift 2
-    echo "== server: $label, and 0.2 s later another caller's small .txt (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo "== server: $label, and 0.2 s later other callers' small uploads (load average $(cut -d' ' -f1-3 /proc/loadavg))"
     start_server "$@"
     upload_and_wait "$file" >"$work/bomb.result" &
-    local bomb_job=$!
+    local bomb_job=$! jobs=()
     sleep 0.2
-    upload_and_wait "$work/small.txt" >"$work/small.result"
+    for small in $SMALL; do
+        upload_and_wait "$work/$small" >"$work/$small.result" &
+        jobs+=($!)
+    done
+    wait "${jobs[@]}"
+    for small in $SMALL; do echo "   $small (another caller): $(cat "$work/$small.result")"; done
     wait "$bomb_job"
     echo "   bomb: $(cat "$work/bomb.result")"
-    echo "   small upload (other caller): $(cat "$work/small.result")"
     echo "   server peak RSS: $(grep VmHWM "/proc/$server_pid/status" | awk '{print $2, $3}')"
+    if [[ -n "${SETTLE:-}" ]]; then
+        # Work that goes on after the answer (an extraction thread past its budget): wait until the server's CPU time
+        # stands still for a second.
+        local last=-1 now waited=0
+        while now="$(awk '{print $14 + $15}' "/proc/$server_pid/stat")" && [[ "$now" != "$last" ]]; do
+            last="$now"
+            sleep 1
+            waited=$((waited + 1))
+        done
+        echo "   server busy for about $((waited - 1)) s more; then its peak RSS: $(grep VmHWM "/proc/$server_pid/status" | awk '{print $2, $3}')"
+    fi
     stop_server
 }
 
-probe_server "upload of the decompression bomb" "$work/bomb.docx"
-probe_server "upload and processing of the text bomb" "$work/textbomb.pdf"
-probe_server "the text bomb under a 2 s processing budget" "$work/textbomb.pdf" CHATSHELL_PROCESSING_TIMEOUT_S=2
+SMALL="small.txt" probe_server "upload of the decompression bomb" "$work/bomb.docx"
+SMALL="small.txt small.pdf" probe_server "upload and processing of the text bomb" "$work/textbomb.pdf"
+SMALL="small.txt small.pdf" probe_server "the text bomb under a 2 s processing budget" "$work/textbomb.pdf" \
+    CHATSHELL_PROCESSING_TIMEOUT_S=2
+
+echo "== local: chatshell ingest pagebomb.pdf (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+set +e
+/usr/bin/time -v "$binary" ingest --data-dir "$work/local-page" "$work/pagebomb.pdf" >"$work/page.out" 2>"$work/page.err"
+set -e
+grep -v '^\s' "$work/page.err" | grep -v 'Command' | head -3 || true
+grep -E 'Elapsed|Maximum resident' "$work/page.err" | sed 's/^\s*/   /'
+SETTLE=1 SMALL="small.txt small.pdf" probe_server "the one-page text bomb under a 2 s processing budget" "$work/pagebomb.pdf" \
+    CHATSHELL_PROCESSING_TIMEOUT_S=2

@@ -33,7 +33,7 @@ struct ChatShellCommand: AsyncParsableCommand {
         version: ChatShellVersion.current,
         subcommands: [
             Repl.self, Ask.self, Ingest.self, Eval.self, BridgeCommand.self, Mcp.self, Replay.self, Serve.self,
-            Man.self,
+            Man.self, ExtractPDF.self,
         ],
         defaultSubcommand: Repl.self
     )

@@ -28,6 +28,9 @@ public struct EngineConfiguration: Sendable {
     public var processingTimeLimit: Duration
     /// The most text one document may yield, in UTF-8 bytes, before it fails with `file_too_large`.
     public var extractedTextLimit: Int
+    /// Where PDFs are read: a child process bounded in memory and killed at the time limit; nil reads them on a
+    /// thread of this process (tests, hosts without an executable to spawn).
+    public var pdfSandbox: ExtractionSandbox?
 
     public init(
         dataDirectory: URL,
@@ -41,7 +44,8 @@ public struct EngineConfiguration: Sendable {
         ingestionLease: IngestionLease = IngestionLease(),
         ingestionPause: Duration? = nil,
         processingTimeLimit: Duration = ExtractionLimits.processingTimeLimit,
-        extractedTextLimit: Int = ExtractionLimits.maxExtractedTextBytes
+        extractedTextLimit: Int = ExtractionLimits.maxExtractedTextBytes,
+        pdfSandbox: ExtractionSandbox? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.maxUploadBytes = maxUploadBytes
@@ -55,6 +59,7 @@ public struct EngineConfiguration: Sendable {
         self.ingestionPause = ingestionPause
         self.processingTimeLimit = processingTimeLimit
         self.extractedTextLimit = extractedTextLimit
+        self.pdfSandbox = pdfSandbox
     }
 
     /// Writes a notice as one line on standard error.

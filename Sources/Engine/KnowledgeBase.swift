@@ -56,7 +56,8 @@ public final class KnowledgeBase: Sendable {
             lease: configuration.ingestionLease,
             pause: configuration.ingestionPause,
             timeLimit: configuration.processingTimeLimit,
-            textLimit: configuration.extractedTextLimit
+            textLimit: configuration.extractedTextLimit,
+            sandbox: configuration.pdfSandbox
         ) {
             // Documents are searchable by their words from this moment; their vectors follow.
             if let embedding { Task { await embedding.wake() } }

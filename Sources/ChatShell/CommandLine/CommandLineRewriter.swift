@@ -22,7 +22,9 @@ struct CommandLineRewriter {
     }
 
     /// The subcommands, as the parser names them.
-    static let subcommands = ["repl", "ask", "ingest", "eval", "bridge", "mcp", "replay", "serve", "man", "help"]
+    static let subcommands = [
+        "repl", "ask", "ingest", "eval", "bridge", "mcp", "replay", "serve", "man", "help", "extract-pdf",
+    ]
     /// Global options that take a value (GlobalOptions).
     static let valueOptions: Set<String> = ["--server", "--data-dir", "--ca-file", "--color", "--llm", "--embeddings"]
     /// Global options without a value.

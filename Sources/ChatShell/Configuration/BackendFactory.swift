@@ -60,6 +60,18 @@ enum BackendFactory {
         if let text = settings.value("processing_timeout_s") {
             configuration.processingTimeLimit = try seconds(text, key: "CHATSHELL_PROCESSING_TIMEOUT_S", default: 600)
         }
+        if let executable = ExtractionSandbox.currentExecutable {
+            // PDFs are read by this same program in a child process, bounded in memory and killed at the time
+            // limit (`chatshell extract-pdf`); `extraction_memory_mib` sets its memory (default 1024).
+            var sandbox = ExtractionSandbox(executable: executable, arguments: ["extract-pdf"])
+            if let mebibytes = try positiveInteger(
+                settings.value("extraction_memory_mib"),
+                key: "CHATSHELL_EXTRACTION_MEMORY_MIB"
+            ) {
+                sandbox.memoryLimit = mebibytes * 1_048_576
+            }
+            configuration.pdfSandbox = sandbox
+        }
         if let pause = settings.value("ingest_pause_ms").flatMap(Int.init), pause > 0 {
             // CHATSHELL_INGEST_PAUSE_MS holds each document after it starts extracting (progress-bar demos,
             // tests that stop a process mid-document).

@@ -6,6 +6,7 @@ extension Settings {
     static let knownKeys = [
         "server", "data_dir", "color", "ca_file", "llm_url", "llm_model", "llm_timeout_s", "llm_max_tokens",
         "token_delay_ms", "log_level", "ingest_lease_s", "ingest_pause_ms", "processing_timeout_s",
+        "extraction_memory_mib",
     ]
 
     /// Values a key accepts, where they are a closed set.

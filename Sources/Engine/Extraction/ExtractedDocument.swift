@@ -21,9 +21,9 @@ public enum DocumentType: String, Sendable, CaseIterable, Codable {
 }
 
 /// One structural unit of extracted text, in reading order.
-public struct TextBlock: Sendable, Hashable {
+public struct TextBlock: Sendable, Hashable, Codable {
     /// What a block is; the chunker never cuts across a heading and keeps table rows whole.
-    public enum Kind: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable, Codable {
         case heading(level: Int)
         case paragraph
         case listItem
@@ -47,7 +47,8 @@ public struct TextBlock: Sendable, Hashable {
 }
 
 /// What an extractor found in one file.
-public struct ExtractedDocument: Sendable, Hashable {
+/// Codable so that a PDF read in a child process (`ExtractionSandbox`) comes back whole.
+public struct ExtractedDocument: Sendable, Hashable, Codable {
     /// The document's own title (HTML `<title>`/first `h1`, Markdown first `#`, DOCX title or first heading,
     /// PDF metadata title or first line), if any.
     public var title: String?

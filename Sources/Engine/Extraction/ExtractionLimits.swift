@@ -37,6 +37,12 @@ public enum ExtractionLimits {
     /// the default upload limit, so any text file that may be uploaded fits.
     public static let maxExtractedTextBytes = 50 * 1_048_576
 
+    /// The memory a PDF's reading may add to a child process, when it is read in one (`ExtractionSandbox`).
+    ///
+    /// Poppler holds a page's glyphs whole, at some 350 bytes each: 1 GiB is a page of three million characters,
+    /// a thousand times a dense printed page, while a 25 KB PDF can draw ten million on one page (3.6 GB).
+    public static let maxExtractionMemoryBytes = 1_073_741_824
+
     /// How long one document may take from extraction to indexing (http-api.md section 10: 600 s).
     public static let processingTimeLimit: Duration = .seconds(600)
 
@@ -52,6 +58,9 @@ public enum ExtractionLimits {
         case nesting
         /// The extracted text is over its limit (`maxExtractedTextBytes` unless configured).
         case extractedText(limit: Int)
+        /// Reading it needs more memory than its child process may use (`maxExtractionMemoryBytes` unless
+        /// configured).
+        case memory(limit: Int)
 
         /// What went past the limit, for the sentence "Cannot read 'name': …".
         var explanation: String {
@@ -69,6 +78,9 @@ public enum ExtractionLimits {
                 limit >= 1_048_576
                     ? "its text is over the \(limit / 1_048_576) MiB limit"
                     : "its text is over the \(limit / 1024) KiB limit"
+            case .memory(let limit):
+                "reading it needs more than \(limit / 1_048_576) MiB of memory, the limit per document (a page "
+                    + "that draws millions of characters)"
             }
         }
 
@@ -80,6 +92,7 @@ public enum ExtractionLimits {
             case .pages: ("page_count", ExtractionLimits.maxPDFPages)
             case .nesting: ("nesting_depth", ExtractionLimits.maxNestingDepth)
             case .extractedText(let limit): ("text_size", limit)
+            case .memory(let limit): ("memory", limit)
             }
         }
     }

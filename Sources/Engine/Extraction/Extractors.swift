@@ -14,13 +14,18 @@ public enum Extractors {
     }
 
     /// The extractor for a type that gives up once `budget` is spent, where its format can take long or expand
-    /// (PDF, page by page); the others are bounded by the upload's size.
-    static func extractor(for type: DocumentType, budget: ProcessingBudget) -> any TextExtractor {
+    /// (PDF, page by page, in a bounded child process when `sandbox` is given); the others are bounded by the
+    /// upload's size.
+    static func extractor(
+        for type: DocumentType,
+        budget: ProcessingBudget,
+        sandbox: ExtractionSandbox? = nil
+    ) -> any TextExtractor {
         switch type {
         case .txt: PlainTextExtractor()
         case .md: MarkdownExtractor()
         case .html: HTMLExtractor()
-        case .pdf: PDFExtractor(budget: budget)
+        case .pdf: sandbox.map { SandboxedPDFExtractor(sandbox: $0, budget: budget) } ?? PDFExtractor(budget: budget)
         case .docx: DOCXExtractor()
         }
     }

@@ -59,6 +59,8 @@ actor IngestionQueue {
     private let timeLimit: Duration
     /// How much text one document may yield, in UTF-8 bytes.
     private let textLimit: Int
+    /// Where PDFs are read, if not on a thread of this process.
+    private let sandbox: ExtractionSandbox?
 
     private var waiting = OwnerTurns<IngestionJob>()
     private var running = 0
@@ -84,6 +86,7 @@ actor IngestionQueue {
         pause: Duration? = nil,
         timeLimit: Duration = ExtractionLimits.processingTimeLimit,
         textLimit: Int = ExtractionLimits.maxExtractedTextBytes,
+        sandbox: ExtractionSandbox? = nil,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount,
         stored: @escaping @Sendable () -> Void = {}
     ) {
@@ -95,6 +98,7 @@ actor IngestionQueue {
         self.pause = pause
         self.timeLimit = timeLimit
         self.textLimit = textLimit
+        self.sandbox = sandbox
         leaseOwner = IdGenerator.random("lease_")
         workerLimit = max(1, workers)
     }
@@ -189,8 +193,16 @@ actor IngestionQueue {
             let now = self.now
             let pause = self.pause
             let budget = ProcessingBudget(timeLimit: timeLimit, textLimit: textLimit)
+            let sandbox = self.sandbox
             Task {
-                let prepared = await Self.prepare(job, store: store, now: now, pause: pause, budget: budget)
+                let prepared = await Self.prepare(
+                    job,
+                    store: store,
+                    now: now,
+                    pause: pause,
+                    budget: budget,
+                    sandbox: sandbox
+                )
                 await self.finished(ticket, prepared)
             }
         }
@@ -321,14 +333,17 @@ actor IngestionQueue {
         store: SQLiteStore,
         now: @escaping @Sendable () -> Date,
         pause: Duration?,
-        budget: ProcessingBudget
+        budget: ProcessingBudget,
+        sandbox: ExtractionSandbox?
     ) async -> Prepared {
         do {
             let remaining = ContinuousClock.now.duration(to: budget.deadline)
             guard
                 let prepared = try await BlockingThread.run(
                     within: remaining,
-                    { try prepareBlocking(job, store: store, now: now, pause: pause, budget: budget) }
+                    {
+                        try prepareBlocking(job, store: store, now: now, pause: pause, budget: budget, sandbox: sandbox)
+                    }
                 )
             else { throw budget.timeoutError(filename: job.filename) }
             return prepared
@@ -365,7 +380,8 @@ actor IngestionQueue {
         store: SQLiteStore,
         now: @Sendable () -> Date,
         pause: Duration?,
-        budget: ProcessingBudget
+        budget: ProcessingBudget,
+        sandbox: ExtractionSandbox?
     ) throws -> Prepared {
         try store.updateProgress(
             id: job.documentId,
@@ -380,7 +396,7 @@ actor IngestionQueue {
                 forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
             )
         }
-        let extracted = try Extractors.extractor(for: job.type, budget: budget)
+        let extracted = try Extractors.extractor(for: job.type, budget: budget, sandbox: sandbox)
             .extract(job.data, filename: job.filename)
         try budget.checkTime(filename: job.filename)
         // Text files may grow when decoded (a Windows-1252 byte becomes up to three UTF-8 bytes); PDFs are also

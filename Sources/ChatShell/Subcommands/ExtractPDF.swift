@@ -1,0 +1,30 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+extension ChatShellCommand {
+    /// `chatshell extract-pdf`: not for people. `chatshell serve`, `ingest` and the REPL start it to read one PDF
+    /// in a child process whose memory is capped and which is killed at the document's time limit
+    /// (`ExtractionSandbox`, issue 15): the PDF's bytes come on standard input, its text goes out as JSON.
+    struct ExtractPDF: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "extract-pdf",
+            abstract: "Read one PDF from standard input in a bounded child process (used internally).",
+            shouldDisplay: false
+        )
+
+        @Option(help: "The document's name, for messages.")
+        var filename: String
+
+        @Option(name: .customLong("memory-mib"), help: "The memory the reading may add, in MiB.")
+        var memoryMiB: Int
+
+        @Option(name: .customLong("text-limit"), help: "The most text, in UTF-8 bytes.")
+        var textLimit: Int
+
+        func run() throws {
+            let status = ExtractionSandbox.runChild(filename: filename, memoryMiB: memoryMiB, textLimit: textLimit)
+            if status != 0 { throw ExitCode(status) }
+        }
+    }
+}
