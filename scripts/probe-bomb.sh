@@ -12,7 +12,7 @@
 #    0.2 s later a small .txt from another, with each one's time to a final answer and the server's peak RSS;
 #    for the text bomb also a small .pdf from a third caller (poppler is shared between documents);
 # 3. the text bomb again on a server whose processing time budget is 2 s (CHATSHELL_PROCESSING_TIMEOUT_S);
-# 4. a one-page text bomb (PAGE_MB megabytes of text on a single page, default 40): `chatshell ingest` under
+# 4. a one-page text bomb (PAGE_MB megabytes of text on a single page, default 10): `chatshell ingest` under
 #    /usr/bin/time -v, and on a server with a 2 s budget, where the page is read whole after the document failed.
 # Needs python3 (standard library only), curl and GNU time. Nothing is written outside a temporary folder.
 set -euo pipefail
@@ -68,27 +68,20 @@ data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(
 open(out, "wb").write(bytes(data))
 PY
 echo "text bomb: $(stat -c %s "$work/textbomb.pdf") bytes, 120 pages of 500,000 characters each (60 MB of text)"
-python3 - "$work/pagebomb.pdf" "${PAGE_MB:-40}" <<'PY'
+python3 - "$work/pagebomb.pdf" "${PAGE_MB:-10}" <<'PY'
 import sys, zlib
 out, megabytes = sys.argv[1], int(sys.argv[2])
-# One page of the largest size PDF allows (200 inches square), columns of 2,000-character lines at a 0.3 point
-# font, each glyph at its own place, so nothing overlaps and poppler keeps every character of the page.
-line = b"(" + b"expanding words " * 125 + b") Tj 0 -0.4 Td\n"
-lines_per_column, columns = 35000, 47
-total = megabytes * 1000000 // 2000
-parts = [b"BT /F1 0.3 Tf\n"]
-for column in range(columns):
-    count = min(lines_per_column, total - column * lines_per_column)
-    if count <= 0:
-        break
-    parts.append(b"1 0 0 1 %d 14390 Tm\n" % (10 + column * 305) + line * count)
-parts.append(b"ET\n")
+# One page far larger than paper, a column of 2,000-character lines at 12 points, each glyph at its own place:
+# poppler keeps every character of a page (it drops overlapping and tiny glyphs, and those outside the page).
+line = b"(" + b"expanding words " * 125 + b") Tj 0 -12 Td\n"
+lines = megabytes * 1000000 // 2000
+parts = [b"BT /F1 12 Tf 1 0 0 1 10 999990 Tm\n", line * lines, b"ET\n"]
 stream = zlib.compress(b"".join(parts), 9)
 objects = [
     b"<< /Type /Catalog /Pages 2 0 R >>",
     b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
     b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] /Resources << /Font << /F1 3 0 R >> >> "
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 1000000 1000000] /Resources << /Font << /F1 3 0 R >> >> "
     b"/Contents 5 0 R >>",
     b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
 ]
@@ -102,7 +95,7 @@ data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
 data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
 open(out, "wb").write(bytes(data))
 PY
-echo "one-page text bomb: $(stat -c %s "$work/pagebomb.pdf") bytes, ${PAGE_MB:-40} MB of text on one page"
+echo "one-page text bomb: $(stat -c %s "$work/pagebomb.pdf") bytes, ${PAGE_MB:-10} MB of text on one page"
 printf 'Northwind keeps its spare keys in the blue cabinet.\n' >"$work/small.txt"
 python3 - "$work/small.pdf" <<'PY'
 import sys

@@ -3,9 +3,11 @@ import Engine
 import Foundation
 
 extension ChatShellCommand {
-    /// `chatshell extract-pdf`: not for people. `chatshell serve`, `ingest` and the REPL start it to read one PDF
-    /// in a child process whose memory is capped and which is killed at the document's time limit
-    /// (`ExtractionSandbox`, issue 15): the PDF's bytes come on standard input, its text goes out as JSON.
+    /// `chatshell extract-pdf`, which is not for people: it reads one PDF in a child process.
+    ///
+    /// `chatshell serve`, `ingest` and the REPL start it for each PDF, capping its memory and killing it at the
+    /// document's time limit (`ExtractionSandbox`, issue 15): the PDF's bytes come on standard input, its text goes
+    /// out as JSON.
     struct ExtractPDF: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "extract-pdf",

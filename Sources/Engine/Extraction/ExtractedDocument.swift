@@ -47,6 +47,7 @@ public struct TextBlock: Sendable, Hashable, Codable {
 }
 
 /// What an extractor found in one file.
+///
 /// Codable so that a PDF read in a child process (`ExtractionSandbox`) comes back whole.
 public struct ExtractedDocument: Sendable, Hashable, Codable {
     /// The document's own title (HTML `<title>`/first `h1`, Markdown first `#`, DOCX title or first heading,

@@ -118,8 +118,10 @@ public struct ExtractionSandbox: Sendable {
         throw .invalidFile(filename: filename, reason: .truncatedPDF)
     }
 
+    /// Ignores `SIGPIPE`, once, before the first child starts.
+    ///
     /// A child that dies before it read its input closes the pipe; the write must then fail with `EPIPE`, not
-    /// raise `SIGPIPE`, which would end this process. Evaluated once, before the first child starts.
+    /// raise `SIGPIPE`, which would end this process.
     private static let ignoreBrokenPipe: Void = {
         signal(SIGPIPE, SIG_IGN)
     }()
