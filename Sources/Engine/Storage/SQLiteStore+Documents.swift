@@ -111,6 +111,18 @@ extension SQLiteStore {
                             """,
                         arguments: [title, pageCount, chunks.count, date, id]
                     )
+                    // A new version of a file replaces the old in the same transaction: no answer sees both
+                    // versions, or neither.
+                    try db.execute(
+                        sql: """
+                            DELETE FROM document WHERE id IN (
+                                SELECT old.id FROM document AS new JOIN document AS old
+                                    ON old.sourcePath = new.sourcePath AND old.scope = new.scope
+                                    AND old.ownerId IS new.ownerId AND old.id != new.id
+                                WHERE new.id = ? AND new.sourcePath IS NOT NULL)
+                            """,
+                        arguments: [id]
+                    )
                 case .failed(let id, let code, let error):
                     try Self.fail(id, code: code, error: error, at: date, db)
                 }
@@ -159,6 +171,44 @@ extension SQLiteStore {
                 """,
             arguments: [code, error, date, id]
         )
+    }
+
+    /// Deletes the documents of one owner and scope read from `sourcePath`, except `keptId`.
+    func deleteDocuments(sourcePath: String, ownerId: String?, scope: String, except keptId: String) throws {
+        defer { frequencies.invalidate() }
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM document
+                    WHERE sourcePath = ? AND ownerId IS ? AND scope = ? AND id != ?
+                    """,
+                arguments: [sourcePath, ownerId, scope, keptId]
+            )
+        }
+    }
+
+    /// Records that a document's file is now at `sourcePath`, named `filename`.
+    func moveDocument(id: String, sourcePath: String, filename: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE document SET sourcePath = ?, filename = ? WHERE id = ?",
+                arguments: [sourcePath, filename, id]
+            )
+        }
+    }
+
+    /// The documents of one owner and scope read from files inside `folder`, oldest first.
+    func documents(sourcePathUnder folder: String, ownerId: String?, scope: String) throws -> [DocumentRecord] {
+        // A prefix comparison, not LIKE: paths may hold `%` and `_`.
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        return try pool.read { db in
+            try DocumentRecord.select(DocumentRecord.listedColumns)
+                .filter(sql: "substr(sourcePath, 1, length(?)) = ?", arguments: [prefix, prefix])
+                .filter(sql: "ownerId IS ?", arguments: [ownerId])
+                .filter(DocumentRecord.Columns.scope == scope)
+                .order(DocumentRecord.Columns.createdAt, DocumentRecord.Columns.id)
+                .fetchAll(db)
+        }
     }
 
     func deleteDocument(id: String) throws {
