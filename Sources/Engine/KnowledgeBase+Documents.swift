@@ -128,7 +128,11 @@ extension KnowledgeBase {
         let ownerId = shared ? nil : principal.id
         var removed: [Document] = []
         for folder in folders {
-            let records = try store.documents(sourcePathUnder: Self.sourcePath(of: folder), ownerId: ownerId, scope: scope)
+            let records = try store.documents(
+                sourcePathUnder: Self.sourcePath(of: folder),
+                ownerId: ownerId,
+                scope: scope
+            )
             for record in records {
                 guard let path = record.sourcePath, !FileManager.default.fileExists(atPath: path) else { continue }
                 try store.deleteDocument(id: record.id)

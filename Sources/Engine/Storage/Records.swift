@@ -121,6 +121,14 @@ struct ChunkRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
 }
 
 extension ChunkRecord {
+    /// A new chunk with its text already in stored form (`ChunkText.stored`): the ingestion worker that made the
+    /// chunk deflates it, on its own core, so the one transaction that stores a batch does no compression while it
+    /// holds the write lock.
+    struct Packed: Sendable {
+        var record: ChunkRecord
+        var storedText: DatabaseValue
+    }
+
     /// Decodes the text as `ChunkText` stores it; every other column as its `Codable` name says.
     init(row: Row) throws {
         seq = row[CodingKeys.seq.stringValue]
