@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Answer quality on both public corpora: runs `chatshell eval --json` over samples/northwind and samples/sqlite
-# (each ingested into a fresh temporary store) and prints one table per half, dev and test, with every kind of
+# Answer quality on the public corpora: runs `chatshell eval --json` over samples/northwind, samples/sqlite and
+# samples/pdf-manuals (each ingested into a fresh temporary store) and prints one table per half, dev and test, with every kind of
 # question and the corpus beside it: the figures README's "Figures" section reports (test halves).
 #
 # Per-question outcomes are printed for the dev half only: the test half is run, never read for tuning.
@@ -29,28 +29,29 @@ else
     trap 'rm -rf "$output"' EXIT
 fi
 
-for corpus in northwind sqlite; do
+corpora="northwind sqlite pdf-manuals"
+for corpus in $corpora; do
     "$binary" eval "samples/$corpus/questions.jsonl" --corpus "samples/$corpus/docs" --json >"$output/$corpus.json"
 done
 
-python3 - "$output" "$details" <<'PYTHON'
+python3 - "$output" "$details" $corpora <<'PYTHON'
 import json, sys
 
-output, details = sys.argv[1], sys.argv[2] == "1"
+output, details, corpora = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
 
 def pct(value):
     return "     -" if value is None else f"{value * 100:5.1f}%"
 
 for split in ("dev", "test"):
     print(f"{split} half")
-    print("corpus     kind          n   hit@1   hit@5  phrases   in ans   cited   right  abstain")
-    for corpus in ("northwind", "sqlite"):
+    print("corpus       kind          n   hit@1   hit@5  phrases   in ans   cited   right  abstain")
+    for corpus in corpora:
         report = json.load(open(f"{output}/{corpus}.json"))
         for summary in report["summaries"]:
             if summary["split"] != split:
                 continue
             print(
-                f"{corpus:<10} {summary['kind']:<12}{summary['questions']:3d}  {pct(summary.get('hit_at1'))}  "
+                f"{corpus:<12} {summary['kind']:<12}{summary['questions']:3d}  {pct(summary.get('hit_at1'))}  "
                 f"{pct(summary.get('hit_at5'))}   {pct(summary.get('key_phrase_hit'))}   "
                 f"{pct(summary.get('answer_phrase_hit'))}  {pct(summary.get('expected_cited'))}  "
                 f"{pct(summary.get('right'))}   {pct(summary.get('abstained'))}"
@@ -58,7 +59,7 @@ for split in ("dev", "test"):
     print()
 
 if details:
-    for corpus in ("northwind", "sqlite"):
+    for corpus in corpora:
         report = json.load(open(f"{output}/{corpus}.json"))
         for question in report["questions"]:
             if question["split"] == "dev" and not question["right"]:

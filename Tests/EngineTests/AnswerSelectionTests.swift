@@ -169,4 +169,63 @@ import Testing
         #expect(unknown.done?.finishReason == .noContext)
         #expect(unknown.sources.isEmpty)
     }
+
+    @Test func aQuestionAfterAnAmountIsNotAnsweredWithoutAFigure() async throws {
+        // Given a page that speaks of the scheduler's worker threads without saying how many
+        let vague = try await Self.store([
+            (
+                "scheduler.md",
+                "# Scheduler\n\nThe scheduler starts worker threads when jobs arrive. Worker threads of the "
+                    + "scheduler share a queue.\n"
+            )
+        ])
+        // Then "how many" abstains: the words match, the amount is missing
+        let unknown = try await vague.events("How many worker threads does the scheduler start?")
+        #expect(unknown.done?.finishReason == .noContext, "\(unknown.done?.answer ?? "")")
+        // And a page that states the amount answers it
+        let stated = try await Self.store([
+            ("scheduler.md", "# Scheduler\n\nThe scheduler starts four worker threads when jobs arrive.\n")
+        ])
+        let known = try await stated.events("How many worker threads does the scheduler start?")
+        #expect(known.done?.answer.contains("four worker threads") == true)
+    }
+
+    @Test func aSentenceThatOnlyRestatesTheQuestionIsQuotedWithWhatFollows() async throws {
+        let store = try await Self.store([
+            (
+                "order.md",
+                "# Checking order\n\nThere are several reasons for checking names before contents. Reading "
+                    + "contents is slow, because every file must be opened and read.\n"
+            )
+        ])
+        let done = try #require(try await store.events("Why are names checked before contents?").done)
+        #expect(done.answer.contains("Reading contents is slow"), "\(done.answer)")
+    }
+
+    @Test func aDefinitionListEntryAnswersWhatItsTermMeans() async throws {
+        // Given a return-value list that names every code in one line (with a figure), and a definition list
+        let store = try await Self.store([
+            (
+                "errors.md",
+                "# Errors\n\nCalls return E_BUSY_LOCK (code 5) if the lock is taken, E_NO_ROOM if the disk is "
+                    + "full, and E_OK otherwise.\n\nE_BUSY_LOCK\n\nAnother process holds the lock on the data "
+                    + "file.\n\nE_NO_ROOM\n\nThe disk has no space left.\n"
+            )
+        ])
+        let done = try #require(try await store.events("What does E_BUSY_LOCK mean?").done)
+        // Then the entry of the definition list answers, term and description
+        #expect(done.answer.contains("E_BUSY_LOCK\nAnother process holds the lock"), "\(done.answer)")
+    }
+
+    @Test func sentencesMatchingDifferentWordsOfTheQuestionDoNotAddUpToAnAnswer() async throws {
+        // Given documents that each share a different part of the question, none connected to another
+        let store = try await Self.store([
+            ("packer.md", "# Packer\n\nThe packer daemon compresses the spool folder every night.\n"),
+            ("terminal.md", "# Terminal\n\nWarnings are printed in amber by the terminal theme.\n"),
+            ("garden.md", "# Garden\n\nThe garden is watered at dawn by the caretaker.\n"),
+            ("kitchen.md", "# Kitchen\n\nThe kitchen opens at noon for staff and guests.\n"),
+        ])
+        let events = try await store.events("In which colour does the packer daemon print its warnings?")
+        #expect(events.done?.finishReason == .noContext, "\(events.done?.answer ?? "")")
+    }
 }

@@ -287,6 +287,15 @@ private let docBookPage = """
         )
     }
 
+    @Test func aTitleRunningAlongThePageHeadsIsTheTitleWithoutMetadata() throws {
+        // Given the manual without a metadata title, under a cover line in a bigger font than its headings
+        var manual = Self.manual
+        manual.title = nil
+        manual.pages[0].insert(HandMadePDF.Line(text: "Widget Makers Group", top: 60, size: 20, bold: true), at: 1)
+        // Then the running header names it, not the cover's biggest line
+        #expect(try extract(manual).title == "Widget Service Manual")
+    }
+
     @Test func titleIsNeverALoneDropCapital() throws {
         let pdf = HandMadePDF(
             pages: [

@@ -54,6 +54,42 @@ enum AnswerShape: Sendable, Equatable {
         return .other
     }
 
+    /// The plural noun a list question asks for ("functions" in "Which date and time functions are there?"), or
+    /// nil when the question asks for no list.
+    static func listHead(of question: String) -> String? {
+        let words = QueryAnalyzer.tokens(question).map { $0.hasSuffix("'s") ? String($0.dropLast(2)) : $0 }
+        guard words.count > 2, selectors.contains(words[0]), !["does", "do", "did"].contains(words[1]) else {
+            return nil
+        }
+        let phrase = words.dropFirst().prefix { !auxiliaries.contains($0) }
+        guard phrase.count < words.count - 1, let head = phrase.last, isPlural(head) else { return nil }
+        return head
+    }
+
+    /// Words after "how" ("wie") that ask for an amount: "How many …", "How large …", "Wie lange …".
+    static let quantityAfterHow: Set<String> = [
+        "many", "much", "large", "big", "long", "old", "often", "far", "high", "wide", "deep", "heavy", "small",
+        "fast", "tall", "frequently", "viele", "viel", "lange", "groß", "alt", "oft", "weit", "hoch", "schwer",
+    ]
+
+    /// Words that ask for an extreme amount wherever they stand ("the maximum size", "höchstens").
+    static let quantityWords: Set<String> = [
+        "maximum", "minimum", "max", "min", "höchstens", "mindestens", "maximal", "minimal",
+    ]
+
+    /// Whether the question asks for an amount ("How many …", "How much memory …", "What is the maximum …"): only a
+    /// passage that states a figure can answer it, whatever else it shares with the question.
+    static func asksForQuantity(_ question: String) -> Bool {
+        let words = QueryAnalyzer.tokens(question)
+        for (index, word) in words.enumerated() {
+            if quantityWords.contains(word) { return true }
+            if word == "how" || word == "wie", index + 1 < words.count, quantityAfterHow.contains(words[index + 1]) {
+                return true
+            }
+        }
+        return false
+    }
+
     /// An English plural by its ending (`classes`, `functions`), not a word that merely ends in `s` (`class`, `is`).
     static func isPlural(_ word: String) -> Bool {
         word.count > 3 && word.hasSuffix("s") && !word.hasSuffix("ss") && !word.hasSuffix("us")

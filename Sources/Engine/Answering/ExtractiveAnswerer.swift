@@ -98,6 +98,8 @@ public struct ExtractiveAnswerer: Answerer {
         }
 
         let shape = AnswerShape.of(context.question)
+        let asksForDefinition = Self.asksForDefinition(context.question, shape: shape)
+        let listHead = AnswerShape.listHead(of: context.question).flatMap { head in terms.first { $0.text == head } }
         let topScore = max(context.sources.map(\.score).max() ?? 1, 0.001)
         var candidates: [Candidate] = []
         for (source, analysis) in zip(context.sources, analysed) {
@@ -171,8 +173,21 @@ public struct ExtractiveAnswerer: Answerer {
                 // following storage classes:"), which is quoted with the lines that list them.
                 // A question after a way to do something wants the line that introduces the steps or the command
                 // ("Use this command line:"), quoted with what follows it.
-                if shape == .list || shape == .procedure, Self.announces(sentence) {
+                // A list is announced with the noun it lists ("one of the following storage classes:"); "This
+                // specification proposes:" announces something else than the desktops asked for.
+                if shape == .procedure || shape == .list && listHead.map({ matcher.contains($0) }) != false,
+                    Self.announces(sentence)
+                {
                     score += Self.listAnnouncementBonus * totalWeight
+                }
+                // "What does BZ_CONFIG_ERROR mean?" wants the entry of a definition or option list: the term on a
+                // line of its own, quoted with the description on the line after it.
+                if asksForDefinition, position + 1 < analysis.sentences.count,
+                    analysis.sentences[position + 1].line == analysedSentence.line + 1,
+                    position == 0 || analysis.sentences[position - 1].line != analysedSentence.line,
+                    Self.namesAskedTerm(sentence, question: terms)
+                {
+                    score += Self.definitionBonus * totalWeight
                 }
                 // A question in the text (an FAQ entry, a heading) repeats what is asked and states nothing.
                 if sentence.hasSuffix("?") { score -= Self.questionSentencePenalty * totalWeight }
@@ -233,7 +248,7 @@ public struct ExtractiveAnswerer: Answerer {
             let added = candidate.covered.subtracting(covered)
             let gain = terms.filter(added.contains).reduce(0) { $0 + weights[$1, default: 0] }
             let addsSomething = added.contains { candidate.matched.contains($0) || $0.isIdentifier }
-            guard gain >= 0.15 * totalWeight, addsSomething else { continue }
+            guard gain >= 0.15 * totalWeight, addsSomething, Self.connects(candidate, to: picks) else { continue }
             picks.append(candidate)
             covered.formUnion(candidate.covered)
         }
@@ -267,20 +282,42 @@ public struct ExtractiveAnswerer: Answerer {
         var answer: [Piece] = []
         // A pick quoted as the continuation of the one before it is not quoted again on its own.
         var continued: Set<String> = []
+        // The best pick with what is quoted around it: it must give what the question's type asks for.
+        var bestQuote = ""
         for pick in picks where !continued.contains(pick.text) {
             if !answer.isEmpty { answer.append(.engine(" ")) }
             // Each section is named once, before the first sentence quoted from it.
             if let section = pick.section, quoted.insert(section).inserted {
                 answer += [.quote(section), .engine(": ")]
             }
+            let echo = Self.isEcho(pick.text, question: terms)
+            // "Which function releases all memory …?" answered by "Releases all memory associated with a compression
+            // stream.": the name asked for is the heading the sentence stands under.
+            if echo, pick.section == nil, Self.asksForName(context.question),
+                let heading = context.sources.first(where: { $0.n == pick.sourceNumber })?.heading,
+                QueryAnalyzer.terms(Self.unnumbered(heading)).contains(where: { !own.contains($0.text) }),
+                quoted.insert(heading).inserted
+            {
+                answer += [.quote(Self.unnumbered(heading)), .engine(": ")]
+            }
             var quote = Self.completed(pick, in: analysed, sources: context.sources)
             if let leadIn = pick.leadIn, !picks.contains(where: { $0.text == leadIn }) { quote = leadIn + " " + quote }
-            if let next = Self.continuation(of: pick, shape: shape, in: analysed, sources: context.sources) {
+            if let next = Self.continuation(
+                of: pick,
+                shape: shape,
+                echo: echo,
+                in: analysed,
+                sources: context.sources
+            ) {
                 quote += next.separator + next.text
                 continued.insert(next.text)
             }
+            if pick.text == best.text { bestQuote = quote }
             answer += Self.cite(quote, n: pick.sourceNumber)
         }
+        // "How many threads …" or "What is the maximum length …" is answered by a figure: text that states none
+        // shares the question's words without answering it.
+        if AnswerShape.asksForQuantity(context.question), !Self.statesAmount(bestQuote) { return nil }
         if aboutUser, let memory = Self.relatedMemory(personalMemories, to: picks.map(\.text), excluding: own) {
             // The answer names a role or fact the user told us about ("Your manager" and "my manager is Priya
             // Natarajan"): say it, so the answer is about them.
@@ -357,6 +394,7 @@ public struct ExtractiveAnswerer: Answerer {
     private static func continuation(
         of pick: Candidate,
         shape: AnswerShape,
+        echo: Bool,
         in analysed: [PassageAnalysis],
         sources: [Source]
     ) -> (text: String, separator: String)? {
@@ -366,6 +404,11 @@ public struct ExtractiveAnswerer: Answerer {
         let next = sentences[pick.position + 1]
         if next.words.first.map(completingOpeners.contains) == true { return (next.text, " ") }
         let own = sentences[pick.position]
+        // A pick that only restates the question ("There are several reasons for checking the glob patterns before
+        // the magic.") is answered by what follows it in its paragraph, or by the next line.
+        if echo, next.text.count <= continuationLength, next.line == own.line || next.line == own.line + 1 {
+            return (next.text, next.line == own.line ? " " : "\n")
+        }
         // A short line of its own that states nothing ("-k --keep", "PRAGMA threads; PRAGMA threads = N;", a
         // definition's term in a PDF) names what the line after it describes: quote both. A spec line or table
         // row ("Repeatability: ±0.03 mm") states its value itself.
@@ -387,6 +430,24 @@ public struct ExtractiveAnswerer: Answerer {
         // A short sentence ("The proposal was rejected.") says little alone; its paragraph goes on with what it
         // means (quoted with the sentence it refers back to, it is no longer alone).
         return pick.text.count < shortSentenceLength && pick.leadIn == nil ? (next.text, " ") : nil
+    }
+
+    /// Whether a further pick belongs to the answer the earlier picks started.
+    ///
+    /// It must come from the same document, share a question term (not a frame word) with one of them, or name in
+    /// its text or title an identifier one of them quotes (the NR-X300 sheet's warranty after "twelve NR-X300 arms"
+    /// in a case study). Sentences that each match a different word of the question ("thread-safe", "start with a dash", "defaults to 0" for "How
+    /// many threads does it start by default?") do not add up to an answer.
+    private static func connects(_ candidate: Candidate, to picks: [Candidate]) -> Bool {
+        let title = candidate.context.split(separator: "\n", omittingEmptySubsequences: false).first
+        let matcher = TermMatcher(candidate.text + "\n" + candidate.context)
+        return picks.contains { pick in
+            if pick.context.split(separator: "\n", omittingEmptySubsequences: false).first == title { return true }
+            if pick.covered.contains(where: { !QueryAnalyzer.isFrame($0) && candidate.covered.contains($0) }) {
+                return true
+            }
+            return QueryAnalyzer.terms(pick.text).contains { $0.isIdentifier && matcher.contains($0) }
+        }
     }
 
     /// Whether a sentence opens by referring to the one before it.

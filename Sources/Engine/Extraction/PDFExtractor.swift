@@ -35,7 +35,7 @@ public struct PDFExtractor: TextExtractor {
         var layout = PDFLayout(lines: pdf.pages)
         let blocks = layout.blocks()
         let title =
-            pdf.title ?? Self.firstHeading(of: blocks)
+            pdf.title ?? layout.runningTitle ?? Self.firstHeading(of: blocks)
             ?? blocks.first(where: { $0.kind == .paragraph })
             .map(\.text).flatMap { Extractors.isPlausibleTitle($0) ? $0 : nil }
         return ExtractedDocument(title: title, blocks: blocks, pageCount: pdf.pages.count)
@@ -212,6 +212,10 @@ private struct PDFLayout {
     }
 
     private var pages: [[Line]]
+    /// The running header at the top of the first page, when it names the document: books and manuals print their
+    /// title at the head of every page, so it is the title once the running lines are dropped (the cover's own
+    /// copy goes with them, and the biggest heading left may be an author's or a publisher's line).
+    private(set) var runningTitle: String?
 
     init(lines pages: [[Line]]) {
         self.pages = pages
@@ -342,6 +346,15 @@ private struct PDFLayout {
         }
         let total = pages.reduce(0) { $0 + $1.count }
         guard Double(dropped) < Double(total) * RunningLines.maximumShare else { return }
+        if let first = pages.first(where: { !$0.isEmpty }) {
+            let top = Set(Array(Set(first.map { ($0.y * 2).rounded() / 2 })).sorted().prefix(RunningLines.edgeLines))
+            // A line with a number in it is a page or chapter counter ("Page 1 of 4", "Chapter 2"), not a title.
+            runningTitle = first.first { line in
+                let key = RunningLines.key(line.text)
+                return top.contains((line.y * 2).rounded() / 2) && running.contains(key) && !key.contains("#")
+                    && Extractors.isPlausibleTitle(line.text)
+            }.map { Extractors.collapseWhitespace($0.text) }
+        }
         pages = kept
     }
 

@@ -98,14 +98,16 @@ struct TermMatcher: Sendable {
     /// Whether words sharing a long enough start also match, beyond their stems ("weigh" / "weight").
     static let matchesByPrefix = true
 
-    /// `longer` is `shorter` plus at most three letters ("arm"/"arms", "weigh"/"weight"), or both share a stem
+    /// `longer` is `shorter` plus at most three letters, two after a three-letter word ("arm"/"arms",
+    /// "weigh"/"weight"), or both share a stem
     /// of five or more letters ("decide"/"decision" does not; "released"/"release" does).
     private static func isInflection(of shorter: String, _ longer: String) -> Bool {
         // Every rule below needs a shared start; most word pairs differ at once.
         guard shorter.utf8.first == longer.utf8.first, shorter.count >= 3, longer.count >= shorter.count else {
             return false
         }
-        if longer.count - shorter.count <= 3, longer.hasPrefix(shorter) { return true }
+        // A three-letter word takes at most two more ("arm" / "armed"): "out" is not "output", nor "use" "useful".
+        if longer.count - shorter.count <= min(3, shorter.count - 1), longer.hasPrefix(shorter) { return true }
         let shared = commonPrefix(shorter, longer)
         if shorter.count >= 5, shared >= max(5, shorter.count - 1) { return true }
         // Derivations share a stem but change its end ("decide" / "decision", "approve" / "approval").
