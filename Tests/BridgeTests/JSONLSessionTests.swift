@@ -411,8 +411,10 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-root-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
+        // Enough `..` to climb from the root to `/` whatever the temporary folder's depth (`..` at `/` stays there).
+        let escape = String(repeating: "../", count: root.pathComponents.count) + "etc/passwd"
         let lines = [
-            Self.json(["op": "command", "id": "up", "line": "/upload ../../etc/passwd"]),
+            Self.json(["op": "command", "id": "up", "line": "/upload \(escape)"]),
             Self.json(["op": "command", "id": "missing", "line": "/upload /nonexistent/secret.txt"]),
         ]
         // An explicit working directory: the process's own is global state another test's child process may

@@ -53,6 +53,18 @@ import Testing
         #expect(piped.status == 0, "\(piped.standardError)")
         #expect(piped.standardOutput.contains("$320"))
 
+        // `ask` without words reads its question from the pipe; an empty pipe is a usage error that says so
+        let askPiped = try BinaryRun.run(
+            ["ask"],
+            input: "What is the nightly hotel cap in high-cost cities?\n",
+            home: home.url
+        )
+        #expect(askPiped.status == 0, "\(askPiped.standardError)")
+        #expect(askPiped.standardOutput.contains("$320"))
+        let askEmpty = try BinaryRun.run(["ask"], input: "\n", home: home.url)
+        #expect(askEmpty.status == 2)
+        #expect(askEmpty.standardError.contains("Nothing to ask: standard input was empty."))
+
         // Without a language model, text the documents do not answer gets a way forward, not only "not found"
         let notes = try BinaryRun.run(
             ["summarise"],

@@ -98,6 +98,48 @@ import Testing
         _ = await pair.holder.stop()
         _ = await pair.other.stop()
     }
+
+    /// The issue's own case: the CLI opens a running server's store (`chatshell ask /docs`, then `chatshell ingest`
+    /// of another file) while the server is mid-document; the document stays `processing`, then completes with no
+    /// error, and the CLI's own document completes too.
+    @Test func theCLIOnARunningServersStoreChangesNoStatus() async throws {
+        let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
+        let home = TemporaryDirectory()
+        // The pause holds the document mid-extraction long enough for both CLI runs, even on a loaded machine.
+        let server = try await ServerProcess(
+            binary: binary,
+            dataDirectory: home.url,
+            environment: ["CHATSHELL_INGEST_PAUSE_MS": "20000"]
+        )
+        let client = try RemoteBackend(server: server.url)
+        _ = try await client.register(email: "dana@northwind.example", password: "correct horse battery")
+        let upload = try await client.upload(
+            file: TestCorpus.document("employee-handbook.md"),
+            title: nil,
+            shared: false
+        )
+        #expect(await server.waitForLog("before extracting \(upload.documentId)", timeout: .seconds(30)))
+
+        let listed = try BinaryRun.run(["--data-dir", home.url.path, "ask", "/docs"], home: home.url)
+        #expect(listed.status == 0, "\(listed.standardError)")
+        let ingested = try BinaryRun.run(
+            ["--data-dir", home.url.path, "ingest", TestCorpus.document("glossary.txt").path],
+            home: home.url
+        )
+        #expect(ingested.status == 0, "\(ingested.standardError)")
+        #expect(ingested.standardOutput.contains("glossary.txt"))
+
+        // The CLI ran while the server still held the document, and left its status alone.
+        let during = try await client.documentStatus(id: upload.documentId)
+        #expect(during.status == "processing" && during.stage == "extracting" && during.errorCode == nil)
+        let seen = StatusLog()
+        let final = try await client.waitUntilProcessed(id: upload.documentId) { seen.append($0) }
+        #expect(final.status == "completed")
+        #expect(final.errorCode == nil && final.error == nil)
+        #expect((seen.all + [final]).allSatisfy { $0.status != "failed" && $0.errorCode == nil })
+        #expect(!server.logText.contains("taking up document"))
+        _ = await server.stop()
+    }
 }
 
 /// Statuses seen while waiting, from the progress callback.

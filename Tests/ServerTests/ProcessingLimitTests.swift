@@ -11,12 +11,23 @@ import Testing
 @Suite struct ProcessingLimitTests {
     /// A PDF of `pages` pages that all show one short line (one content stream shared by every page).
     private static func pdf(pages: Int) -> Data {
+        pdf(pages: pages, stream: "BT /F1 12 Tf 72 700 Td (A page of the long report.) Tj ET\n")
+    }
+
+    /// A PDF of `pages` pages that each draw `lines` lines of 2,000 characters at a tiny size: slow to read, page
+    /// by page, like a text bomb at a test's size.
+    private static func heavyPDF(pages: Int, lines: Int) -> Data {
+        let line = "(" + String(repeating: "expanding words ", count: 125) + ") Tj 0 -3 Td\n"
+        return pdf(pages: pages, stream: "BT /F1 0.3 Tf 10 780 Td\n" + String(repeating: line, count: lines) + "ET\n")
+    }
+
+    /// A PDF of `pages` pages that share one content stream.
+    private static func pdf(pages: Int, stream: String) -> Data {
         var objects = [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [\((0..<pages).map { "\(5 + $0) 0 R" }.joined(separator: " "))] /Count \(pages) >>",
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         ]
-        let stream = "BT /F1 12 Tf 72 700 Td (A page of the long report.) Tj ET\n"
         objects.append("<< /Length \(stream.utf8.count) >>\nstream\n\(stream)endstream")
         for _ in 0..<pages {
             objects.append(
@@ -89,6 +100,33 @@ import Testing
             // A PDF at the limit is accepted.
             let (accepted, _) = try await Self.upload(server, "short.pdf", Self.pdf(pages: 3))
             #expect(accepted.status == 202)
+        }
+    }
+
+    @Test func aSlowPDFHoldsBackAnotherCallersPDFByAPageNotByTheWholeDocument() async throws {
+        try await TestServer.with { server in
+            let (slow, slowHeaders) = try await Self.upload(server, "slow.pdf", Self.heavyPDF(pages: 40, lines: 100))
+            let slowId = try slow.decode(UploadResponse.self).documentId
+            // Once the slow PDF is being read, poppler is busy with its pages...
+            while true {
+                let response = try await server.http.send(
+                    "GET",
+                    "/api/v1/documents/\(slowId)/status",
+                    headers: slowHeaders
+                )
+                let status = try response.decode(DocumentStatus.self)
+                if status.stage == "extracting" || status.isFinished { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+
+            // ...and another caller's PDF is checked at upload and read between its pages, not after them all.
+            let (small, headers) = try await Self.upload(server, "short.pdf", Self.pdf(pages: 3))
+            #expect(small.status == 202)
+            let id = try small.decode(UploadResponse.self).documentId
+            #expect(try await server.waitForDocument(id, headers: headers).status.status == "completed")
+            let during = try await server.http.send("GET", "/api/v1/documents/\(slowId)/status", headers: slowHeaders)
+            #expect(try during.decode(DocumentStatus.self).status == "processing")
+            #expect(try await server.waitForDocument(slowId, headers: slowHeaders).status.status == "completed")
         }
     }
 

@@ -18,8 +18,13 @@ extension ChatShellCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "A question, or a slash-command such as /docs (several words are joined).")
-        var words: [String]
+        @Argument(
+            help: """
+                A question, or a slash-command such as /docs (several words are joined). \
+                Without words, the question is read from piped standard input.
+                """
+        )
+        var words: [String] = []
 
         /// Set by `chatshell "QUESTION"`: piped stdin joins the question as context, like `cat f | llm "q"`.
         @Flag(name: .customLong("stdin-context"), help: .hidden)
@@ -30,23 +35,47 @@ extension ChatShellCommand {
         /// - Returns: the line, and whether piped text joined it.
         func line() throws -> (text: String, piped: Bool) {
             let typed = words.joined(separator: " ")
+            if Self.isBlank(words) {
+                // `echo "question" | chatshell ask`, as `llm` and `ollama run` read a piped prompt.
+                let question = Self.readStandardInput()
+                guard !question.isEmpty else {
+                    throw ValidationError(
+                        "Nothing to ask: standard input was empty. Pipe a question, or give it as words: "
+                            + "chatshell ask \"What is ...?\""
+                    )
+                }
+                return (try Self.checkedLength(question, what: "The piped question"), false)
+            }
             guard stdinContext, isatty(STDIN_FILENO) == 0, !typed.hasPrefix("/") else { return (typed, false) }
-            let piped = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let piped = Self.readStandardInput()
             guard !piped.isEmpty else { return (typed, false) }
-            let line = typed + "\n\n" + piped
+            return (try Self.checkedLength(typed + "\n\n" + piped, what: "The question with its piped text"), true)
+        }
+
+        private static func isBlank(_ words: [String]) -> Bool {
+            words.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        }
+
+        private static func readStandardInput() -> String {
+            String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// The line, or a usage error when it is longer than a question may be (the server's limit, kept locally).
+        private static func checkedLength(_ line: String, what: String) throws -> String {
             let limit = Capabilities(version: "", generator: "", maxUploadBytes: 0).limits.maxQueryChars
-            if line.unicodeScalars.count > limit {
+            guard line.unicodeScalars.count <= limit else {
                 throw ValidationError(
-                    "The question with its piped text is \(line.unicodeScalars.count) characters; the limit is "
-                        + "\(limit). Pipe a shorter excerpt, or /upload the file and ask about it."
+                    "\(what) is \(line.unicodeScalars.count) characters; the limit is \(limit). "
+                        + "Pipe a shorter excerpt, or /upload the file and ask about it."
                 )
             }
-            return (line, true)
+            return line
         }
 
         func validate() throws {
-            if words.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            // Piped standard input may carry the question; a terminal may not.
+            if Self.isBlank(words), isatty(STDIN_FILENO) != 0 {
                 throw ValidationError("Nothing to ask: give a question or a command, such as chatshell ask /docs.")
             }
         }

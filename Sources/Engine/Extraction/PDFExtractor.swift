@@ -1,6 +1,5 @@
 import CPoppler
 public import Foundation
-import Synchronization
 
 /// Reads PDFs with poppler-glib, page by page, and rebuilds structure from the glyph geometry: running headers
 /// and footers dropped, wrapped lines joined into paragraphs, larger or bold lines as headings, and lines split
@@ -68,7 +67,12 @@ public struct PDFExtractor: TextExtractor {
 
     /// Poppler creates its global parameters lazily and shares font caches between documents, neither guarded
     /// for concurrent first use, so every call into it goes through this lock.
-    private static let popplerLock = Mutex(())
+    ///
+    /// The lock is held for one call or one page at a time, never for a whole document: a PDF that takes minutes
+    /// to read (a text bomb, up to its time budget) then delays another caller's PDF, at its upload check or its
+    /// extraction, by one page instead of by the whole document (issue 15).
+    /// An `NSLock` rather than a `Mutex`: poppler's pointers are not `Sendable` and pass in and out of the lock.
+    private static let popplerLock = NSLock()
 
     private static func load(
         _ data: Data,
@@ -76,42 +80,52 @@ public struct PDFExtractor: TextExtractor {
         filename: String,
         budget: ProcessingBudget?
     ) throws(EngineError) -> LoadedPDF? {
-        try popplerLock.withLock { _ throws(EngineError) -> LoadedPDF? in
-            // GBytes copies the buffer, so the document never points into Swift-owned memory.
-            let bytes = data.withUnsafeBytes { buffer in g_bytes_new(buffer.baseAddress, gsize(buffer.count)) }
-            defer { g_bytes_unref(bytes) }
-            var error: UnsafeMutablePointer<GError>?
-            guard let document = poppler_document_new_from_bytes(bytes, nil, &error) else {
-                g_clear_error(&error)
-                return nil
-            }
-            defer { g_object_unref(UnsafeMutableRawPointer(document)) }
-            let count = Int(poppler_document_get_n_pages(document))
-            guard count > 0 else { return nil }
-            guard count <= ExtractionLimits.maxPDFPages else {
-                throw .contentTooLarge(filename: filename, limit: .pages(count))
-            }
-            guard withText else { return LoadedPDF(title: nil, pages: []) }
-            let title = takeString(poppler_document_get_title(document)).map { Extractors.collapseWhitespace($0) }
-                .flatMap { isUsefulTitle($0) && Extractors.isPlausibleTitle($0) ? $0 : nil }
-            var pages: [[PDFLayout.Line]] = []
-            var textBytes = 0
-            for index in 0..<count {
-                try budget?.checkTime(filename: filename)
-                guard let page = poppler_document_get_page(document, Int32(index)) else {
-                    pages.append([])
-                    continue
-                }
-                defer { g_object_unref(UnsafeMutableRawPointer(page)) }
-                let raw = readPage(page)
-                // Counted page by page: compressed content streams let a small PDF expand to gigabytes of text.
-                textBytes += raw.text.utf8.count
-                try budget?.checkText(textBytes, filename: filename)
-                // Lines at once: a page's rectangles (32 bytes a character) are dropped before the next page.
-                pages.append(PDFLayout.lines(of: raw))
-            }
-            return LoadedPDF(title: title, pages: pages)
+        // GBytes copies the buffer, so the document never points into Swift-owned memory.
+        let bytes = data.withUnsafeBytes { buffer in g_bytes_new(buffer.baseAddress, gsize(buffer.count)) }
+        defer { g_bytes_unref(bytes) }
+        guard let document = popplerLock.withLock({ openDocument(bytes) }) else { return nil }
+        defer { popplerLock.withLock { g_object_unref(UnsafeMutableRawPointer(document)) } }
+        let count = popplerLock.withLock { Int(poppler_document_get_n_pages(document)) }
+        guard count > 0 else { return nil }
+        guard count <= ExtractionLimits.maxPDFPages else {
+            throw .contentTooLarge(filename: filename, limit: .pages(count))
         }
+        guard withText else { return LoadedPDF(title: nil, pages: []) }
+        let title = popplerLock.withLock { takeString(poppler_document_get_title(document)) }
+            .map { Extractors.collapseWhitespace($0) }
+            .flatMap { isUsefulTitle($0) && Extractors.isPlausibleTitle($0) ? $0 : nil }
+        var pages: [[PDFLayout.Line]] = []
+        var textBytes = 0
+        for index in 0..<count {
+            try budget?.checkTime(filename: filename)
+            let read = popplerLock.withLock { () -> RawPage? in
+                guard let page = poppler_document_get_page(document, Int32(index)) else { return nil }
+                defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+                return readPage(page)
+            }
+            guard let raw = read else {
+                pages.append([])
+                continue
+            }
+            // Counted page by page: compressed content streams let a small PDF expand to gigabytes of text.
+            textBytes += raw.text.utf8.count
+            try budget?.checkText(textBytes, filename: filename)
+            // Lines at once: a page's rectangles (32 bytes a character) are dropped before the next page.
+            pages.append(PDFLayout.lines(of: raw))
+        }
+        return LoadedPDF(title: title, pages: pages)
+    }
+
+    /// Opens a document, or nil when poppler cannot read it.
+    ///
+    /// Call it under `popplerLock`.
+    private static func openDocument(_ bytes: OpaquePointer?) -> OpaquePointer? {
+        var error: UnsafeMutablePointer<GError>?
+        guard let document = poppler_document_new_from_bytes(bytes, nil, &error) else {
+            g_clear_error(&error)
+            return nil
+        }
+        return document
     }
 
     private static func readPage(_ page: OpaquePointer) -> RawPage {
