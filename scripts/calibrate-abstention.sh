@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Fits the extractive answerer's abstention threshold (RetrievalTuning.minimumCoverage) on the DEV halves of both
-# public corpora, and prints the precision and recall of abstention at each candidate threshold.
+# Fits the extractive answerer's abstention threshold (RetrievalTuning.minimumCoverage) on the DEV halves of the
+# public corpora (Northwind, SQLite, the PDF manuals), and prints the precision and recall of abstention at each
+# candidate threshold.
 #
-# For each threshold it runs `chatshell eval --minimum-coverage T --json` on samples/northwind and samples/sqlite
-# and reads only the dev half (odd ids): answerable questions right, unanswerable ones abstained. The chosen
-# threshold maximises the mean over both corpora of the dev half's `right` share (answerable right plus
-# unanswerable abstained, over all dev questions); among equal thresholds the middle one is taken, which keeps the
-# widest margin on both sides. The test halves are never read here.
+# For each threshold it runs `chatshell eval --minimum-coverage T --json` on samples/northwind, samples/sqlite and
+# samples/pdf-manuals and reads only the dev half (odd ids): answerable questions right, unanswerable ones
+# abstained. The chosen threshold maximises the mean over the corpora of the dev half's `right` share (answerable
+# right plus unanswerable abstained, over all dev questions); among equal thresholds the middle one is taken, which
+# keeps the widest margin on both sides. The test halves are never read here.
 #
 # Usage: scripts/calibrate-abstention.sh [FROM TO STEP]   (default 0.30 0.80 0.05)
 # CHATSHELL_BIN overrides the binary (default .build/debug/chatshell, built when missing).
@@ -29,7 +30,7 @@ t = from_
 while t <= to + 1e-9:
     print(f'{t:.2f}')
     t += step"); do
-    for corpus in northwind sqlite; do
+    for corpus in northwind sqlite pdf-manuals; do
         "$binary" eval "samples/$corpus/questions.jsonl" --corpus "samples/$corpus/docs" --json \
             --minimum-coverage "$threshold" >"$work/$corpus-$threshold.json"
     done
@@ -59,15 +60,16 @@ def pct(value):
     return "     -" if value is None else f"{value * 100:5.1f}%"
 
 print("dev halves: right = answerable right + unanswerable abstained, over all dev questions")
-print("threshold  corpus     right  ans.right  ans.abstained  abst.precision  abst.recall")
+print("threshold  corpus       right  ans.right  ans.abstained  abst.precision  abst.recall")
 scores = {}
 for threshold in thresholds:
     total = 0
-    for corpus in ("northwind", "sqlite"):
+    corpora = ("northwind", "sqlite", "pdf-manuals")
+    for corpus in corpora:
         m = dev_measures(f"{work}/{corpus}-{threshold}.json")
-        total += m["right"] / 2
+        total += m["right"] / len(corpora)
         print(
-            f"{threshold:>9}  {corpus:<9} {pct(m['right'])}     {pct(m['answerable_right'])}"
+            f"{threshold:>9}  {corpus:<11} {pct(m['right'])}     {pct(m['answerable_right'])}"
             f"  {m['answerable_abstained']:13d}          {pct(m['precision'])}       {pct(m['recall'])}"
         )
     scores[threshold] = total

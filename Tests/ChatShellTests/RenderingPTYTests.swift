@@ -297,8 +297,11 @@ import Testing
         #expect(after.allSatisfy { DisplayWidth.of($0) <= 50 }, "rows wider than the new width: \(Array(after))")
         #expect(screen.softWraps.allSatisfy { $0.0 < rowsBefore + 1 }, "broken rows: \(screen.softWraps)")
         let answer = try #require(try savedAnswers(home).first)
-        let shown = collapsed(screen.lines.joined(separator: " "))
-        #expect(shown.contains(collapsed(answer)))
+        // Nothing is lost. Spaces are left out of the comparison: a word being written when the width shrank
+        // ("$320" ending exactly at the new edge, then ";") can only continue on the next row, since what is
+        // written stays written.
+        let shown = screen.lines.joined().filter { !$0.isWhitespace }
+        #expect(shown.contains(answer.filter { !$0.isWhitespace }))
     }
 
     @Test func theProgressBarLeavesNothingBehind() async throws {

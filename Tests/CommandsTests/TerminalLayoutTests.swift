@@ -77,6 +77,18 @@ import Testing
         #expect(numbered == "12. numbered\n    item that\n    wraps\n")
     }
 
+    @Test func twoColumnListsHangUnderTheirDescription() {
+        let help = "  /compare   compare 2 to 5 documents by id, file name or title prefix\n  /new       start afresh\n"
+        let out = stream(tokens(help, size: 3), width: 40).plain
+        #expect(
+            out == "  /compare   compare 2 to 5 documents by\n             id, file name or title\n"
+                + "             prefix\n  /new       start afresh\n"
+        )
+        // One space after the first word is prose: it hangs at its own start.
+        let prose = stream(["  Anything else is a question, and it wraps here.\n"], width: 30).plain
+        #expect(prose == "  Anything else is a question,\n  and it wraps here.\n")
+    }
+
     @Test func sourcesAndPassagesHangOnEveryContinuationLine() {
         let source = TerminalLayout.wrap(
             StyledText("  [1] travel-policy-with-a-long-name.pdf p.1 \"5. Hotels and other lodging\"", style: .dim),

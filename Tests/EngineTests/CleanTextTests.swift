@@ -296,6 +296,24 @@ private let docBookPage = """
         #expect(try extract(manual).title == "Widget Service Manual")
     }
 
+    @Test func pageNumbersThatRestartInEachPartAreDropped() throws {
+        // Given two parts of three pages each, every part numbering its pages from 1 at the foot of the page
+        let parts = ["pump", "valve", "filter", "sensor", "alarm", "log"]
+        let sentences = parts.flatMap { part in
+            ["The \(part) is checked daily.", "Its \(part) record is kept.", "Each \(part) has an owner."]
+        }
+        let pdf = HandMadePDF(
+            pages: parts.indices.map { index in
+                HandMadePDF.column(Array(sentences[(3 * index)..<(3 * index + 3)]), top: 100)
+                    + [HandMadePDF.Line(text: "\(index % 3 + 1)", top: 750, size: 9)]
+            }
+        )
+        let text = try extract(pdf).blocks.map(\.text)
+        // Then no bare number is left between the pages' sentences
+        #expect(!text.contains { $0.split(separator: "\n").contains { $0.allSatisfy(\.isNumber) } }, "\(text)")
+        for sentence in sentences { #expect(text.contains { $0.contains(sentence) }) }
+    }
+
     @Test func titleIsNeverALoneDropCapital() throws {
         let pdf = HandMadePDF(
             pages: [

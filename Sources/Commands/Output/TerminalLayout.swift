@@ -246,7 +246,13 @@ public struct TerminalLayout: Sendable {
             }
             return .paragraph(lead: lead)
         }
-        guard markdown else { return .paragraph(lead: lead) }
+        guard markdown else {
+            // "  /upload    index files ...": an indented term, two or more spaces, its description (`/help` and
+            // other two-column lists). The description's continuation lines hang under its first word.
+            guard lead > 0 else { return .paragraph(lead: lead) }
+            guard let label = Self.definitionLabelWidth(rest, complete: complete) else { return nil }
+            return label > 0 ? .numbered(lead: lead, marker: label) : .paragraph(lead: lead)
+        }
         switch first {
         case "#":
             var hashes = 0
@@ -266,6 +272,22 @@ public struct TerminalLayout: Sendable {
         default:
             return .paragraph(lead: lead)
         }
+    }
+
+    /// The longest term a two-column line may have: longer first words are prose, whose lines hang at the edge.
+    static let definitionTermLimit = 24
+
+    /// The width of a definition line's term and the gap after it (`/upload    `), 0 when the line is not one,
+    /// nil when more characters are needed to tell.
+    private static func definitionLabelWidth(_ rest: [Character], complete: Bool) -> Int? {
+        guard let termEnd = rest.firstIndex(of: " ") else {
+            return complete || rest.count > definitionTermLimit ? 0 : nil
+        }
+        guard termEnd <= definitionTermLimit else { return 0 }
+        var gapEnd = termEnd
+        while gapEnd < rest.count, rest[gapEnd] == " " { gapEnd += 1 }
+        if gapEnd == rest.count { return complete ? 0 : nil }
+        return gapEnd - termEnd >= 2 ? gapEnd : 0
     }
 
     /// Starts a line of the given kind and feeds the held head through it.

@@ -104,6 +104,11 @@ public struct ExtractiveAnswerer: Answerer {
         var candidates: [Candidate] = []
         for (source, analysis) in zip(context.sources, analysed) {
             let contextMatcher = analysis.context
+            // The page about what is asked ("STRICT Tables" for a question about STRICT tables) states it where
+            // others mention it in passing: the question's terms its title names count once more, lightly.
+            let titleMatcher = TermMatcher(source.title)
+            let subject = terms.filter { !QueryAnalyzer.isFrame($0) && titleMatcher.contains($0) }
+                .reduce(0) { $0 + weights[$1, default: 0] }
             for (position, analysedSentence) in analysis.sentences.enumerated() {
                 let sentence = analysedSentence.text
                 // A bare heading line states no fact.
@@ -201,6 +206,7 @@ public struct ExtractiveAnswerer: Answerer {
                 score += 0.03 * totalWeight * earliness
                 score += Self.adjacencyFactor * Self.adjacentWeight(ownTerms, positions: positions, weight: weight)
                 score += 0.1 * totalWeight * max(0, source.score) / topScore
+                if source.kind == .document { score += Self.subjectFactor * subject }
                 var covered = matched.union(fromContext)
                 if let asked, let range = QuantityRange.stated(in: sentence, unit: asked.unit) {
                     let holds = range.contains(asked.value)
@@ -332,6 +338,9 @@ public struct ExtractiveAnswerer: Answerer {
     /// it, against the term in the sentence itself: a paragraph is about one thing, and the sentence that states
     /// the fact often leaves the question's words to the sentence before or after it.
     static let neighbourFactor = 0.4
+    /// How much a question term that the source's document title names counts for each of its sentences, against
+    /// the term's weight.
+    static let subjectFactor = 0.2
     /// How much a term found only through a glossary translation counts, against the term itself.
     static let translationFactor = 0.6
     /// How much a figure counts when the question asks for a value, against the total question weight.

@@ -348,12 +348,17 @@ private struct PDFLayout {
         let running = RunningLines.keys(
             edges: zip(pages, edgeSets).map { lines, edges in edges.sorted().map { lines[$0].text } }
         )
-        guard !running.isEmpty else { return }
+        let counters = RunningLines.pageCounters(
+            edges: zip(pages, edgeSets).map { lines, edges in edges.sorted().map { lines[$0].text } }
+        )
+        guard !running.isEmpty || !counters.isEmpty else { return }
         var kept: [[Line]] = []
         var dropped = 0
-        for (lines, edges) in zip(pages, edgeSets) {
+        for (page, (lines, edges)) in zip(pages, edgeSets).enumerated() {
             let remaining = lines.indices.filter { index in
-                !(edges.contains(index) && running.contains(RunningLines.key(lines[index].text)))
+                !(edges.contains(index)
+                    && (running.contains(RunningLines.key(lines[index].text))
+                        || counters.contains(RunningLines.PageLine(page: page, text: lines[index].text))))
             }
             dropped += lines.count - remaining.count
             kept.append(remaining.map { lines[$0] })

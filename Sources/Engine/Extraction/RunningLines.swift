@@ -89,6 +89,43 @@ enum RunningLines {
         return false
     }
 
+    /// A line of one page, by its page index and its text as extracted.
+    struct PageLine: Hashable {
+        var page: Int
+        var text: String
+    }
+
+    /// Page numbers standing alone at a page's edge that `keys(edges:)` cannot take as one running line, because
+    /// the numbering restarts (each part of a manual from 1) or some pages carry another number at that edge (a
+    /// table's last row): a bare number is a page number when the nearest page before or after it that also has
+    /// one differs from it by exactly the pages between them.
+    ///
+    /// - Returns: the lines found, when they are on at least `pageCounterShare` of the pages (fewer are
+    ///   coincidences, such as a column of figures that happens to count up).
+    static func pageCounters(edges: [[String]]) -> Set<PageLine> {
+        var bare: [(page: Int, number: Int, text: String)] = []
+        for (page, texts) in edges.enumerated() {
+            for text in texts {
+                let trimmed = Extractors.collapseWhitespace(text)
+                if trimmed.count <= 4, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(trimmed) {
+                    bare.append((page, number, text))
+                }
+            }
+        }
+        var found: Set<PageLine> = []
+        for (index, entry) in bare.enumerated() {
+            let counts = [index - 1, index + 1].contains { other in
+                bare.indices.contains(other) && bare[other].page != entry.page
+                    && bare[other].number - entry.number == bare[other].page - entry.page
+            }
+            if counts { found.insert(PageLine(page: entry.page, text: entry.text)) }
+        }
+        return Double(found.count) >= Double(edges.count) * pageCounterShare ? found : []
+    }
+
+    /// Page numbers are on most pages; bare numbers counting up on fewer than this share of them are left alone.
+    static let pageCounterShare = 0.3
+
     private static func numbers(in text: String) -> [Int] {
         text.split { !($0.isASCII && $0.isNumber) }.compactMap { Int($0.prefix(9)) }
     }
