@@ -65,6 +65,8 @@ public protocol Backend: Sendable {
     func document(id: String) async throws -> Document
     /// Deletes a document; `shared` deletes through the admin route.
     func deleteDocument(id: String, shared: Bool) async throws -> Deleted
+    /// Removes the documents read from files under these local folders whose file is gone (`ingest --prune`).
+    func pruneDocuments(under folders: [URL], shared: Bool) async throws -> [Document]
     /// One passage in full.
     func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail
     /// A processed document's text, its passages in order (`GET /documents/{id}/text`).
@@ -108,6 +110,18 @@ public protocol Backend: Sendable {
 extension Backend {
     /// Remote backends have no chunk listing: no first passage.
     public func firstPassage(documentId: String) async throws -> String? { nil }
+
+    /// A server is not told where its documents' files were: only the local store can prune.
+    public func pruneDocuments(under folders: [URL], shared: Bool) async throws -> [Document] {
+        throw BackendError.api(
+            ErrorBody.Detail(
+                code: .badRequest,
+                message: "--prune works on the local store only: a server does not know which files its documents "
+                    + "came from. Run ingest without --server, or delete documents with /docs rm.",
+                status: 400
+            )
+        )
+    }
 
     /// Polls the status, from a short first wait doubling to a bound: a small file is indexed within
     /// milliseconds, a large PDF may take seconds, and neither should wait long or poll often.

@@ -37,6 +37,8 @@ public struct UploadPlan: Sendable, Equatable {
     public var problems: [UploadRunner.FileResult]
     /// What folders held but is not uploaded, with the reason (hidden, unsupported type, unreadable).
     public var skipped: [Skipped]
+    /// The folders among the paths, as given to the walk: `ingest --prune` removes documents of files gone from them.
+    public var folders: [URL]
 
     /// A path inside a folder that is not uploaded.
     public struct Skipped: Sendable, Equatable {
@@ -54,12 +56,14 @@ public struct UploadPlan: Sendable, Equatable {
         title: String?,
         shared: Bool,
         problems: [UploadRunner.FileResult] = [],
-        skipped: [Skipped] = []
+        skipped: [Skipped] = [],
+        folders: [URL] = []
     ) {
         self.files = files
         self.title = title
         self.shared = shared
         self.problems = problems
         self.skipped = skipped
+        self.folders = folders
     }
 }

@@ -56,6 +56,7 @@ public struct UploadRunner: Sendable {
         var files: [URL] = []
         var problems: [FileResult] = []
         var skipped: [UploadPlan.Skipped] = []
+        var folders: [URL] = []
         let fileManager = FileManager.default
         for path in paths {
             let expanded = UserPath.expandingTilde(path)
@@ -85,6 +86,7 @@ public struct UploadRunner: Sendable {
                 }
                 files.append(contentsOf: found.files)
                 skipped.append(contentsOf: found.skipped)
+                folders.append(url)
             } else if !fileManager.isReadableFile(atPath: url.path) {
                 problems.append(
                     FileResult(
@@ -96,7 +98,14 @@ public struct UploadRunner: Sendable {
                 files.append(url)
             }
         }
-        return UploadPlan(files: files, title: title, shared: shared, problems: problems, skipped: skipped)
+        return UploadPlan(
+            files: files,
+            title: title,
+            shared: shared,
+            problems: problems,
+            skipped: skipped,
+            folders: folders
+        )
     }
 
     /// Uploads one file and waits until it is indexed or failed.

@@ -15,6 +15,19 @@ extension KnowledgeBase {
         shared: Bool,
         as principal: Principal
     ) async throws -> (response: UploadResponse, created: Bool) {
+        try await upload(filename: rawName, data: data, title: title, shared: shared, sourcePath: nil, as: principal)
+    }
+
+    /// Accepts an upload read from a local file at `sourcePath`: once it is indexed, it replaces the caller's
+    /// documents read from that path before (a changed file); known content is a duplicate as always.
+    func upload(
+        filename rawName: String,
+        data: Data,
+        title: String?,
+        shared: Bool,
+        sourcePath: String?,
+        as principal: Principal
+    ) async throws -> (response: UploadResponse, created: Bool) {
         if shared && !principal.isAdmin {
             throw EngineError.forbidden("Uploading shared documents requires the admin role.")
         }
@@ -28,6 +41,17 @@ extension KnowledgeBase {
         let scope = shared ? "shared" : "personal"
         let ownerId = shared ? nil : principal.id
         if let existing = try store.duplicate(sha256: sha256, ownerId: ownerId, scope: scope) {
+            if let sourcePath {
+                // The file now holds content the store knows from elsewhere: what it held before is stale.
+                try store.deleteDocuments(sourcePath: sourcePath, ownerId: ownerId, scope: scope, except: existing.id)
+                // A file renamed or moved is the same document: it is known by where it is now, so pruning the
+                // old path later does not remove it.
+                if existing.sourcePath != sourcePath,
+                    existing.sourcePath.map({ !FileManager.default.fileExists(atPath: $0) }) ?? true
+                {
+                    try store.moveDocument(id: existing.id, sourcePath: sourcePath, filename: filename)
+                }
+            }
             return (Self.uploadResponse(existing, duplicate: true), false)
         }
         let date = configuration.now()
@@ -50,7 +74,8 @@ extension KnowledgeBase {
             errorCode: nil,
             extractedText: nil,
             createdAt: date,
-            updatedAt: date
+            updatedAt: date,
+            sourcePath: sourcePath
         )
         let job = IngestionJob(
             documentId: record.id,
@@ -78,7 +103,49 @@ extension KnowledgeBase {
         try UploadValidator.checkSize(filename: filename, size: size, max: configuration.maxUploadBytes)
         guard DocumentType(filename: filename) != nil else { throw EngineError.unsupportedFileType(filename: filename) }
         let data = try Data(contentsOf: file)
-        return try await upload(filename: filename, data: data, title: title, shared: shared, as: principal)
+        return try await upload(
+            filename: filename,
+            data: data,
+            title: title,
+            shared: shared,
+            sourcePath: Self.sourcePath(of: file),
+            as: principal
+        )
+    }
+
+    /// Removes the caller's documents read from files under `folders` that are gone, for `ingest --prune`.
+    ///
+    /// Only documents uploaded from a local path are considered, in the scope the upload would use (the caller's
+    /// own, or the shared one for an admin); a file counts as gone when nothing exists at its path any more.
+    ///
+    /// - Returns: the documents removed, oldest first.
+    /// - Throws: `EngineError.forbidden` for the shared scope without the admin role.
+    public func pruneDocuments(under folders: [URL], shared: Bool, as principal: Principal) throws -> [Document] {
+        if shared && !principal.isAdmin {
+            throw EngineError.forbidden("Removing shared documents requires the admin role.")
+        }
+        let scope = shared ? "shared" : "personal"
+        let ownerId = shared ? nil : principal.id
+        var removed: [Document] = []
+        for folder in folders {
+            let records = try store.documents(
+                sourcePathUnder: Self.sourcePath(of: folder),
+                ownerId: ownerId,
+                scope: scope
+            )
+            for record in records {
+                guard let path = record.sourcePath, !FileManager.default.fileExists(atPath: path) else { continue }
+                try store.deleteDocument(id: record.id)
+                removed.append(Self.document(record))
+            }
+        }
+        return removed
+    }
+
+    /// The path a local file is known by: absolute, with symbolic links and `.` or `..` resolved, so the same file
+    /// named two ways is one source.
+    static func sourcePath(of file: URL) -> String {
+        file.standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     /// The processing state of a visible document.

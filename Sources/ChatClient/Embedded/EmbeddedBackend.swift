@@ -79,6 +79,10 @@ public final class EmbeddedBackend: Backend {
         try map { try knowledgeBase.deleteDocument(id: id, viaAdmin: shared, as: principal) }
     }
 
+    public func pruneDocuments(under folders: [URL], shared: Bool) async throws -> [Document] {
+        try map { try knowledgeBase.pruneDocuments(under: folders, shared: shared, as: principal) }
+    }
+
     public func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail {
         try map { try knowledgeBase.chunk(documentId: documentId, chunkId: chunkId, as: principal) }
     }

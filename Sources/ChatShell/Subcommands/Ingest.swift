@@ -22,6 +22,9 @@ extension ChatShellCommand {
         @Flag(help: "Print the summary as JSON.")
         var json = false
 
+        @Flag(help: "Remove the documents read from files under the given folders that are gone (local store only).")
+        var prune = false
+
         func run() async throws {
             let settings = Settings()
             let capabilities = TerminalCapabilities.detect(environment: settings.environment)
@@ -33,6 +36,8 @@ extension ChatShellCommand {
                 shared: false,
                 relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             )
+            // A backend that cannot prune says so before anything is uploaded (no folders: nothing is removed).
+            if prune { _ = try await backend.pruneDocuments(under: [], shared: false) }
             let bar = ProgressBar(enabled: capabilities.spinnerEnabled && !json) { capabilities.columns() }
             let runner = UploadRunner(backend: backend)
             var results = plan.problems
@@ -51,7 +56,12 @@ extension ChatShellCommand {
             if let embedded = backend as? EmbeddedBackend {
                 await console.awaitEmbedding(of: embedded.knowledgeBase, quiet: json)
             }
-            let summary = IngestSummary(results, skipped: plan.skipped)
+            var summary = IngestSummary(results, skipped: plan.skipped)
+            if prune {
+                // After the uploads: a file moved inside the folder is known by its new path before its old one is
+                // looked at.
+                summary.pruned = try await backend.pruneDocuments(under: plan.folders, shared: false)
+            }
             if json {
                 TerminalWriter.standard.writeLine(OutputSanitizer.escapingJSONControls(APIJSON.string(summary)))
             } else {
@@ -61,10 +71,14 @@ extension ChatShellCommand {
                 for item in plan.skipped {
                     console.output(StyledText("Skipped \(item.path): \(item.reason)", style: .dim))
                 }
+                for document in summary.pruned {
+                    console.output(StyledText("Removed \(document.filename) (\(document.id)): its file is gone"))
+                }
                 console.output(
                     StyledText(
                         "Ingested \(summary.ingested.count), skipped \(summary.skipped.count) (already indexed)"
                             + (plan.skipped.isEmpty ? "" : ", \(plan.skipped.count) not uploaded")
+                            + (prune ? ", removed \(summary.pruned.count)" : "")
                             + ", failed \(summary.failed.count)."
                     )
                 )
@@ -93,6 +107,8 @@ struct IngestSummary: Encodable {
     var skipped: [Document] = []
     var failed: [Failure] = []
     var notUploaded: [NotUploaded] = []
+    /// Documents removed by `--prune`: their files are gone.
+    var pruned: [Document] = []
 
     init(_ results: [UploadRunner.FileResult], skipped notUploaded: [UploadPlan.Skipped] = []) {
         self.notUploaded = notUploaded.map { NotUploaded(path: $0.path, reason: $0.reason) }

@@ -116,6 +116,9 @@ public final class UploadRecordingBackend: Backend {
     public func deleteDocument(id: String, shared: Bool) async throws -> Deleted {
         try await base.deleteDocument(id: id, shared: shared)
     }
+    public func pruneDocuments(under folders: [URL], shared: Bool) async throws -> [Document] {
+        try await base.pruneDocuments(under: folders, shared: shared)
+    }
     public func chunk(documentId: String, chunkId: String) async throws -> ChunkDetail {
         try await base.chunk(documentId: documentId, chunkId: chunkId)
     }

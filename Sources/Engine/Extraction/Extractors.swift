@@ -46,6 +46,11 @@ public enum Extractors {
 
     /// Collapses every run of whitespace (tabs, line ends, no-break spaces) to one space and trims the ends.
     static func collapseWhitespace(_ text: some StringProtocol) -> String {
+        // ASCII text (most lines) is collapsed byte by byte: there every byte is one `Character`, and ASCII white
+        // space is exactly space and 0x09-0x0D.
+        if let collapsed = text.utf8.withContiguousStorageIfAvailable(collapseASCIIWhitespace) ?? nil {
+            return collapsed
+        }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -59,6 +64,24 @@ public enum Extractors {
             }
         }
         return result
+    }
+
+    /// `collapseWhitespace` of ASCII bytes; nil when a byte is not ASCII.
+    private static func collapseASCIIWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                pendingSpace = !result.isEmpty
+            } else {
+                if pendingSpace { result.append(0x20) }
+                pendingSpace = false
+                result.append(byte)
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// Renders one table row so it reads on its own in a passage: `Header: value; Header2: value2` when the table

@@ -88,7 +88,11 @@ public struct MarkdownExtractor: TextExtractor {
         }
         if escaping { parked.append("\\") }
         var result = String(parked)
-        for (pattern, template) in inlineRules {
+        for (pattern, template, mark) in inlineRules {
+            // Every rule needs its mark in the text, and none adds a character (each keeps a part of its match or
+            // nothing): a rule whose mark is absent cannot match, and most prose has no markup at all, while each
+            // regular expression pass costs a conversion to UTF-16 and back.
+            guard result.utf8.contains(mark) else { continue }
             result = pattern.stringByReplacingMatches(
                 in: result,
                 range: NSRange(result.startIndex..., in: result),
@@ -108,23 +112,24 @@ public struct MarkdownExtractor: TextExtractor {
         return String(restored)
     }
 
-    private static let inlineRules: [(NSRegularExpression, String)] = [
-        (#"!\[([^\]]*)\]\([^)]*\)"#, "$1"),
-        (#"\[([^\]]+)\]\([^)]*\)"#, "$1"),
-        (#"\[([^\]]+)\]\[[^\]]*\]"#, "$1"),
-        (#"<((?:https?|mailto|ftp):[^>\s]+|[^@<>\s]+@[^@<>\s]+)>"#, "$1"),
-        (#"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"#, ""),
-        (#"\*\*(?=\S)(.+?)(?<=\S)\*\*"#, "$1"),
-        (#"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"#, "$1"),
-        (#"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"#, "$1"),
-        (#"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"#, "$1"),
-        (#"~~(?=\S)(.+?)(?<=\S)~~"#, "$1"),
-    ].map { pattern, template in
+    /// Each rule with the ASCII mark (as a UTF-8 byte) that every match of it contains.
+    private static let inlineRules: [(NSRegularExpression, String, UInt8)] = [
+        (#"!\[([^\]]*)\]\([^)]*\)"#, "$1", UInt8(ascii: "[")),
+        (#"\[([^\]]+)\]\([^)]*\)"#, "$1", UInt8(ascii: "[")),
+        (#"\[([^\]]+)\]\[[^\]]*\]"#, "$1", UInt8(ascii: "[")),
+        (#"<((?:https?|mailto|ftp):[^>\s]+|[^@<>\s]+@[^@<>\s]+)>"#, "$1", UInt8(ascii: "<")),
+        (#"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"#, "", UInt8(ascii: "<")),
+        (#"\*\*(?=\S)(.+?)(?<=\S)\*\*"#, "$1", UInt8(ascii: "*")),
+        (#"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"#, "$1", UInt8(ascii: "_")),
+        (#"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"#, "$1", UInt8(ascii: "*")),
+        (#"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"#, "$1", UInt8(ascii: "_")),
+        (#"~~(?=\S)(.+?)(?<=\S)~~"#, "$1", UInt8(ascii: "~")),
+    ].map { pattern, template, mark in
         // The patterns are literals; a typo is a defect that the tests catch on first use.
         guard let regex = try? NSRegularExpression(pattern: pattern) else {
             preconditionFailure("invalid inline Markdown pattern \(pattern)")
         }
-        return (regex, template)
+        return (regex, template, mark)
     }
 }
 
@@ -147,7 +152,7 @@ private struct MarkdownParser {
         skipFrontMatter()
         while index < lines.count {
             let line = lines[index]
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingHorizontalWhitespace()
             let indent = line.prefix { $0 == " " }.count
             if indent == 0, !trimmed.isEmpty, Self.listItem(line) == nil { listContentColumn = nil }
             if trimmed.isEmpty {
@@ -211,12 +216,12 @@ private struct MarkdownParser {
         guard (1...6).contains(hashes) else { return nil }
         let rest = trimmed.dropFirst(hashes)
         guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-        var text = rest.trimmingCharacters(in: .whitespaces)
+        var text = rest.trimmingHorizontalWhitespace()
         // A closing run of `#` is decoration when a space separates it from the text.
         let closing = text.reversed().prefix { $0 == "#" }.count
         if closing > 0 {
             let kept = text.dropLast(closing)
-            if kept.isEmpty || kept.last == " " { text = kept.trimmingCharacters(in: .whitespaces) }
+            if kept.isEmpty || kept.last == " " { text = kept.trimmingHorizontalWhitespace() }
         }
         return (hashes, text)
     }
@@ -234,7 +239,7 @@ private struct MarkdownParser {
     }
 
     private static func isTableSeparator(_ line: String) -> Bool {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingHorizontalWhitespace()
         guard trimmed.contains("-"), trimmed.contains("|") else { return false }
         let cells = splitRow(trimmed)
         return !cells.isEmpty
@@ -260,7 +265,7 @@ private struct MarkdownParser {
         }
         let rest = body.dropFirst(marker)
         guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-        var text = rest.trimmingCharacters(in: .whitespaces)
+        var text = rest.trimmingHorizontalWhitespace()
         // Task-list boxes are markup too.
         for box in ["[ ] ", "[x] ", "[X] "] where text.hasPrefix(box) {
             text = String(text.dropFirst(box.count))
@@ -274,7 +279,7 @@ private struct MarkdownParser {
             text = text.dropFirst()
             if text.first == " " { text = text.dropFirst() }
         }
-        return text.trimmingCharacters(in: .whitespaces)
+        return text.trimmingHorizontalWhitespace()
     }
 
     /// Cells of a pipe-table row; `\|` is a literal bar, outer bars are optional.
@@ -293,14 +298,14 @@ private struct MarkdownParser {
             } else if character == "\\" {
                 escaped = true
             } else if character == "|" {
-                cells.append(current.trimmingCharacters(in: .whitespaces))
+                cells.append(current.trimmingHorizontalWhitespace())
                 current = ""
             } else {
                 current.append(character)
             }
         }
         if escaped { current.append("\\") }
-        cells.append(current.trimmingCharacters(in: .whitespaces))
+        cells.append(current.trimmingHorizontalWhitespace())
         return cells
     }
 
@@ -327,7 +332,7 @@ private struct MarkdownParser {
         index += 1
         var code: [String] = []
         while index < lines.count {
-            let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+            let trimmed = lines[index].trimmingHorizontalWhitespace()
             index += 1
             if trimmed.hasPrefix(fence), trimmed.allSatisfy({ $0 == fence.first }) { break }
             code.append(lines[index - 1])
@@ -348,11 +353,11 @@ private struct MarkdownParser {
     }
 
     private mutating func table() {
-        let header = Self.splitRow(lines[index].trimmingCharacters(in: .whitespaces)).map(MarkdownExtractor.plainInline)
+        let header = Self.splitRow(lines[index].trimmingHorizontalWhitespace()).map(MarkdownExtractor.plainInline)
         index += 2
         var rows: [[String]] = []
         while index < lines.count {
-            let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+            let trimmed = lines[index].trimmingHorizontalWhitespace()
             guard !trimmed.isEmpty, trimmed.contains("|") else { break }
             rows.append(Self.splitRow(trimmed).map(MarkdownExtractor.plainInline))
             index += 1
@@ -372,7 +377,7 @@ private struct MarkdownParser {
         // Continuation lines, indented or lazy, until a blank line or another block starts.
         while index < lines.count {
             let line = lines[index]
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingHorizontalWhitespace()
             if trimmed.isEmpty || Self.listItem(line) != nil || Self.atxHeading(trimmed) != nil
                 || Self.fence(trimmed) != nil || Self.isThematicBreak(trimmed) || trimmed.hasPrefix(">")
             {

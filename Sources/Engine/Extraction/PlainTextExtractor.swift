@@ -159,7 +159,7 @@ private struct Line {
         var column = 0
         var spaces = 0
         func close() {
-            let text = current.trimmingCharacters(in: .whitespaces)
+            let text = current.trimmingHorizontalWhitespace()
             if !text.isEmpty { cells.append((text, start)) }
             current = ""
         }

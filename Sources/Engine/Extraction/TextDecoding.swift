@@ -53,7 +53,12 @@ public enum TextDecoding {
                 scalars.append(scalar)
             }
         }
-        let composed = String(scalars).precomposedStringWithCanonicalMapping
+        let cleaned = String(scalars)
+        // ASCII is its own NFC form, and there each byte is one `Character`: lines are trimmed byte by byte.
+        if let ascii = cleaned.utf8.withContiguousStorageIfAvailable(trimmingLineEndsOfASCII) ?? nil {
+            return ascii
+        }
+        let composed = cleaned.precomposedStringWithCanonicalMapping
         return
             composed
             .split(separator: "\n", omittingEmptySubsequences: false)
@@ -65,6 +70,35 @@ public enum TextDecoding {
                 return line[..<end]
             }
             .joined(separator: "\n")
+    }
+
+    /// ASCII text without the white space at the end of each line; nil when a byte is not ASCII.
+    private static func trimmingLineEndsOfASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var lineStart = 0
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            if byte == 0x0A {
+                while result.count > lineStart,
+                    result[result.count - 1] == 0x20
+                        || (0x09...0x0D).contains(result[result.count - 1])
+                {
+                    result.removeLast()
+                }
+                result.append(byte)
+                lineStart = result.count
+            } else {
+                result.append(byte)
+            }
+        }
+        while result.count > lineStart,
+            result[result.count - 1] == 0x20
+                || (0x09...0x0D).contains(result[result.count - 1])
+        {
+            result.removeLast()
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// Whether the bytes are valid UTF-8 (a leading BOM allowed).

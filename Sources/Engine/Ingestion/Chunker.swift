@@ -89,7 +89,14 @@ struct Chunker: Sendable {
 
     /// Text as compared with a title: case and runs of white space aside.
     private static func comparable(_ text: String) -> String {
-        text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        // Every paragraph is compared: ASCII text (most of it) is lowered and collapsed byte by byte, as
+        // `lowercased` and `isWhitespace` treat ASCII.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return Extractors.collapseWhitespace(
+                String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+            )
+        }
+        return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     // MARK: - Packing
@@ -100,8 +107,18 @@ struct Chunker: Sendable {
         var page: Int?
         var isHeading: Bool
         var isSentence: Bool
-        var end: Int { start + text.unicodeScalars.count }
-        var length: Int { text.unicodeScalars.count }
+        /// The text's length in Unicode scalars, counted once: packing asks for it at every step.
+        let length: Int
+        var end: Int { start + length }
+
+        init(text: String, start: Int, page: Int?, isHeading: Bool, isSentence: Bool) {
+            self.text = text
+            self.start = start
+            self.page = page
+            self.isHeading = isHeading
+            self.isSentence = isSentence
+            length = text.unicodeScalars.count
+        }
     }
 
     /// Sentences of a paragraph with their offsets; a sentence over the maximum is cut at word boundaries.

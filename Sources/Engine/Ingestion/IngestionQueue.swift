@@ -1,5 +1,6 @@
 import ChatAPI
 import Foundation
+import GRDB
 import Logging
 
 /// One upload waiting to be processed.
@@ -275,20 +276,23 @@ actor IngestionQueue {
         case .failure(let code, let message):
             return .failed(id: prepared.documentId, code: code, error: message)
         case .success(let document):
-            let chunks = document.drafts.map { draft in
-                ChunkRecord(
-                    seq: nil,
-                    id: makeId("chk_"),
-                    documentId: prepared.documentId,
-                    ordinal: draft.ordinal,
-                    title: document.title,
-                    headingPath: draft.headingPath.joined(separator: " > "),
-                    heading: draft.heading,
-                    pageStart: draft.pageStart,
-                    pageEnd: draft.pageEnd,
-                    charStart: draft.charStart,
-                    charEnd: draft.charEnd,
-                    text: draft.text
+            let chunks = zip(document.drafts, document.storedTexts).map { draft, storedText in
+                ChunkRecord.Packed(
+                    record: ChunkRecord(
+                        seq: nil,
+                        id: makeId("chk_"),
+                        documentId: prepared.documentId,
+                        ordinal: draft.ordinal,
+                        title: document.title,
+                        headingPath: draft.headingPath.joined(separator: " > "),
+                        heading: draft.heading,
+                        pageStart: draft.pageStart,
+                        pageEnd: draft.pageEnd,
+                        charStart: draft.charStart,
+                        charEnd: draft.charEnd,
+                        text: draft.text
+                    ),
+                    storedText: storedText
                 )
             }
             return .completed(
@@ -308,6 +312,8 @@ actor IngestionQueue {
             var title: String
             var pageCount: Int?
             var drafts: [ChunkDraft]
+            /// Each draft's text as stored (`ChunkText.stored`), made by the worker.
+            var storedTexts: [DatabaseValue]
         }
 
         enum Result: Sendable {
@@ -383,7 +389,7 @@ actor IngestionQueue {
         budget: ProcessingBudget,
         sandbox: ExtractionSandbox?
     ) throws -> Prepared {
-        try store.updateProgress(
+        store.queueProgress(
             id: job.documentId,
             stage: "extracting",
             progress: 10,
@@ -414,7 +420,7 @@ actor IngestionQueue {
             )
         }
         let pages = extracted.pageCount.map { "\($0) pages" } ?? "\(blocks.count) blocks"
-        try store.updateProgress(
+        store.queueProgress(
             id: job.documentId,
             stage: "chunking",
             progress: 40,
@@ -423,7 +429,7 @@ actor IngestionQueue {
         )
         let title = job.title ?? extracted.title ?? (job.filename as NSString).deletingPathExtension
         let drafts = Chunker().chunks(of: blocks, title: title)
-        try store.updateProgress(
+        store.queueProgress(
             id: job.documentId,
             stage: "indexing",
             progress: 70,
@@ -437,7 +443,8 @@ actor IngestionQueue {
                 .init(
                     title: title,
                     pageCount: extracted.pageCount,
-                    drafts: drafts
+                    drafts: drafts,
+                    storedTexts: drafts.map { ChunkText.stored($0.text) }
                 )
             )
         )

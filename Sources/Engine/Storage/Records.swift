@@ -47,7 +47,7 @@ struct RefreshTokenRecord: Codable, FetchableRecord, PersistableRecord, Sendable
 struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, ownerId, scope, filename, title, type, sizeBytes, sha256, pageCount, chunkCount, status, stage
-        case progress, message, error, errorCode, extractedText, createdAt, updatedAt
+        case progress, message, error, errorCode, extractedText, createdAt, updatedAt, sourcePath
     }
 
     static let databaseTableName = "document"
@@ -71,6 +71,9 @@ struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     var extractedText: String?
     var createdAt: Date
     var updatedAt: Date
+    /// The absolute path of the local file it was read from, when a local client uploaded one: a later upload
+    /// from the same path replaces it, and `--prune` removes it once that file is gone.
+    var sourcePath: String? = nil
 
     enum Columns {
         static let id = Column(CodingKeys.id)
@@ -79,6 +82,7 @@ struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         static let sha256 = Column(CodingKeys.sha256)
         static let status = Column(CodingKeys.status)
         static let createdAt = Column(CodingKeys.createdAt)
+        static let sourcePath = Column(CodingKeys.sourcePath)
     }
 
     /// The columns of a document without its extracted text (decoded as nil), for reads that do not need it.
@@ -117,6 +121,14 @@ struct ChunkRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
 }
 
 extension ChunkRecord {
+    /// A new chunk with its text already in stored form (`ChunkText.stored`): the ingestion worker that made the
+    /// chunk deflates it, on its own core, so the one transaction that stores a batch does no compression while it
+    /// holds the write lock.
+    struct Packed: Sendable {
+        var record: ChunkRecord
+        var storedText: DatabaseValue
+    }
+
     /// Decodes the text as `ChunkText` stores it; every other column as its `Codable` name says.
     init(row: Row) throws {
         seq = row[CodingKeys.seq.stringValue]

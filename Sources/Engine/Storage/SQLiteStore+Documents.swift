@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
+import Logging
 
 /// How the processing of one document ended, as `finishDocuments` stores it.
 enum DocumentOutcome: Sendable {
     /// The chunks are the stored text: offsets refer to the extracted text, which is not kept a second time.
-    case completed(id: String, title: String, pageCount: Int?, chunks: [ChunkRecord])
+    case completed(id: String, title: String, pageCount: Int?, chunks: [ChunkRecord.Packed])
     case failed(id: String, code: String, error: String)
 
     /// The document's id.
@@ -75,14 +76,40 @@ extension SQLiteStore {
     /// process died keeps the later stage it had reached until the new run passes it.
     func updateProgress(id: String, stage: String, progress: Int, message: String?, at date: Date) throws {
         try pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE document SET stage = ?, progress = ?, message = ?, updatedAt = ?
-                    WHERE id = ? AND status = 'processing' AND progress <= ?
-                    """,
-                arguments: [stage, progress, message, date, id, progress]
-            )
+            try Self.updateProgress(db, id: id, stage: stage, progress: progress, message: message, at: date)
         }
+    }
+
+    /// Queues `updateProgress` behind the writes in flight, without waiting for it.
+    ///
+    /// An ingestion worker would otherwise stop at each stage while another batch of documents is being stored.
+    /// Writes run in the order they are queued, so a stage never lands after its document's final status; a failed
+    /// write is only logged (the stage is advice to pollers, the final status is written on its own).
+    func queueProgress(id: String, stage: String, progress: Int, message: String?, at date: Date) {
+        pool.asyncWrite { db in
+            try Self.updateProgress(db, id: id, stage: stage, progress: progress, message: message, at: date)
+        } completion: { _, result in
+            if case .failure(let error) = result {
+                Logger(label: "chatshell.ingestion").warning("progress of \(id) not written: \(error)")
+            }
+        }
+    }
+
+    private static func updateProgress(
+        _ db: Database,
+        id: String,
+        stage: String,
+        progress: Int,
+        message: String?,
+        at date: Date
+    ) throws {
+        try db.execute(
+            sql: """
+                UPDATE document SET stage = ?, progress = ?, message = ?, updatedAt = ?
+                WHERE id = ? AND status = 'processing' AND progress <= ?
+                """,
+            arguments: [stage, progress, message, date, id, progress]
+        )
     }
 
     /// Stores processed documents in one transaction: each one's chunks, their index rows and its final status,
@@ -96,12 +123,32 @@ extension SQLiteStore {
         defer { frequencies.invalidate() }
         return try pool.write { db in
             var stored: Set<String> = []
+            // The first chunk this transaction stores: `seq` only grows (AUTOINCREMENT), so the chunks stored here are
+            // exactly those from it on.
+            var firstSeq: Int64?
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO chunk (id, documentId, ordinal, title, headingPath, heading, pageStart, pageEnd,
+                        charStart, charEnd, text)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            )
             for outcome in outcomes {
                 guard try Self.dropJob(outcome.id, leaseOwner: leaseOwner, db) else { continue }
                 stored.insert(outcome.id)
                 switch outcome {
                 case .completed(let id, let title, let pageCount, let chunks):
-                    for var chunk in chunks { try chunk.insert(db) }
+                    for chunk in chunks {
+                        let record = chunk.record
+                        try insert.execute(
+                            arguments: [
+                                record.id, record.documentId, record.ordinal, record.title, record.headingPath,
+                                record.heading, record.pageStart, record.pageEnd, record.charStart, record.charEnd,
+                                chunk.storedText,
+                            ]
+                        )
+                        if firstSeq == nil { firstSeq = db.lastInsertedRowID }
+                    }
                     try db.execute(
                         sql: """
                             UPDATE document SET title = ?, pageCount = ?, chunkCount = ?,
@@ -111,9 +158,32 @@ extension SQLiteStore {
                             """,
                         arguments: [title, pageCount, chunks.count, date, id]
                     )
+                    // A new version of a file replaces the old in the same transaction: no answer sees both
+                    // versions, or neither.
+                    try db.execute(
+                        sql: """
+                            DELETE FROM document WHERE id IN (
+                                SELECT old.id FROM document AS new JOIN document AS old
+                                    ON old.sourcePath = new.sourcePath AND old.scope = new.scope
+                                    AND old.ownerId IS new.ownerId AND old.id != new.id
+                                WHERE new.id = ? AND new.sourcePath IS NOT NULL)
+                            """,
+                        arguments: [id]
+                    )
                 case .failed(let id, let code, let error):
                     try Self.fail(id, code: code, error: error, at: date, db)
                 }
+            }
+            if let firstSeq {
+                // One statement indexes the whole batch (migration `v4-perf-chunk-fts-batched`): a row trigger made
+                // FTS5 write its pending terms out at every chunk's statement savepoint, a third of ingestion.
+                try db.execute(
+                    sql: """
+                        INSERT INTO chunk_fts(rowid, title, headingPath, text)
+                        SELECT seq, title, headingPath, chunk_text(text) FROM chunk WHERE seq >= ? ORDER BY seq
+                        """,
+                    arguments: [firstSeq]
+                )
             }
             return stored
         }
@@ -159,6 +229,44 @@ extension SQLiteStore {
                 """,
             arguments: [code, error, date, id]
         )
+    }
+
+    /// Deletes the documents of one owner and scope read from `sourcePath`, except `keptId`.
+    func deleteDocuments(sourcePath: String, ownerId: String?, scope: String, except keptId: String) throws {
+        defer { frequencies.invalidate() }
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM document
+                    WHERE sourcePath = ? AND ownerId IS ? AND scope = ? AND id != ?
+                    """,
+                arguments: [sourcePath, ownerId, scope, keptId]
+            )
+        }
+    }
+
+    /// Records that a document's file is now at `sourcePath`, named `filename`.
+    func moveDocument(id: String, sourcePath: String, filename: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE document SET sourcePath = ?, filename = ? WHERE id = ?",
+                arguments: [sourcePath, filename, id]
+            )
+        }
+    }
+
+    /// The documents of one owner and scope read from files inside `folder`, oldest first.
+    func documents(sourcePathUnder folder: String, ownerId: String?, scope: String) throws -> [DocumentRecord] {
+        // A prefix comparison, not LIKE: paths may hold `%` and `_`.
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        return try pool.read { db in
+            try DocumentRecord.select(DocumentRecord.listedColumns)
+                .filter(sql: "substr(sourcePath, 1, length(?)) = ?", arguments: [prefix, prefix])
+                .filter(sql: "ownerId IS ?", arguments: [ownerId])
+                .filter(DocumentRecord.Columns.scope == scope)
+                .order(DocumentRecord.Columns.createdAt, DocumentRecord.Columns.id)
+                .fetchAll(db)
+        }
     }
 
     func deleteDocument(id: String) throws {

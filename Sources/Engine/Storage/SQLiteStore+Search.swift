@@ -69,23 +69,13 @@ extension SQLiteStore {
             }
             guard !remaining.isEmpty else { return ranked }
             let prefetch = Self.rankingPrefetch(limit: limit)
-            var arguments: StatementArguments = []
-            let visible = Self.visibleSQL(principal)
-            let parts = remaining.map { index in
-                _ = arguments.append(contentsOf: [index, principal.id, weights.0, weights.1, weights.2])
-                _ = arguments.append(contentsOf: [expressions[index], prefetch])
-                return """
-                    SELECT ? AS part, ranked.rowid AS seq, ranked.score AS score, chunk.documentId AS documentId,
-                        CASE WHEN document.status = 'completed' AND \(visible) THEN 1 ELSE 0 END AS visible
-                    FROM (
-                        SELECT rowid, -bm25(chunk_fts, ?, ?, ?) AS score FROM chunk_fts
-                        WHERE chunk_fts MATCH ? ORDER BY score DESC, rowid ASC LIMIT ?
-                    ) AS ranked
-                    JOIN chunk ON chunk.seq = ranked.rowid
-                    JOIN document ON document.id = chunk.documentId
-                    """
-            }
-            let rows = try Row.fetchAll(db, sql: parts.joined(separator: "\nUNION ALL\n"), arguments: arguments)
+            let (sql, arguments) = Self.rankFirstSQL(
+                remaining.map { (part: $0, match: expressions[$0]) },
+                principal: principal,
+                weights: weights,
+                prefetch: prefetch
+            )
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             var fetched = Array(repeating: 0, count: expressions.count)
             for row in rows {
                 let part: Int = row["part"]
@@ -116,6 +106,35 @@ extension SQLiteStore {
     /// SQL true when `document` is visible to the principal; one argument, the principal's id.
     private static func visibleSQL(_ principal: Principal) -> String {
         principal.isAccount ? "(document.ownerId = ? OR document.scope = 'shared')" : "document.ownerId = ?"
+    }
+
+    /// The rank-first plan for several FTS5 expressions as one statement: each `part` ranked inside FTS5 and cut at
+    /// `prefetch` rows, only those rows joined to their chunk and document, and each row marked `visible` when its
+    /// document is completed and the principal may see it (the caller drops the others).
+    ///
+    /// - Returns: the statement, with columns `part`, `seq`, `score`, `documentId`, `visible`, and its arguments.
+    private static func rankFirstSQL(
+        _ parts: [(part: Int, match: String)],
+        principal: Principal,
+        weights: (Double, Double, Double),
+        prefetch: Int
+    ) -> (sql: String, arguments: StatementArguments) {
+        var arguments: StatementArguments = []
+        let visible = visibleSQL(principal)
+        let statements = parts.map { part, match in
+            _ = arguments.append(contentsOf: [part, principal.id, weights.0, weights.1, weights.2, match, prefetch])
+            return """
+                SELECT ? AS part, ranked.rowid AS seq, ranked.score AS score, chunk.documentId AS documentId,
+                    CASE WHEN document.status = 'completed' AND \(visible) THEN 1 ELSE 0 END AS visible
+                FROM (
+                    SELECT rowid, -bm25(chunk_fts, ?, ?, ?) AS score FROM chunk_fts
+                    WHERE chunk_fts MATCH ? ORDER BY score DESC, rowid ASC LIMIT ?
+                ) AS ranked
+                JOIN chunk ON chunk.seq = ranked.rowid
+                JOIN document ON document.id = chunk.documentId
+                """
+        }
+        return (statements.joined(separator: "\nUNION ALL\n"), arguments)
     }
 
     /// The exact best `limit` visible chunks of an OR of phrases, found without scoring the rows that match only
@@ -151,25 +170,16 @@ extension SQLiteStore {
         let commonMatch = common.map { phrases[$0] }.joined(separator: QueryAnalyzer.phraseSeparator)
         let prefetch = Self.rankingPrefetch(limit: limit)
 
-        var arguments: StatementArguments = []
-        let parts = [rareMatch, "(\(rareMatch)) AND (\(commonMatch))"].enumerated().map { part, match in
-            _ = arguments.append(contentsOf: [part, principal.id, weights.0, weights.1, weights.2, match, prefetch])
-            return """
-                SELECT ? AS part, ranked.rowid AS seq, ranked.score AS score, chunk.documentId AS documentId,
-                    CASE WHEN document.status = 'completed' AND \(Self.visibleSQL(principal)) THEN 1 ELSE 0 END
-                        AS visible
-                FROM (
-                    SELECT rowid, -bm25(chunk_fts, ?, ?, ?) AS score FROM chunk_fts
-                    WHERE chunk_fts MATCH ? ORDER BY score DESC, rowid ASC LIMIT ?
-                ) AS ranked
-                JOIN chunk ON chunk.seq = ranked.rowid
-                JOIN document ON document.id = chunk.documentId
-                """
-        }
+        let (sql, arguments) = Self.rankFirstSQL(
+            [(0, rareMatch), (1, "(\(rareMatch)) AND (\(commonMatch))")],
+            principal: principal,
+            weights: weights,
+            prefetch: prefetch
+        )
         var best: [Int64: RankedChunk] = [:]
         var fetched = [0, 0]
         var lowest = [Double.infinity, Double.infinity]
-        for row in try Row.fetchAll(db, sql: parts.joined(separator: "\nUNION ALL\n"), arguments: arguments) {
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
             let part: Int = row["part"]
             let score: Double = row["score"]
             fetched[part] += 1
