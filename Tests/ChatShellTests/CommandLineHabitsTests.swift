@@ -19,7 +19,7 @@ import Testing
         #expect(rewriter.rewrite(["What is it?"]) == .parse(["ask", "--stdin-context", "What is it?"]))
         #expect(
             rewriter.rewrite(["--llm", "u", "What", "is", "it?"])
-                == .parse(["--llm", "u", "ask", "--stdin-context", "What", "is", "it?"])
+                == .parse(["ask", "--llm", "u", "--stdin-context", "What", "is", "it?"])
         )
         #expect(rewriter.rewrite(["2026-12-01-hotel-cap"]) == .parse(["2026-12-01-hotel-cap"]))
         #expect(rewriter.rewrite(["--resume", "x"]) == .parse(["--resume", "x"]))
@@ -74,6 +74,14 @@ import Testing
         #expect(notes.status == 0, "\(notes.standardError)")
         #expect(notes.standardOutput.contains("(no sources)"))
         #expect(notes.standardError.contains("add --llm URL to have a model read it"))
+
+        // Global options work before a bare question too
+        let optionFirst = try BinaryRun.run(
+            ["--data-dir", home.url.path, "--embeddings", "off", "What is the nightly hotel cap in high-cost cities?"],
+            home: home.url
+        )
+        #expect(optionFirst.status == 0, "\(optionFirst.standardError)")
+        #expect(optionFirst.standardOutput.contains("$320"))
 
         // Global options work before the subcommand, and --version and version print the version
         let before = try BinaryRun.run(["--data-dir", home.url.path, "ask", "/docs"], home: home.url)

@@ -71,7 +71,9 @@ struct CommandLineRewriter {
                     + "(A question goes in quotes: chatshell \"\(first) ...?\")"
             )
         }
-        return .parse(globals + ["ask", "--stdin-context"] + rest)
+        // Global options go after `ask`, as for any subcommand: before it the parser would read them as the REPL's
+        // and take "ask" for a session name.
+        return .parse(["ask"] + globals + ["--stdin-context"] + rest)
     }
 
     /// One lower-case word, as a command name would be: a one-word question in quotes usually has a capital or
