@@ -44,7 +44,11 @@ struct DocumentsController {
     ///   - access: who may call it.
     ///   - fixed: the scope the route always lists; nil reads it from the query.
     /// - Returns: the route's handler.
-    static func listing(_ services: Services, _ access: Access = .anyone, scope fixed: String? = nil)
+    static func listing(
+        _ services: Services,
+        _ access: Access = .anyone,
+        scope fixed: String? = nil
+    )
         -> RouteRegistrar.Handler
     {
         { request, context in
