@@ -223,6 +223,25 @@ private let docBookPage = """
         #expect(chunks.map(\.text) == ["Counting lines\nCount them. Then stop.\n" + code])
     }
 
+    @Test func aSentenceAboveACodeBlockIsNotCarriedIntoTheNextPassageWithoutIt() throws {
+        // Given a section whose first passage fills up with a sentence that introduces a code block, and the code
+        let prose = (1...8).map { "Sentence \($0) tells a little more about the memory checker and its reports." }
+        let code = (1...8).map { "==1== at 0x80483\($0): f (example.c:\($0))" }.joined(separator: "\n")
+        let blocks = [
+            TextBlock(kind: .heading(level: 2), text: "Reading the output"),
+            TextBlock(kind: .paragraph, text: prose.joined(separator: " ")),
+            TextBlock(kind: .paragraph, text: "Most error messages look like the following:"),
+            TextBlock(kind: .code, text: code),
+            TextBlock(kind: .paragraph, text: "Things to notice: the first line names the kind of error."),
+        ]
+        // When it is chunked
+        let chunks = Chunker().chunks(of: blocks)
+        // Then the next passage does not open with the introduction of a block it lacks
+        try #require(chunks.count == 2)
+        #expect(chunks[0].text.contains("look like the following:\n==1=="))
+        #expect(chunks[1].text == "Reading the output\nThings to notice: the first line names the kind of error.")
+    }
+
     @Test func aParagraphThatOnlyRepeatsTheTitleIsNoPassage() {
         // Given a page whose banner repeats its title above the first section
         let blocks = [
