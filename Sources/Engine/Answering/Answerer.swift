@@ -47,9 +47,11 @@ public struct AnswerContext: Sendable {
 }
 
 extension AnswerContext {
-    /// The inverse document frequency from which an identifier is distinctive: BM25's IDF is about `-ln(share)`
-    /// of the passages holding the term, so 2.3 means in fewer than about one passage in ten. Above that share an
-    /// identifier is the collection's own name (a program, a library) rather than a thing a question singles out.
+    /// The inverse document frequency from which an identifier is distinctive.
+    ///
+    /// BM25's IDF is about `-ln(share)` of the passages holding the term, so 2.3 means in fewer than about one
+    /// passage in ten. Above that share an identifier is the collection's own name (a program, a library) rather
+    /// than a thing a question singles out.
     static let distinctiveIdentifierWeight = 2.3
 
     /// Whether the question names an identifier (`NR-X400`) that no source mentions.

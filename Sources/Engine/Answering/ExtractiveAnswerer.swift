@@ -255,7 +255,9 @@ public struct ExtractiveAnswerer: Answerer {
             let added = candidate.covered.subtracting(covered)
             let gain = terms.filter(added.contains).reduce(0) { $0 + weights[$1, default: 0] }
             let addsSomething = added.contains { candidate.matched.contains($0) || $0.isIdentifier }
-            guard gain >= 0.15 * totalWeight, addsSomething, Self.connects(candidate, to: picks, linkingTerms: linkingTerms) else { continue }
+            guard gain >= 0.15 * totalWeight, addsSomething,
+                Self.connects(candidate, to: picks, linkingTerms: linkingTerms)
+            else { continue }
             picks.append(candidate)
             covered.formUnion(candidate.covered)
         }
@@ -461,10 +463,11 @@ public struct ExtractiveAnswerer: Answerer {
         }
     }
 
-    /// The inverse document frequency from which a question term shared by two picks links them: BM25's IDF is
-    /// about `-ln(share)` of the passages holding the term, so 1.0 means in fewer than about a third of them. A
-    /// word most passages share (the product's or the company's name, "file") says nothing about whether two
-    /// sentences speak of the same thing.
+    /// The inverse document frequency from which a question term shared by two picks links them.
+    ///
+    /// BM25's IDF is about `-ln(share)` of the passages holding the term, so 1.0 means in fewer than about a third
+    /// of them. A word most passages share (the product's or the company's name, "file") says nothing about
+    /// whether two sentences speak of the same thing.
     static let linkingTermWeight = 1.0
 
     /// Whether a sentence opens by referring to the one before it.
