@@ -93,7 +93,10 @@ struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 }
 
 /// One passage of a document; `seq` is the integer rowid the FTS5 index refers to.
-struct ChunkRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+///
+/// Only read as a record: chunks are written by one prepared statement per batch with their text already packed
+/// (`Packed`, `SQLiteStore.finishDocuments`), so the record needs no persistence of its own.
+struct ChunkRecord: Decodable, FetchableRecord, TableRecord, Sendable {
     static let databaseTableName = "chunk"
     var seq: Int64?
     var id: String
@@ -107,10 +110,6 @@ struct ChunkRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
     var charStart: Int
     var charEnd: Int
     var text: String
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        seq = inserted.rowID
-    }
 
     enum Columns {
         static let id = Column(CodingKeys.id)
@@ -143,22 +142,6 @@ extension ChunkRecord {
         charStart = row[CodingKeys.charStart.stringValue]
         charEnd = row[CodingKeys.charEnd.stringValue]
         text = try ChunkText.text(of: row[CodingKeys.text.stringValue])
-    }
-
-    /// Stores the text deflated (`ChunkText`).
-    func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.seq.stringValue] = seq
-        container[CodingKeys.id.stringValue] = id
-        container[CodingKeys.documentId.stringValue] = documentId
-        container[CodingKeys.ordinal.stringValue] = ordinal
-        container[CodingKeys.title.stringValue] = title
-        container[CodingKeys.headingPath.stringValue] = headingPath
-        container[CodingKeys.heading.stringValue] = heading
-        container[CodingKeys.pageStart.stringValue] = pageStart
-        container[CodingKeys.pageEnd.stringValue] = pageEnd
-        container[CodingKeys.charStart.stringValue] = charStart
-        container[CodingKeys.charEnd.stringValue] = charEnd
-        container[CodingKeys.text.stringValue] = ChunkText.stored(text)
     }
 }
 
