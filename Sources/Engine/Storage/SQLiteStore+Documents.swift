@@ -52,6 +52,18 @@ extension SQLiteStore {
         }
     }
 
+    /// A visible document whose processing completed, as answers, searches and comparisons need one.
+    ///
+    /// - Throws: `EngineError.documentNotFound` when it is absent or invisible, `.documentNotReady` while it is
+    ///   processing or after it failed.
+    func completedDocument(id: String, for principal: Principal) throws -> DocumentRecord {
+        guard let document = try visibleDocument(id: id, for: principal) else {
+            throw EngineError.documentNotFound(id)
+        }
+        guard document.status == DocumentRecord.completed else { throw EngineError.documentNotReady(id) }
+        return document
+    }
+
     func documents(
         for principal: Principal,
         scope: String?,
