@@ -85,6 +85,8 @@ struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         static let sourcePath = Column(CodingKeys.sourcePath)
     }
 
+    /// The `status` of a document waiting for or in processing.
+    static let processing = "processing"
     /// The `status` of a document whose chunks are stored and searchable.
     static let completed = "completed"
 
@@ -129,7 +131,7 @@ extension ChunkRecord {
     /// holds the write lock.
     struct Packed: Sendable {
         var record: ChunkRecord
-        var storedText: DatabaseValue
+        var storedText: ChunkText.Prepared
     }
 
     /// Decodes the text as `ChunkText` stores it; every other column as its `Codable` name says.
