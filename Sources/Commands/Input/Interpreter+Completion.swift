@@ -1,3 +1,7 @@
+import ChatAPI
+import ChatClient
+import Session
+
 extension Interpreter {
     /// Brings the names Tab completes up to date once `line` has run, or at start when `line` is nil.
     ///
