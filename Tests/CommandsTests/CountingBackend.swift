@@ -3,8 +3,9 @@ import ChatClient
 import Foundation
 import Synchronization
 
-/// A real backend with a tally of the document listings asked of it: what a remote backend would send as
-/// `GET /documents` requests. Everything else passes through unchanged.
+/// A real backend with a tally of the document listings asked of it.
+///
+/// A listing is what a remote backend sends as a `GET /documents` request; everything else passes through.
 final class CountingBackend: Backend {
     let base: any Backend
     private let listings = Mutex(0)

@@ -1,8 +1,10 @@
 import ChatAPI
 import Foundation
 
-/// Answers questions and ranks passages: validation, conversation history, memory capture, retrieval, the
-/// answerer, and storing both messages of a turn. `KnowledgeBase.ask` and `.search` are its public face.
+/// Answers questions and ranks passages.
+///
+/// Validation, conversation history, memory capture, retrieval, the answerer, and storing both messages of a
+/// turn; `KnowledgeBase.ask` and `.search` are its public face.
 struct AnswerService: Sendable {
     let configuration: EngineConfiguration
     let store: SQLiteStore

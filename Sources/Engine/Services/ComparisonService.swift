@@ -1,9 +1,10 @@
 import ChatAPI
 import Foundation
 
-/// Compares two to five documents (http-api.md section 8): validation, the deterministic `Comparer`, the
-/// sources every report cites, and a model's report when the answerer can write one. Nothing is stored.
-/// `KnowledgeBase.compare` and `.compareResult` are its public face.
+/// Compares two to five documents (http-api.md section 8).
+///
+/// Validation, the deterministic `Comparer`, the sources every report cites, and a model's report when the
+/// answerer can write one. Nothing is stored; `KnowledgeBase.compare` and `.compareResult` are its public face.
 struct ComparisonService: Sendable {
     /// The `meta.model` of a comparison without a model: the deterministic comparer.
     static let comparerModel = "extractive"

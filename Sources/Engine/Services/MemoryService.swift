@@ -15,7 +15,12 @@ struct MemoryService: Sendable {
     /// Stores a memory; content equal to an existing one of the same scope and owner (whitespace collapsed,
     /// case-insensitive) returns that memory instead.
     ///
-    /// - Parameter source: how it came in: `user` when stated, `extracted` when captured from a question.
+    /// - Parameters:
+    ///   - content: the memory's text.
+    ///   - scope: personal (the principal's) or shared.
+    ///   - source: how it came in: `user` when stated, `extracted` when captured from a question.
+    ///   - principal: who adds it.
+    /// - Returns: the stored memory, or the equal one found.
     /// - Throws: `EngineError.validation` for empty or over-long content.
     func add(_ content: String, scope: Memory.Scope, source: String, as principal: Principal) throws -> Memory {
         let content = try Self.validatedContent(content, limit: configuration.limits.maxMemoryChars)

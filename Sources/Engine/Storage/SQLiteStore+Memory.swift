@@ -30,7 +30,9 @@ extension SQLiteStore {
 
     func memory(id: String, ownerId: String?, scope: Memory.Scope) throws -> MemoryRecord? {
         try pool.read { db in
-            var request = MemoryRecord.filter(MemoryRecord.Columns.id == id).filter(MemoryRecord.Columns.scope == scope.rawValue)
+            var request = MemoryRecord.filter(MemoryRecord.Columns.id == id).filter(
+                MemoryRecord.Columns.scope == scope.rawValue
+            )
             if let ownerId { request = request.filter(MemoryRecord.Columns.ownerId == ownerId) }
             return try request.fetchOne(db)
         }
