@@ -15,7 +15,7 @@ import Testing
         let backend = CountingBackend(EmbeddedBackend(knowledgeBase: store.knowledgeBase))
         let interpreter = Interpreter(
             backend: backend,
-            conversation: ActiveSession(),
+            session: ActiveSession(),
             sessions: InMemorySessionStore(),
             workingDirectory: TestCorpus.repositoryRoot
         )
