@@ -38,7 +38,7 @@ extension KnowledgeBase {
         try UploadValidator.checkNames(filename: rawName, title: trimmedTitle)
         let type = try UploadValidator.validate(filename: filename, data: data)
         let sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        let scope = shared ? "shared" : "personal"
+        let scope: Document.Scope = shared ? .shared : .personal
         let ownerId = shared ? nil : principal.id
         if let existing = try store.duplicate(sha256: sha256, ownerId: ownerId, scope: scope) {
             if let sourcePath {
@@ -58,7 +58,7 @@ extension KnowledgeBase {
         let record = DocumentRecord(
             id: configuration.makeId("doc_"),
             ownerId: ownerId,
-            scope: scope,
+            scope: scope.rawValue,
             filename: filename,
             title: trimmedTitle.flatMap { $0.isEmpty ? nil : $0 } ?? (filename as NSString).deletingPathExtension,
             type: type.rawValue,
@@ -66,7 +66,7 @@ extension KnowledgeBase {
             sha256: sha256,
             pageCount: nil,
             chunkCount: 0,
-            status: "processing",
+            status: DocumentRecord.processing,
             stage: "queued",
             progress: 0,
             message: "Waiting to be processed",
@@ -124,7 +124,7 @@ extension KnowledgeBase {
         if shared && !principal.isAdmin {
             throw EngineError.forbidden("Removing shared documents requires the admin role.")
         }
-        let scope = shared ? "shared" : "personal"
+        let scope: Document.Scope = shared ? .shared : .personal
         let ownerId = shared ? nil : principal.id
         var removed: [Document] = []
         for folder in folders {
@@ -208,7 +208,7 @@ extension KnowledgeBase {
         guard let record = try store.visibleDocument(id: id, for: principal) else {
             throw EngineError.documentNotFound(id)
         }
-        if record.scope == "shared" {
+        if record.scope == Document.Scope.shared.rawValue {
             guard viaAdmin else {
                 throw EngineError.forbidden("Shared documents are deleted by an admin (/admin docs rm \(id)).")
             }
@@ -264,7 +264,7 @@ extension KnowledgeBase {
             sha256: record.sha256,
             pageCount: record.pageCount,
             chunkCount: record.chunkCount,
-            scope: record.scope == "shared" ? .shared : .personal,
+            scope: Document.Scope(rawValue: record.scope) ?? .personal,
             status: record.status,
             errorCode: record.errorCode,
             createdAt: Timestamp.string(record.createdAt),
