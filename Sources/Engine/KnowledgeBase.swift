@@ -6,8 +6,8 @@ import Synchronization
 ///
 /// The server maps HTTP onto it; `EmbeddedBackend` calls it in-process. Both therefore produce the same objects,
 /// errors and event sequences. It is a facade: it owns the store, the retriever, the answerer and the background
-/// workers, checks access, and hands questions to `AnswerService`, comparisons to `ComparisonService` and memories
-/// to `MemoryService`.
+/// workers, checks access, and hands questions to `AnswerService`, comparisons to `ComparisonService`, documents
+/// to `DocumentService` and memories to `MemoryService`.
 public final class KnowledgeBase: Sendable {
     public let configuration: EngineConfiguration
     let store: SQLiteStore
@@ -22,6 +22,8 @@ public final class KnowledgeBase: Sendable {
     let comparisonService: ComparisonService
     /// Personal and shared memories.
     let memoryService: MemoryService
+    /// Uploads, listings, passages and removal of documents.
+    let documentService: DocumentService
     /// Renews this engine's ingestion leases and takes up work whose process is gone, until the engine goes.
     private let heartbeat: Task<Void, Never>
 
@@ -84,6 +86,7 @@ public final class KnowledgeBase: Sendable {
         }
         let queue = ingestion
         queueBox.queue.withLock { $0 = queue }
+        documentService = DocumentService(configuration: configuration, store: store, ingestion: ingestion)
         try store.failDocumentsWithoutJob(at: configuration.now())
         heartbeat = ingestion.startHeartbeat()
         // Chunks a previous process left without vectors (stopped mid-way, or another model) are embedded now.

@@ -1,7 +1,7 @@
-public import ChatAPI
+import ChatAPI
 import Foundation
 
-extension KnowledgeBase {
+extension DocumentService {
     /// A processed document's text, as retrieval sees it: its passages in order, their overlaps removed.
     ///
     /// The store keeps the extracted text only as its chunks (architecture.md section 5), so the text is put
@@ -10,7 +10,7 @@ extension KnowledgeBase {
     ///
     /// - Throws: `EngineError.documentNotFound` when it is absent or invisible, `.documentNotReady` while it is
     ///   processing or after it failed.
-    public func documentText(id: String, as principal: Principal) throws -> DocumentText {
+    func documentText(id: String, as principal: Principal) throws -> DocumentText {
         let document = try store.completedDocument(id: id, for: principal)
         return DocumentText(
             documentId: document.id,
