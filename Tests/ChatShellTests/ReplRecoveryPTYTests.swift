@@ -493,9 +493,12 @@ import Testing
 
     @Test func ctrlCWhileIndexingStopsTheWaitingCleanly() async throws {
         let home = TemporaryDirectory()
-        let terminal = try #require(try start(home: home), "build chatshell first: swift build")
+        // Each document is held a second before it is read (the slow file on purpose), so the folder's indexing
+        // lasts about twenty seconds per two workers after its first result line: the Ctrl-C lands mid-upload
+        // however slowly this process reads the terminal (unpaced, the 39 pages were all indexed before it).
+        let paced = ["CHATSHELL_INGEST_PAUSE_MS": "1000"]
+        let terminal = try #require(try start(home: home, extra: paced), "build chatshell first: swift build")
         #expect(await terminal.waitFor("> "))
-        // The second corpus is large enough that its indexing outlasts the first result line.
         let folder = TestCorpus.repositoryRoot.appendingPathComponent("samples/sqlite/docs")
         terminal.type("/upload \(folder.path)\r")
         #expect(await terminal.waitFor("Indexed "))
