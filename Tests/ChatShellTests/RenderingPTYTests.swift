@@ -217,18 +217,18 @@ import Testing
         let llm = ["--llm", model.baseURL.absoluteString]
         let question = "What payload does the NR-X300 carry?"
         #expect(
-            try BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status == 0
+            try await BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status == 0
         )
         let raw = Self.markdownAnswer.joined()
 
         // Into a pipe: the model's text as it came, Sources after it
-        let piped = try BinaryRun.run(llm + ["ask", question], home: home.url)
+        let piped = try await BinaryRun.run(llm + ["ask", question], home: home.url)
         #expect(piped.status == 0, "\(piped.standardError)")
         #expect(piped.standardOutput.hasPrefix(raw))
         #expect(!piped.standardOutput.contains("\u{1B}"))
 
         // --json: the answer field holds the raw text
-        let json = try BinaryRun.run(llm + ["ask", "--json", question], home: home.url)
+        let json = try await BinaryRun.run(llm + ["ask", "--json", question], home: home.url)
         #expect(json.status == 0, "\(json.standardError)")
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
