@@ -2,19 +2,11 @@
 ///
 /// Open-ended on purpose: a client meeting a code it does not know keeps it and branches on the HTTP status.
 public struct ErrorCode: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+    // Coded as a bare JSON string by the standard library's `RawRepresentable` defaults.
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     // MARK: - 400, 401, 403
     public static let invalidRequest = ErrorCode("invalid_request")

@@ -1,17 +1,9 @@
 /// Why an answer ended (http-api.md section 6); open-ended for forward compatibility.
 public struct FinishReason: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+    // Coded as a bare JSON string by the standard library's `RawRepresentable` defaults.
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 
     public static let stop = FinishReason(rawValue: "stop")
     public static let length = FinishReason(rawValue: "length")

@@ -29,7 +29,7 @@ public final class Interpreter: Sendable {
     public static let defaultColumns = 80
 
     public let backend: any Backend
-    public let conversation: ActiveSession
+    public let session: ActiveSession
     public let sessions: any SessionStore
     /// Relative paths of `/upload` resolve here.
     public let workingDirectory: URL
@@ -48,7 +48,7 @@ public final class Interpreter: Sendable {
 
     public init(
         backend: any Backend,
-        conversation: ActiveSession,
+        session: ActiveSession,
         sessions: any SessionStore,
         workingDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
         policy: Policy = .repl,
@@ -62,7 +62,7 @@ public final class Interpreter: Sendable {
         self.journal = journal
         self.columns = columns
         self.backend = backend
-        self.conversation = conversation
+        self.session = session
         self.sessions = sessions
         self.workingDirectory = workingDirectory
         self.policy = policy
@@ -95,11 +95,11 @@ public final class Interpreter: Sendable {
         }
     }
 
-    /// Sends a question in the active conversation.
+    /// Sends a question in the active session.
     func ask(_ question: String) async -> CommandOutcome {
         let request = QueryRequest(
             query: question,
-            conversationId: await conversation.backendConversationId,
+            conversationId: await session.backendConversationId,
             topK: topK,
             includeMemory: includeMemory
         )

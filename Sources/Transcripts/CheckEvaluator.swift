@@ -39,6 +39,16 @@ enum CheckEvaluator {
         /// Said when a `not-` check fails because the positive one passed.
         var success: String
         var score: Double?
+
+        /// A length check (`max-words`, `max-chars`): the answer's `count` of `unit` against the check's limit.
+        static func atMost(_ count: Int, _ unit: String, _ check: TranscriptCheck) -> Outcome {
+            let limit = Int(check.parameter ?? 0)
+            return Outcome(
+                passed: count <= limit,
+                failure: "the answer has \(count) \(unit), more than \(limit)",
+                success: "the answer has \(count) \(unit), at most \(limit)"
+            )
+        }
     }
 
     /// Evaluates one check.
@@ -121,21 +131,9 @@ enum CheckEvaluator {
                 success: "the turn ended with \(check.value)"
             )
         case .maxWords:
-            let count = TranscriptText.scoringWords(output.answer?.answer ?? "").count
-            let limit = Int(check.parameter ?? 0)
-            return Outcome(
-                passed: count <= limit,
-                failure: "the answer has \(count) words, more than \(limit)",
-                success: "the answer has \(count) words, at most \(limit)"
-            )
+            return .atMost(TranscriptText.scoringWords(output.answer?.answer ?? "").count, "words", check)
         case .maxChars:
-            let count = TranscriptText.collapse(output.answer?.answer ?? "").count
-            let limit = Int(check.parameter ?? 0)
-            return Outcome(
-                passed: count <= limit,
-                failure: "the answer has \(count) characters, more than \(limit)",
-                success: "the answer has \(count) characters, at most \(limit)"
-            )
+            return .atMost(TranscriptText.collapse(output.answer?.answer ?? "").count, "characters", check)
         case .wer:
             let rate = TranscriptText.wordErrorRate(hypothesis: text, reference: check.value)
             let limit = check.parameter ?? 0

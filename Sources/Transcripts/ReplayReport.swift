@@ -1,3 +1,4 @@
+import ChatAPI
 public import Foundation
 
 /// The outcome of a replay run: counts, exit code, and the JSON and JUnit forms (transcripts.md section 8).
@@ -73,20 +74,9 @@ public struct ReplayReport: Sendable {
     private struct JSONTranscript: Encodable {
         var path: String
         var status: String
-        var reason: String?
+        @Nullable var reason: String?
         var turns: [JSONTurn]
         var failures: [String]
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(path, forKey: .path)
-            try container.encode(status, forKey: .status)
-            try container.encode(reason, forKey: .reason)
-            try container.encode(turns, forKey: .turns)
-            try container.encode(failures, forKey: .failures)
-        }
-
-        enum CodingKeys: String, CodingKey { case path, status, reason, turns, failures }
     }
 
     private struct JSONTurn: Encodable {
@@ -103,20 +93,8 @@ public struct ReplayReport: Sendable {
         var text: String
         var tier: Int
         var status: String
-        var message: String?
-        var score: Double?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(line, forKey: .line)
-            try container.encode(text, forKey: .text)
-            try container.encode(tier, forKey: .tier)
-            try container.encode(status, forKey: .status)
-            try container.encode(message, forKey: .message)
-            try container.encode(score, forKey: .score)
-        }
-
-        enum CodingKeys: String, CodingKey { case line, text, tier, status, message, score }
+        @Nullable var message: String?
+        @Nullable var score: Double?
     }
 
     /// The `chatshell-replay/1` document.

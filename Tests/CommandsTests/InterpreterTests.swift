@@ -11,7 +11,7 @@ import Testing
     private func interpreter(_ store: NorthwindStore) -> Interpreter {
         Interpreter(
             backend: EmbeddedBackend(knowledgeBase: store.knowledgeBase),
-            conversation: ActiveSession(),
+            session: ActiveSession(),
             sessions: InMemorySessionStore(),
             workingDirectory: TestCorpus.repositoryRoot
         )
@@ -31,7 +31,7 @@ import Testing
         #expect(output.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) < Interpreter.defaultColumns })
         let wide = Interpreter(
             backend: EmbeddedBackend(knowledgeBase: store.knowledgeBase),
-            conversation: ActiveSession(),
+            session: ActiveSession(),
             sessions: InMemorySessionStore(),
             workingDirectory: TestCorpus.repositoryRoot,
             columns: { 200 }
@@ -52,7 +52,7 @@ import Testing
             return
         }
         let collected = await AnswerCollector().collect(stream, input: input)
-        await interpreter.conversation.record(collected.turn)
+        await interpreter.session.record(collected.turn)
         #expect(collected.turn.answer.contains("$320"))
         let sources = try #require(text(await interpreter.handle("/sources")))
         #expect(sources.contains("travel-policy.pdf p."))
@@ -147,7 +147,7 @@ import Testing
         )
         let interpreter = Interpreter(
             backend: EmbeddedBackend(knowledgeBase: store.knowledgeBase),
-            conversation: ActiveSession(),
+            session: ActiveSession(),
             sessions: sessions
         )
         guard case .failure(_, let message) = await interpreter.handle("/resume nortwind") else {
@@ -161,7 +161,7 @@ import Testing
         let store = try await NorthwindStore.make(documents: [])
         let interpreter = Interpreter(
             backend: EmbeddedBackend(knowledgeBase: store.knowledgeBase),
-            conversation: ActiveSession(),
+            session: ActiveSession(),
             sessions: InMemorySessionStore(),
             policy: .init(allowed: ["docs"]) { "/\($0) is not available here" }
         )

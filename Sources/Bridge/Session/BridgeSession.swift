@@ -78,7 +78,7 @@ public actor BridgeSession {
     /// A host conversation: the `ActiveSession` holding its history and backend conversation id, and the FIFO of
     /// its requests (the head is the one running or next to run).
     private struct ConversationEntry {
-        var conversation = ActiveSession()
+        var session = ActiveSession()
         var queue: [Int] = []
         /// Whether an ask or command ran since it was created or reset (`reset.existed`).
         var used = false
@@ -583,15 +583,15 @@ public actor BridgeSession {
             performReset(serial)
             return
         }
-        var conversation = ActiveSession()
+        var session = ActiveSession()
         if let key = request.conversationKey, var entry = conversations[key] {
             entry.used = true
-            conversation = entry.conversation
+            session = entry.session
             conversations[key] = entry
         }
         let runner = RequestRunner(
             work: request.work,
-            conversation: conversation,
+            session: session,
             output: request.output,
             backend: backend,
             writer: writer,
@@ -619,7 +619,7 @@ public actor BridgeSession {
         var existed = false
         if let key = request.conversationKey, var entry = conversations[key] {
             existed = entry.used
-            entry.conversation = ActiveSession()
+            entry.session = ActiveSession()
             entry.used = false
             conversations[key] = entry
         }

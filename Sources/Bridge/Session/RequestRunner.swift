@@ -12,7 +12,7 @@ import Session
 /// the backend's work (architecture.md 2).
 struct RequestRunner: Sendable {
     let work: RequestWork
-    let conversation: ActiveSession
+    let session: ActiveSession
     let output: RequestOutput
     let backend: any Backend
     let writer: RecordWriter
@@ -40,7 +40,7 @@ struct RequestRunner: Sendable {
             }
             let request = QueryRequest(
                 query: question.text,
-                conversationId: await conversation.backendConversationId,
+                conversationId: await session.backendConversationId,
                 documentIds: documentIds,
                 topK: question.topK,
                 includeMemory: question.includeMemory
@@ -105,12 +105,12 @@ struct RequestRunner: Sendable {
                 case .done(let done):
                     // Recorded before the terminal event: the conversation's next request may start right after
                     // it and must see the backend conversation id.
-                    await conversation.record(recorder.turn)
+                    await session.record(recorder.turn)
                     recorded = true
                     _ = emit(.done(DoneInfo(done, command: command)), received: received)
                     open = false
                 case .error(let error):
-                    await conversation.record(recorder.turn)
+                    await session.record(recorder.turn)
                     recorded = true
                     _ = emit(.failure(code: error.code, message: error.message), received: received)
                     open = false
@@ -122,7 +122,7 @@ struct RequestRunner: Sendable {
         } catch {
             if !recorded {
                 recorder.fail(code: Self.failure(error).code, message: Self.failure(error).message)
-                await conversation.record(recorder.turn)
+                await session.record(recorder.turn)
                 recorded = true
             }
             if open { await fail(error) }
@@ -130,7 +130,7 @@ struct RequestRunner: Sendable {
         }
         if !recorded {
             if Task.isCancelled { recorder.interrupt() }
-            await conversation.record(recorder.turn)
+            await session.record(recorder.turn)
         }
         if open && !Task.isCancelled {
             let ended = StreamErrorEvent.endedEarly()
@@ -148,7 +148,7 @@ struct RequestRunner: Sendable {
         guard emit(.status("running")) else { return }
         let interpreter = Interpreter(
             backend: backend,
-            conversation: conversation,
+            session: session,
             sessions: InMemorySessionStore(),
             workingDirectory: uploadRoot ?? workingDirectory,
             policy: policy.interpreterPolicy

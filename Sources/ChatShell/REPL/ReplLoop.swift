@@ -202,7 +202,7 @@ struct ReplLoop {
             turn = try? await work()
         }
         if let turn {
-            await interpreter.conversation.record(turn)
+            await interpreter.session.record(turn)
             if let notice = await interpreter.saveSession() { console.notice(notice) }
             if let hint = await EmptyStoreHint.text(after: turn, backend: interpreter.backend) {
                 console.output(StyledText(hint, style: .dim))
@@ -287,7 +287,7 @@ struct ReplLoop {
     private func finish() async {
         if let notice = await interpreter.saveSession() { console.notice(notice) }
         await reader.saveHistory()
-        if let snapshot = await interpreter.conversation.snapshot() {
+        if let snapshot = await interpreter.session.snapshot() {
             let text = "Saved session \(snapshot.name) (\(Plural.count(snapshot.turns.count, "turn")))."
             // A note for the person at the terminal: when stdout is piped it would end up inside the answers.
             if isatty(STDOUT_FILENO) == 1 {

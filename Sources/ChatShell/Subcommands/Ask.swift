@@ -109,7 +109,7 @@ extension ChatShellCommand {
             }
             let interpreter = Interpreter(
                 backend: backend,
-                conversation: ActiveSession(saved: saved),
+                session: ActiveSession(saved: saved),
                 sessions: InMemorySessionStore(),
                 policy: .init(allowed: Self.allowed) { name in
                     "/\(name) is not available in chatshell ask; use the REPL."

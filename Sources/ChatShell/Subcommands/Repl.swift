@@ -43,7 +43,7 @@ extension ChatShellCommand {
                 throw ExitCode(1)
             }
             let sessions = FileSessionStore(directory: settings.paths.sessions)
-            let conversation = ActiveSession()
+            let activeSession = ActiveSession()
             var resumeName: String?
             if resume {
                 guard let name = session ?? (try? sessions.list().first?.name) else {
@@ -71,13 +71,13 @@ extension ChatShellCommand {
             let journal = CommandJournal()
             let saver = TranscriptSaver(
                 backend: recordingBackend,
-                conversation: conversation,
+                session: activeSession,
                 directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                 journal: journal
             )
             let interpreter = Interpreter(
                 backend: recordingBackend,
-                conversation: conversation,
+                session: activeSession,
                 sessions: sessions,
                 readPassword: interactive ? { @Sendable prompt in PasswordPrompt.read(prompt: prompt) } : nil,
                 journal: journal,

@@ -30,9 +30,9 @@ extension Interpreter {
                 + "\(Plural.count(migration.conversations, "conversation"))"
         }
         // A conversation moves with the anonymous session into the account; any other belongs to someone else now.
-        if await conversation.backendConversationId != nil, (response.migration?.conversations ?? 0) == 0 {
+        if await session.backendConversationId != nil, (response.migration?.conversations ?? 0) == 0 {
             await saveSession()
-            await conversation.reset()
+            await session.reset()
             text += ". Started a new conversation"
         }
         return .output(StyledText(text), result: Self.result(response.user))
@@ -47,7 +47,7 @@ extension Interpreter {
         // The conversation belonged to the account just left; the server would answer the next question with
         // "Conversation not found". The session so far stays saved.
         await saveSession()
-        await conversation.reset()
+        await session.reset()
         return .output(StyledText("Logged out. Started a new conversation."), result: nil)
     }
 

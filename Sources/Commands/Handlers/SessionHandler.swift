@@ -6,7 +6,7 @@ import Session
 extension Interpreter {
     /// `/sources [N]`: every source of the last answer with snippets, or source N in full.
     func sources(_ n: Int?) async -> CommandOutcome {
-        guard let turn = await conversation.lastAnswered, !turn.sources.isEmpty else {
+        guard let turn = await session.lastAnswered, !turn.sources.isEmpty else {
             return .failure(code: .badRequest, message: "No sources yet: ask a question first.")
         }
         if let n {
@@ -31,7 +31,7 @@ extension Interpreter {
 
     /// `/history`: the turns of this conversation.
     func history() async -> CommandOutcome {
-        let turns = await conversation.turns
+        let turns = await session.turns
         guard !turns.isEmpty else { return .output(StyledText("No turns yet."), result: nil) }
         return .output(Self.transcriptText(turns), result: nil)
     }
@@ -39,7 +39,7 @@ extension Interpreter {
     /// `/new`.
     func newConversation() async -> CommandOutcome {
         await saveSession()
-        await conversation.reset()
+        await session.reset()
         return .output(StyledText("Started a new conversation."), result: nil)
     }
 
@@ -64,7 +64,7 @@ extension Interpreter {
             throw CommandError.noSession(name, suggestion: CommandCatalog.nearest(name, in: names))
         }
         await saveSession()
-        await conversation.load(saved)
+        await session.load(saved)
         var text = StyledText("Resumed \(saved.name) (\(Plural.count(saved.turns.count, "turn"))).")
         if !saved.turns.isEmpty {
             text.append("\n")
@@ -78,7 +78,7 @@ extension Interpreter {
         guard let saveTranscript else {
             throw CommandError.forbidden("/save is not available here.")
         }
-        let turns = await conversation.turns
+        let turns = await session.turns
         guard !turns.isEmpty else {
             throw CommandError.invalidArgument(command: "save", message: "Nothing to save yet.")
         }
@@ -93,14 +93,14 @@ extension Interpreter {
     public func saveSession() async -> String? {
         let sessions = self.sessions
         let isTaken: @Sendable (String) -> Bool = { name in (try? sessions.load(name: name)) != nil }
-        _ = await conversation.claimName(isTaken: isTaken)
-        guard var snapshot = await conversation.snapshot() else { return nil }
+        _ = await session.claimName(isTaken: isTaken)
+        guard var snapshot = await session.snapshot() else { return nil }
         var notice: String?
         // Another REPL that resumed the same session may have saved turns this one does not have; they are kept,
         // and this conversation goes on under a new name.
         if let stored = try? sessions.load(name: snapshot.name), !Self.continues(snapshot.turns, stored.turns),
-            let name = await conversation.fork(isTaken: isTaken),
-            let moved = await conversation.snapshot()
+            let name = await session.fork(isTaken: isTaken),
+            let moved = await session.snapshot()
         {
             notice =
                 "Session \(snapshot.name) was continued elsewhere meanwhile; this conversation is saved as \(name)."

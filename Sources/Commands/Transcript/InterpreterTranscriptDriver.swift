@@ -22,7 +22,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
     public let workingDirectory: URL
     /// The terminal width the run pretends to have; no output wraps to it today.
     public let columns: Int
-    let conversation: ActiveSession
+    let session: ActiveSession
     let sessions: InMemorySessionStore
     /// Transport failures (`backend_unavailable`) stop the run as infrastructure errors: true for a server.
     let transportIsInfrastructure: Bool
@@ -31,7 +31,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
     /// - Parameters:
     ///   - backend: a fresh backend for this transcript.
     ///   - workingDirectory: where `/upload` paths resolve.
-    ///   - now: the conversation's clock reading, fixed for determinism.
+    ///   - now: the session's clock reading, fixed for determinism.
     ///   - columns: the pretended terminal width.
     ///   - transportIsInfrastructure: treat `backend_unavailable` as an infrastructure error.
     ///   - cleanup: run by `finish()`; returns a note such as a kept directory.
@@ -46,7 +46,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
         self.backend = backend
         self.workingDirectory = workingDirectory
         self.columns = columns
-        self.conversation = ActiveSession(now: now)
+        self.session = ActiveSession(now: now)
         self.sessions = InMemorySessionStore()
         self.transportIsInfrastructure = transportIsInfrastructure
         self.cleanup = cleanup
@@ -70,7 +70,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
     public func run(_ message: String, options: TranscriptOptions) async throws -> TranscriptTurnOutput {
         let interpreter = Interpreter(
             backend: backend,
-            conversation: conversation,
+            session: session,
             sessions: sessions,
             workingDirectory: workingDirectory,
             policy: .repl,
@@ -94,7 +94,7 @@ public final class InterpreterTranscriptDriver: TranscriptDriver {
             output = await upload(plan)
         case .answer(let stream, let input):
             let collected = await AnswerCollector().collect(stream, input: input)
-            await conversation.record(collected.turn)
+            await session.record(collected.turn)
             await interpreter.saveSession()
             var failures: [TranscriptTurnOutput.Failure] = []
             if let code = collected.turn.errorCode {

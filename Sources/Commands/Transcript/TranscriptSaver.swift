@@ -5,32 +5,32 @@ public import Session
 import Transcripts
 
 /// `/save [--force] NAME` in the REPL (transcripts.md section 6): writes `NAME.chat` in the current directory with
-/// every turn of the conversation, the uploads made through the REPL since it started, and suggested checks.
+/// every turn of the session, the uploads made through the REPL since it started, and suggested checks.
 ///
 /// Answers are rendered again from the recorded turns with the REPL's own `AnswerRenderer`, so the `~` and `|`
 /// lines are what the REPL printed. Commands that change what later answers see (`/remember`, `/docs rm`, shared
 /// memory and documents) come from the `CommandJournal` and are written in order between them; other commands leave
-/// no trace. When an answer cites a document the conversation did not upload, the file starts with
+/// no trace. When an answer cites a document the session did not upload, the file starts with
 /// `@ skip: needs @ corpus for a.pdf, b.md`: add the directive and remove the skip to make it replayable.
 public struct TranscriptSaver: Sendable {
     let backend: UploadRecordingBackend
-    let conversation: ActiveSession
+    let session: ActiveSession
     let directory: URL
     let journal: CommandJournal?
 
     /// - Parameters:
     ///   - backend: the REPL's backend, wrapped so uploads are remembered.
-    ///   - conversation: the REPL's conversation (its start bounds the uploads written).
+    ///   - session: the REPL's session (its start bounds the uploads written).
     ///   - directory: where `NAME.chat` goes: the current directory.
     ///   - journal: the REPL's state-changing commands (`/remember`, `/docs rm`, ...), written as turns too.
     public init(
         backend: UploadRecordingBackend,
-        conversation: ActiveSession,
+        session: ActiveSession,
         directory: URL,
         journal: CommandJournal? = nil
     ) {
         self.backend = backend
-        self.conversation = conversation
+        self.session = session
         self.directory = directory
         self.journal = journal
     }
@@ -44,7 +44,7 @@ public struct TranscriptSaver: Sendable {
             throw TranscriptFileError.invalidName(name)
         }
         let url = directory.appendingPathComponent(base + ".chat")
-        let since = await conversation.createdAt
+        let since = await session.createdAt
         var entries: [(date: Date, turn: RecordedTurn)] = turns.map { ($0.startedAt, Self.recorded($0)) }
         var uploaded: Set<String> = []
         for upload in backend.uploads(since: since) {

@@ -46,9 +46,7 @@ extension SQLiteStore {
         anonymousSessionId: String?,
         anonymousSeenAfter: Date
     ) throws -> (UserRecord, Migration?) {
-        // Chunks of removed duplicates leave the index: term frequencies change.
-        defer { frequencies.invalidate() }
-        return try pool.write { db in
+        try signIn(login, migrating: anonymousSessionId, seenAfter: anonymousSeenAfter) { db in
             if try UserRecord.filter(UserRecord.Columns.email == email).fetchCount(db) > 0 {
                 throw EngineError.emailTaken
             }
@@ -63,11 +61,7 @@ extension SQLiteStore {
                 lastSeenAt: login.date
             )
             try user.insert(db)
-            try Self.insert(login, userId: id, db: db)
-            let migration = try anonymousSessionId.flatMap {
-                try Self.migrate(from: $0, to: id, seenAfter: anonymousSeenAfter, db: db)
-            }
-            return (user, migration)
+            return user
         }
     }
 
@@ -78,17 +72,31 @@ extension SQLiteStore {
         anonymousSessionId: String?,
         anonymousSeenAfter: Date
     ) throws -> (UserRecord, Migration?) {
-        // Chunks of removed duplicates leave the index: term frequencies change.
-        defer { frequencies.invalidate() }
-        return try pool.write { db in
+        try signIn(login, migrating: anonymousSessionId, seenAfter: anonymousSeenAfter) { db in
             guard var user = try UserRecord.fetchOne(db, key: userId), !user.isAnonymous else {
                 throw EngineError.invalidCredentials
             }
             user.lastSeenAt = login.date
             try user.update(db)
-            try Self.insert(login, userId: userId, db: db)
+            return user
+        }
+    }
+
+    /// Runs `account` (which creates or updates the account signing in), stores its new login and migrates the
+    /// anonymous session into it, all in one transaction: a failure leaves neither a half login nor a half move.
+    private func signIn(
+        _ login: NewLogin,
+        migrating anonymousSessionId: String?,
+        seenAfter: Date,
+        account: (Database) throws -> UserRecord
+    ) throws -> (UserRecord, Migration?) {
+        // Chunks of removed duplicates leave the index: term frequencies change.
+        defer { frequencies.invalidate() }
+        return try pool.write { db in
+            let user = try account(db)
+            try Self.insert(login, userId: user.id, db: db)
             let migration = try anonymousSessionId.flatMap {
-                try Self.migrate(from: $0, to: userId, seenAfter: anonymousSeenAfter, db: db)
+                try Self.migrate(from: $0, to: user.id, seenAfter: seenAfter, db: db)
             }
             return (user, migration)
         }

@@ -36,11 +36,7 @@ struct AuthController {
     @Sendable func register(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         context.exchange.noStore = true
         var request = request
-        let body = try await RequestBodies.json(
-            RegisterBody.self,
-            from: &request,
-            limit: services.configuration.maxJSONBodyBytes
-        )
+        let body = try await services.json(RegisterBody.self, from: &request)
         var problems: [EngineError.FieldProblem] = []
         if body?.email == nil { problems.append(.init(field: "email", message: "is required")) }
         if body?.password == nil { problems.append(.init(field: "password", message: "is required")) }
@@ -95,11 +91,7 @@ struct AuthController {
     @Sendable func refresh(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         context.exchange.noStore = true
         var request = request
-        let body = try await RequestBodies.json(
-            RefreshBody.self,
-            from: &request,
-            limit: services.configuration.maxJSONBodyBytes
-        )
+        let body = try await services.json(RefreshBody.self, from: &request)
         guard let token = body?.refreshToken else { throw APIError.validation("refresh_token", "is required") }
         return JSONResponse.make(try await services.accounts.refresh(refreshToken: token))
     }
@@ -107,12 +99,7 @@ struct AuthController {
     @Sendable func logout(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         context.exchange.noStore = true
         var request = request
-        let body = try await RequestBodies.json(
-            RefreshBody.self,
-            from: &request,
-            limit: services.configuration.maxJSONBodyBytes,
-            required: false
-        )
+        let body = try await services.json(RefreshBody.self, from: &request, required: false)
         // A bearer token of another scheme names no login; the body's refresh token may still.
         let accessToken = try? CallerResolver.bearerToken(request)
         try await services.accounts.logout(accessToken: accessToken ?? nil, refreshToken: body?.refreshToken)

@@ -41,11 +41,7 @@ struct CompareController {
         -> (AsyncThrowingStream<StreamEvent, any Error>, AnswerAdmission.Lease)
     {
         let caller = try await services.caller(request, context)
-        let body = try await RequestBodies.json(
-            CompareBody.self,
-            from: &request,
-            limit: services.configuration.maxJSONBodyBytes
-        )
+        let body = try await services.json(CompareBody.self, from: &request)
         guard let ids = body?.documentIds else { throw APIError.validation("document_ids", "is required") }
         let lease = await services.admission.admit()
         // Counts, duplicates and the query's length are the engine's checks, shared with embedded mode.

@@ -8,52 +8,66 @@ struct MemoryController {
     let services: Services
 
     func register(_ routes: RouteRegistrar) {
-        routes.on(.get, "/api/v1/memory/personal", use: list)
-        routes.on(.post, "/api/v1/memory/personal", use: create)
+        routes.on(
+            .get,
+            "/api/v1/memory/personal",
+            use: services.paged { engine, page, caller in
+                try engine.memories(as: caller, limit: page.limit, offset: page.offset)
+            }
+        )
+        routes.on(
+            .post,
+            "/api/v1/memory/personal",
+            use: Self.storing(services) { engine, content, caller in try engine.remember(content, as: caller) }
+        )
         routes.on(.patch, "/api/v1/memory/personal/{id}", use: update)
-        routes.on(.delete, "/api/v1/memory/personal/{id}", use: delete)
+        routes.on(
+            .delete,
+            "/api/v1/memory/personal/{id}",
+            use: services.byID { engine, id, caller in try engine.forget(id: id, as: caller) }
+        )
     }
 
     struct MemoryBody: Decodable {
         var content: String?
     }
 
-    @Sendable func list(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context)
-        let page = try QueryParameters(request).page()
-        return JSONResponse.make(
-            try services.knowledgeBase.memories(as: caller.principal, limit: page.limit, offset: page.offset)
-        )
-    }
-
-    @Sendable func create(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context)
-        var request = request
-        let content = try await Self.content(&request, limit: services.configuration.maxJSONBodyBytes)
-        let started = Timestamp.string(Date())
-        let memory = try services.knowledgeBase.remember(content, as: caller.principal)
-        return JSONResponse.make(memory, status: Self.isNew(memory, since: started) ? .created : .ok)
-    }
-
     @Sendable func update(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         let caller = try await services.caller(request, context)
         let id = try context.parameters.require("id")
         var request = request
-        let content = try await Self.content(&request, limit: services.configuration.maxJSONBodyBytes)
+        let content = try await Self.content(&request, services)
         return JSONResponse.make(
             try services.knowledgeBase.updateMemory(id: id, content: content, as: caller.principal)
         )
     }
 
-    @Sendable func delete(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
-        let caller = try await services.caller(request, context)
-        let id = try context.parameters.require("id")
-        return JSONResponse.make(try services.knowledgeBase.forget(id: id, as: caller.principal))
+    /// A route that stores the body's `content` as a memory, personal or shared: 201 for a new memory, 200 when
+    /// the engine returned an equal one it already had.
+    ///
+    /// - Parameters:
+    ///   - services: the server's services.
+    ///   - access: who may call it.
+    ///   - store: the engine call, given the knowledge base, the content and the caller.
+    /// - Returns: the route's handler.
+    static func storing(
+        _ services: Services,
+        _ access: Access = .anyone,
+        _ store: @escaping @Sendable (KnowledgeBase, String, Principal) throws -> Memory
+    ) -> RouteRegistrar.Handler {
+        { request, context in
+            let caller = try await services.caller(request, context, access)
+            var request = request
+            let content = try await content(&request, services)
+            let started = Timestamp.string(Date())
+            let memory = try store(services.knowledgeBase, content, caller.principal)
+            return JSONResponse.make(memory, status: isNew(memory, since: started) ? .created : .ok)
+        }
     }
 
     /// The body's `content`; 422 when missing.
-    static func content(_ request: inout Request, limit: Int) async throws -> String {
-        let body = try await RequestBodies.json(MemoryBody.self, from: &request, limit: limit)
+    private static func content(_ request: inout Request, _ services: Services) async throws -> String {
+        let body = try await services.json(MemoryBody.self, from: &request)
         guard let content = body?.content else { throw APIError.validation("content", "is required") }
         return content
     }
@@ -62,7 +76,7 @@ struct MemoryController {
     ///
     /// The engine answers both with the memory; one created by this request carries a timestamp no earlier than
     /// the request's start (RFC 3339 strings of one format order like the times they name).
-    static func isNew(_ memory: Memory, since started: String) -> Bool {
+    private static func isNew(_ memory: Memory, since started: String) -> Bool {
         memory.createdAt >= started
     }
 }

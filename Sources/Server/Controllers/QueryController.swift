@@ -44,11 +44,7 @@ struct QueryController {
         -> AsyncThrowingStream<StreamEvent, any Error>
     {
         let caller = try await services.caller(request, context)
-        let body = try await RequestBodies.json(
-            QueryBody.self,
-            from: &request,
-            limit: services.configuration.maxJSONBodyBytes
-        )
+        let body = try await services.json(QueryBody.self, from: &request)
         guard let text = body?.query else { throw APIError.validation("query", "is required") }
         let query = QueryRequest(
             query: text,

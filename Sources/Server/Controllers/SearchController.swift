@@ -22,11 +22,7 @@ struct SearchController {
     @Sendable func search(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         var request = request
         let caller = try await services.caller(request, context)
-        let body = try await RequestBodies.json(
-            SearchBody.self,
-            from: &request,
-            limit: services.configuration.maxJSONBodyBytes
-        )
+        let body = try await services.json(SearchBody.self, from: &request)
         guard let text = body?.query else { throw APIError.validation("query", "is required") }
         let search = SearchRequest(query: text, documentIds: body?.documentIds, topK: body?.topK)
         return JSONResponse.make(try await services.knowledgeBase.search(search, as: caller.principal))
