@@ -40,7 +40,8 @@ import Testing
         let env = environment(home: home)
         // The memory is stored outside the pty: typed into readline, ESC would be a key, not text.
         #expect(
-            try await ask("/remember My locker code is \u{1B}[2J\u{9B}31m 4711\u{07}", binary: binary, environment: env) == 0
+            try await ask("/remember My locker code is \u{1B}[2J\u{9B}31m 4711\u{07}", binary: binary, environment: env)
+                == 0
         )
 
         let terminal = try PseudoTerminal(executable: binary, arguments: [], environment: env, columns: 80)
@@ -115,7 +116,10 @@ import Testing
         )
         let env = environment(home: home)
         #expect(try await ask("/upload \(folder.path)", binary: binary, environment: env) == 0)
-        #expect(try await ask("/remember The code is \u{1B}]52;c;cHduZWQ=\u{07} 4711", binary: binary, environment: env) == 0)
+        #expect(
+            try await ask("/remember The code is \u{1B}]52;c;cHduZWQ=\u{07} 4711", binary: binary, environment: env)
+                == 0
+        )
         let question = "What is the nightly hotel cap for Zanzibar trips?"
 
         // The REPL: the streamed answer, its sources, the documents, the memories and the answer again in /history.

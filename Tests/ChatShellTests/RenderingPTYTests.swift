@@ -217,7 +217,8 @@ import Testing
         let llm = ["--llm", model.baseURL.absoluteString]
         let question = "What payload does the NR-X300 carry?"
         #expect(
-            try await BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status == 0
+            try await BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status
+                == 0
         )
         let raw = Self.markdownAnswer.joined()
 

@@ -288,7 +288,10 @@ import Testing
         defer { model.stop() }
         let home = TemporaryDirectory()
         let llm = ["--llm", model.baseURL.absoluteString]
-        let ingest = try await BinaryRun.run(["ingest", TestCorpus.document("product-x300-spec.pdf").path], home: home.url)
+        let ingest = try await BinaryRun.run(
+            ["ingest", TestCorpus.document("product-x300-spec.pdf").path],
+            home: home.url
+        )
         #expect(ingest.status == 0)
 
         // ask: the partial text, the error, exit 1
