@@ -41,8 +41,23 @@ with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9
         entry.write(b"</w:body></w:document>")
 PY
 echo "bomb: $(stat -c %s "$work/bomb.docx") bytes, word/document.xml inflates to ${size_mib} MiB"
-python3 - "$work/textbomb.pdf" <<'PY'
+# The three PDFs below are written by one function: numbered objects, the cross-reference table and the trailer.
+cat >"$work/pdfwriter.py" <<'PY'
+def write_pdf(out, objects):
+    """Writes a PDF whose object n (from 1) is objects[n - 1]; object 1 is the catalog."""
+    data, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    table = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
+    open(out, "wb").write(bytes(data))
+PY
+PYTHONPATH="$work" python3 - "$work/textbomb.pdf" <<'PY'
 import sys, zlib
+from pdfwriter import write_pdf
 out = sys.argv[1]
 pages = 120
 # 250 lines of 2,000 characters at a 0.3 point font: half a million characters on each page, one stream for all.
@@ -57,19 +72,12 @@ objects = [
 ]
 objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
             b"/Contents 4 0 R >>"] * pages
-data, offsets = bytearray(b"%PDF-1.4\n"), []
-for number, body in enumerate(objects, 1):
-    offsets.append(len(data))
-    data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-table = len(data)
-data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
-open(out, "wb").write(bytes(data))
+write_pdf(out, objects)
 PY
 echo "text bomb: $(stat -c %s "$work/textbomb.pdf") bytes, 120 pages of 500,000 characters each (60 MB of text)"
-python3 - "$work/pagebomb.pdf" "${PAGE_MB:-10}" <<'PY'
+PYTHONPATH="$work" python3 - "$work/pagebomb.pdf" "${PAGE_MB:-10}" <<'PY'
 import sys, zlib
+from pdfwriter import write_pdf
 out, megabytes = sys.argv[1], int(sys.argv[2])
 # One page far larger than paper, a column of 2,000-character lines at 12 points, each glyph at its own place:
 # poppler keeps every character of a page (it drops overlapping and tiny glyphs, and those outside the page).
@@ -85,20 +93,13 @@ objects = [
     b"/Contents 5 0 R >>",
     b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
 ]
-data, offsets = bytearray(b"%PDF-1.4\n"), []
-for number, body in enumerate(objects, 1):
-    offsets.append(len(data))
-    data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-table = len(data)
-data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
-open(out, "wb").write(bytes(data))
+write_pdf(out, objects)
 PY
 echo "one-page text bomb: $(stat -c %s "$work/pagebomb.pdf") bytes, ${PAGE_MB:-10} MB of text on one page"
 printf 'Northwind keeps its spare keys in the blue cabinet.\n' >"$work/small.txt"
-python3 - "$work/small.pdf" <<'PY'
+PYTHONPATH="$work" python3 - "$work/small.pdf" <<'PY'
 import sys
+from pdfwriter import write_pdf
 out = sys.argv[1]
 stream = b"BT /F1 12 Tf 72 700 Td (Northwind keeps its spare keys in the blue cabinet.) Tj ET\n"
 objects = [
@@ -108,15 +109,7 @@ objects = [
     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
     b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
 ]
-data, offsets = bytearray(b"%PDF-1.4\n"), []
-for number, body in enumerate(objects, 1):
-    offsets.append(len(data))
-    data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-table = len(data)
-data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, table)
-open(out, "wb").write(bytes(data))
+write_pdf(out, objects)
 PY
 
 echo "== local: chatshell ingest bomb.docx (load average $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -38,7 +38,7 @@ struct ActualComposer {
     }
 
     private func inputCount(_ turn: TranscriptTurn) -> Int {
-        turn.message.split(separator: "\n", omittingEmptySubsequences: false).count
+        turn.input.split(separator: "\n", omittingEmptySubsequences: false).count
     }
 
     private func composeTurn(

@@ -87,12 +87,12 @@ public struct Transcript: Sendable {
     }
 }
 
-/// One turn: its message, turn directives, expected output and checks.
+/// One turn: its input (a question or a slash command), turn directives, expected output and checks.
 public struct TranscriptTurn: Sendable {
     /// 1-based.
     public var number: Int
-    /// The `>` lines joined with LF.
-    public var message: String
+    /// The `>` lines joined with LF: what the turn sends, as the REPL would.
+    public var input: String
     /// The line number of the first `>` line.
     public var line: Int
     /// `@ options` of this turn only.
@@ -109,8 +109,8 @@ public struct TranscriptTurn: Sendable {
     /// Where output goes when the turn has none yet: after its `>` lines and turn directives.
     public var insertIndex: Int
 
-    /// Whether the message is a slash command.
-    public var isCommand: Bool { message.hasPrefix("/") && !message.hasPrefix("//") }
+    /// Whether the input is a slash command.
+    public var isCommand: Bool { input.hasPrefix("/") && !input.hasPrefix("//") }
 
     /// The expected answer text (the `~` lines joined with LF).
     var expectedAnswer: String? {
@@ -118,9 +118,9 @@ public struct TranscriptTurn: Sendable {
         return lines.isEmpty ? nil : lines.map(\.text).joined(separator: "\n")
     }
 
-    /// The first line of the message, for hunk headers and messages.
+    /// The first line of the input, for hunk headers and messages.
     var headline: String {
-        let first = message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let first = input.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         return first.count > 70 ? String(first.prefix(69)) + "…" : first
     }
 }
@@ -205,12 +205,12 @@ private struct TranscriptParser {
             if phase == .output, commentInOutput == nil { commentInOutput = line.number }
         case .input:
             if turn != nil, phase == .input, lastInputIndex == index - 1 {
-                turn?.message += "\n" + line.content
+                turn?.input += "\n" + line.content
             } else {
                 closeTurn(end: index)
                 turn = TranscriptTurn(
                     number: transcript.turns.count + 1,
-                    message: line.content,
+                    input: line.content,
                     line: line.number,
                     options: TranscriptOptions(),
                     timeout: nil,
@@ -224,7 +224,7 @@ private struct TranscriptParser {
             }
             lastInputIndex = index
             turn?.insertIndex = index + 1
-            if let message = turn?.message, message.hasPrefix("/"), !message.hasPrefix("//"), message.contains("\n") {
+            if let input = turn?.input, input.hasPrefix("/"), !input.hasPrefix("//"), input.contains("\n") {
                 throw error(line.number, "a slash command must be one line")
             }
         case .directive:

@@ -13,14 +13,14 @@ public protocol TranscriptDriver: Sendable {
     /// - Throws: `TranscriptInfrastructureError` when the backend cannot be reached.
     func index(_ file: URL) async throws -> String?
 
-    /// Runs one message as the REPL would: a question, or a slash command.
+    /// Runs one turn's input as the REPL would: a question, or a slash command.
     ///
     /// - Parameters:
-    ///   - message: the turn's `>` lines joined with LF.
+    ///   - input: the turn's `>` lines joined with LF.
     ///   - options: the file's options merged with the turn's.
     /// - Returns: the tagged output and what the turn ended with.
     /// - Throws: `TranscriptInfrastructureError` when the backend cannot be reached; `CancellationError` on timeout.
-    func run(_ message: String, options: TranscriptOptions) async throws -> TranscriptTurnOutput
+    func run(_ input: String, options: TranscriptOptions) async throws -> TranscriptTurnOutput
 
     /// Ends the run: removes the temporary data directory unless asked to keep it.
     ///

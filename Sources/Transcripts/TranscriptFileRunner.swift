@@ -118,7 +118,7 @@ struct TranscriptFileRunner: Sendable {
             var report = TranscriptTurnReport(
                 number: turn.number,
                 line: turn.line,
-                input: turn.message,
+                input: turn.input,
                 ran: false,
                 output: nil,
                 checks: [],
@@ -130,7 +130,7 @@ struct TranscriptFileRunner: Sendable {
                 continue
             }
             let merged = transcript.options.merged(with: turn.options)
-            switch await Self.run(driver, turn.message, options: merged, timeout: turn.timeout ?? transcript.timeout) {
+            switch await Self.run(driver, turn.input, options: merged, timeout: turn.timeout ?? transcript.timeout) {
             case .output(let output):
                 report.ran = true
                 report.output = output

@@ -2,13 +2,13 @@ import ChatAPI
 public import Foundation
 import Session
 
-/// One turn as recorded by `replay record` or `/save`: the message and what the REPL showed.
+/// One turn as recorded by `replay record` or `/save`: its input and what the REPL showed.
 public struct RecordedTurn: Sendable, Equatable {
-    public var message: String
+    public var input: String
     public var output: TranscriptTurnOutput
 
-    public init(message: String, output: TranscriptTurnOutput) {
-        self.message = message
+    public init(input: String, output: TranscriptTurnOutput) {
+        self.input = input
         self.output = output
     }
 }
@@ -60,7 +60,7 @@ public struct TranscriptWriter: Sendable {
         let redactor = TranscriptRedactor(redactions: [])
         for turn in turns {
             if !lines.isEmpty { lines.append("") }
-            for line in turn.message.split(separator: "\n", omittingEmptySubsequences: false) {
+            for line in turn.input.split(separator: "\n", omittingEmptySubsequences: false) {
                 lines.append(TranscriptLine.text(.input, String(line)))
             }
             for line in turn.output.lines {

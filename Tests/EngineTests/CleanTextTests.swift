@@ -118,6 +118,52 @@ private let docBookPage = """
         #expect(document.blocks[1].text == "abs(X): Returns the absolute value of the numeric argument X.")
     }
 
+    @Test func navigationBarOfIconLinksGoesWithItsLabel() throws {
+        // DocBook's Prev/Up/Home/Next arrows are images inside links: the bar has no link text, only its label.
+        let document = try html(
+            """
+            <div><table class="nav" summary="Navigation header"><tr>
+            <td><a href="prev.html"><img src="images/prev.png" alt="Prev"></a></td>
+            <td><a href="manual.html"><img src="images/up.png" alt="Up"></a></td>
+            <th>Valgrind User Manual</th>
+            <td><a href="next.html"><img src="images/next.png" alt="Next"></a></td>
+            </tr></table></div>
+            <h1>Memcheck</h1><p>Memcheck is a memory error detector.</p>
+            <table><tr><td><img src="warn.png"></td><th>Note</th><td>Run it on a debug build.</td></tr></table>
+            """
+        )
+        #expect(
+            document.blocks.map(\.text) == [
+                "Memcheck", "Memcheck is a memory error detector.", "Note: Run it on a debug build.",
+            ]
+        )
+    }
+
+    @Test func linksWithinThePageAreNoTextOfTheirOwn() throws {
+        // A skip link or a "back to top" paragraph moves the reader, and a heading's self-link mark ("#", "¶") is
+        // no word of the heading; a same-page link inside prose, a list item or a table cell is text.
+        let document = try html(
+            """
+            <body><a href="#content" class="skip-to-content">Skip to content</a>
+            <h2>Zlib<a class="mark" href="#zlib">#</a></h2>
+            <h3>Constants <a class="headerlink" href="#constants">\u{00B6}</a></h3>
+            <p>See <a href="#options">the options</a> below.</p>
+            <ul><li><a href="#flush">Flushing</a></li></ul>
+            <table><tr><td><a href="#level">level</a></td><td>The compression level.</td></tr></table>
+            <p><a href="#top">Back to top</a></p></body>
+            """
+        )
+        #expect(
+            document.blocks == [
+                TextBlock(kind: .heading(level: 2), text: "Zlib"),
+                TextBlock(kind: .heading(level: 3), text: "Constants"),
+                TextBlock(kind: .paragraph, text: "See the options below."),
+                TextBlock(kind: .listItem, text: "Flushing"),
+                TextBlock(kind: .tableRow, text: "level: The compression level."),
+            ]
+        )
+    }
+
     @Test func pageOfOnlyLinksGivesNoBlocksAndASayingMessage() throws {
         let items = (1...8).map { "<li><a href=\"p\($0).html\">Page \($0)</a></li>" }.joined()
         let document = try html("<html><body><h2>Contents</h2><ul>\(items)</ul></body></html>")
@@ -175,6 +221,25 @@ private let docBookPage = """
             ]
         )
         #expect(chunks.map(\.text) == ["Counting lines\nCount them. Then stop.\n" + code])
+    }
+
+    @Test func aSentenceAboveACodeBlockIsNotCarriedIntoTheNextPassageWithoutIt() throws {
+        // Given a section whose first passage fills up with a sentence that introduces a code block, and the code
+        let prose = (1...8).map { "Sentence \($0) tells a little more about the memory checker and its reports." }
+        let code = (1...8).map { "==1== at 0x80483\($0): f (example.c:\($0))" }.joined(separator: "\n")
+        let blocks = [
+            TextBlock(kind: .heading(level: 2), text: "Reading the output"),
+            TextBlock(kind: .paragraph, text: prose.joined(separator: " ")),
+            TextBlock(kind: .paragraph, text: "Most error messages look like the following:"),
+            TextBlock(kind: .code, text: code),
+            TextBlock(kind: .paragraph, text: "Things to notice: the first line names the kind of error."),
+        ]
+        // When it is chunked
+        let chunks = Chunker().chunks(of: blocks)
+        // Then the next passage does not open with the introduction of a block it lacks
+        try #require(chunks.count == 2)
+        #expect(chunks[0].text.contains("look like the following:\n==1=="))
+        #expect(chunks[1].text == "Reading the output\nThings to notice: the first line names the kind of error.")
     }
 
     @Test func aParagraphThatOnlyRepeatsTheTitleIsNoPassage() {

@@ -39,7 +39,7 @@ import Testing
         #expect(transcript.turns.count == 3)
 
         let first = transcript.turns[0]
-        #expect(first.message == "What is the repeatability of the NR-X200?")
+        #expect(first.input == "What is the repeatability of the NR-X200?")
         #expect(first.line == 5)
         #expect(first.expected.map(\.isAnswer) == [true, false, false, false, false])
         #expect(first.expected[3].text == "  [1] product-x200-spec.pdf p.[NUM] \"[..]\"")
@@ -52,7 +52,7 @@ import Testing
         #expect(second.checks.first?.kind == .wer)
         #expect(second.checks.first?.parameter == 0.4)
 
-        #expect(transcript.turns[2].message == "\"\"\"\ntwo lines")
+        #expect(transcript.turns[2].input == "\"\"\"\ntwo lines")
     }
 
     @Test(
@@ -141,9 +141,9 @@ import Testing
 
         // When it is written
         let text = writer.text([
-            RecordedTurn(message: "What is the maximum payload of the NR-X400?", output: abstention),
-            RecordedTurn(message: "/uplaod x", output: failure),
-            RecordedTurn(message: "How much does the arm weigh?", output: cited),
+            RecordedTurn(input: "What is the maximum payload of the NR-X400?", output: abstention),
+            RecordedTurn(input: "/uplaod x", output: failure),
+            RecordedTurn(input: "How much does the arm weigh?", output: cited),
         ])
 
         // Then

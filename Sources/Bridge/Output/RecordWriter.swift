@@ -1,3 +1,4 @@
+import ChatAPI
 import DescriptorIO
 import Dispatch
 import Synchronization

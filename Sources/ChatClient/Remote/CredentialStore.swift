@@ -162,14 +162,13 @@ public final class CredentialStore: Sendable {
                 path: path
             )
         }
-        let mode = info.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
-            throw Self.failure(
-                "Refusing to read credentials from \(path): its mode \(Self.octal(mode)) lets other users read "
-                    + "your tokens. Run `chmod 600 \(Self.shellQuoted(path))` and try again.",
-                path: path
-            )
-        }
+        try requirePrivate(
+            info,
+            "Refusing to read credentials from \(path)",
+            forbidding: 0o077,
+            "read your tokens",
+            path
+        )
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -192,14 +191,13 @@ public final class CredentialStore: Sendable {
     private func checkDirectory() throws {
         var info = stat()
         guard stat(directory, &info) == 0 else { return }
-        let mode = info.st_mode & 0o777
-        guard mode & 0o022 == 0 else {
-            throw Self.failure(
-                "Refusing to keep credentials in \(directory): its mode \(Self.octal(mode)) lets other users "
-                    + "replace files there. Run `chmod 700 \(Self.shellQuoted(directory))` and try again.",
-                path: path
-            )
-        }
+        try requirePrivate(
+            info,
+            "Refusing to keep credentials in \(directory)",
+            forbidding: 0o022,
+            "replace files there",
+            directory
+        )
     }
 
     private func writeFile(_ data: Data) throws {
@@ -253,6 +251,25 @@ public final class CredentialStore: Sendable {
     }
 
     // MARK: - Messages
+
+    /// Refuses a file or folder whose mode grants other users any of `forbidden`, saying what they could do and
+    /// the `chmod` that takes it away (0600 for a file, 0700 for a folder).
+    private func requirePrivate(
+        _ info: stat,
+        _ refusal: String,
+        forbidding forbidden: mode_t,
+        _ risk: String,
+        _ target: String
+    ) throws {
+        let mode = info.st_mode & 0o777
+        guard mode & forbidden != 0 else { return }
+        let fix = (info.st_mode & S_IFMT) == S_IFDIR ? "700" : "600"
+        throw Self.failure(
+            "\(refusal): its mode \(Self.octal(mode)) lets other users \(risk). "
+                + "Run `chmod \(fix) \(Self.shellQuoted(target))` and try again.",
+            path: path
+        )
+    }
 
     private static func failure(_ message: String, path: String) -> BackendError {
         .local(message, details: ["path": .string(path)])

@@ -144,7 +144,7 @@ extension ChatShellCommand.Replay {
                         TerminalWriter.standard.write(OutputSanitizer.visible(line.text) + "\n")
                     }
                 }
-                turns.append(RecordedTurn(message: message, output: output))
+                turns.append(RecordedTurn(input: message, output: output))
             }
             let note = await driver.finish()
             if let note, common.verbose { console.notice(note) }

@@ -1,3 +1,4 @@
+import ChatAPI
 import DescriptorIO
 import Foundation
 import Glibc
@@ -140,22 +141,8 @@ struct HistoryFile: Sendable {
     /// - Parameter entry: the entry.
     /// - Returns: a JSON string literal.
     static func encode(_ entry: String) -> String {
-        var out = "\""
-        for scalar in entry.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            // U+2028 and U+2029 are line breaks to some editors; escaping them keeps the file one entry a line.
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        // JSONText escapes U+2028 and U+2029 too, which some editors treat as line breaks.
+        JSONText.string(entry)
     }
 
     /// Decodes one line; a line that is not a JSON string is returned as it is, an empty line as nil.

@@ -55,7 +55,7 @@ public struct TranscriptSaver: Sendable {
         var unreplayable: [String] = []
         for command in journal?.entries(since: since) ?? [] {
             entries.append(
-                (command.date, RecordedTurn(message: command.input, output: .init(lines: [.client(command.output)])))
+                (command.date, RecordedTurn(input: command.input, output: .init(lines: [.client(command.output)])))
             )
             if !command.replayable { unreplayable.append(command.input) }
         }
@@ -112,7 +112,7 @@ public struct TranscriptSaver: Sendable {
             pieces += renderer.render(.done(done))
         }
         return RecordedTurn(
-            message: turn.input,
+            input: turn.input,
             output: TranscriptTurnOutput(
                 lines: InterpreterTranscriptDriver.lines(from: pieces),
                 answer: turn,
@@ -164,6 +164,6 @@ public struct TranscriptSaver: Sendable {
         var failures: [TranscriptTurnOutput.Failure] = []
         if case .failed(let code, let text) = result { failures.append(.init(code: code, message: text)) }
         let line = UploadRunner.FileResult(path: upload.file.path, outcome: result).line.plain
-        return RecordedTurn(message: message, output: TranscriptTurnOutput(lines: [.client(line)], failures: failures))
+        return RecordedTurn(input: message, output: TranscriptTurnOutput(lines: [.client(line)], failures: failures))
     }
 }

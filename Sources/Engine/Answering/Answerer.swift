@@ -47,15 +47,28 @@ public struct AnswerContext: Sendable {
 }
 
 extension AnswerContext {
+    /// The inverse document frequency from which an identifier is distinctive.
+    ///
+    /// BM25's IDF is about `-ln(share)` of the passages holding the term, so 2.3 means in fewer than about one
+    /// passage in ten. Above that share an identifier is the collection's own name (a program, a library) rather
+    /// than a thing a question singles out.
+    static let distinctiveIdentifierWeight = 2.3
+
     /// Whether the question names an identifier (`NR-X400`) that no source mentions.
     ///
     /// The sources are then about something else, and both answerers abstain: small models readily answer with a
     /// neighbour's figures.
     ///
+    /// An identifier that many passages of the store share (`sqlite3` across a SQLite manual, `bzip2` across its
+    /// own) names what the whole collection is about, not what the question asks: it may be missing from the
+    /// passages that answer. Only a distinctive one (`cache_spill_limit`, `NR-X400`) must occur in a source.
+    ///
     /// - Parameter matchers: One matcher per source over its title, heading and text, when the caller has them.
-    /// - Returns: True when some identifier of the question occurs in no source.
+    /// - Returns: True when some distinctive identifier of the question occurs in no source.
     func asksAboutSomethingElse(matchers: [TermMatcher]? = nil) -> Bool {
-        let identifiers = QueryAnalyzer.terms(question).filter(\.isIdentifier)
+        let identifiers = QueryAnalyzer.terms(question).filter(\.isIdentifier).filter {
+            inverseDocumentFrequency($0.text) >= Self.distinctiveIdentifierWeight
+        }
         guard !identifiers.isEmpty else { return false }
         let matchers =
             matchers ?? sources.map { TermMatcher($0.title + "\n" + ($0.heading ?? "") + "\n" + $0.text) }

@@ -229,20 +229,12 @@ enum AttributeExtractor {
 
     // MARK: - Text
 
-    /// The line with characters that would confuse a report removed: backticks open code spans and bracketed
-    /// numbers read as citation markers.
+    /// The line made safe for a report and trimmed.
+    ///
+    /// `ComparisonReport.plain` holds the rule (no citation-like brackets, no code spans); callers split at every
+    /// newline (CR included), so the line holds no break for it to fold.
     static func sanitized(_ line: String) -> String {
-        var result = ""
-        for character in line {
-            switch character {
-            case "`": result.append("'")
-            case "[": result.append("(")
-            case "]": result.append(")")
-            case "\r": continue
-            default: result.append(character)
-            }
-        }
-        return result.trimmingCharacters(in: .whitespaces)
+        ComparisonReport.plain(line).trimmingCharacters(in: .whitespaces)
     }
 
     /// Lower-cased with white space collapsed: the identity of a line for de-duplication.

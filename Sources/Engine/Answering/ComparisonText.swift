@@ -93,7 +93,9 @@ struct ComparisonText: Sendable {
 
     // MARK: - Normalisation
 
-    static let joiners: Set<Character> = ["-", ".", ",", "/", ":", "'", "’", "_"]
+    /// The engine's word joiners (`QueryAnalyzer.joiners`); `_` too, which `QueryAnalyzer.tokens` keeps inside a
+    /// word by a rule of its own (`worker_threads`).
+    static let joiners = QueryAnalyzer.joiners.union(["_"])
     static let clauseBreaks: Set<Character> = [
         ",", ";", ":", ".", "!", "?", "(", ")", "[", "]", "–", "—", "·", "|", "•", "\n", "\t",
     ]

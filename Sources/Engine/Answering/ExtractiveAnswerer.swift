@@ -247,6 +247,7 @@ public struct ExtractiveAnswerer: Answerer {
         // that its document's title supplies ("List price: USD 31,500" in the NR-X200 sheet).
         var picks = [best]
         var covered = best.covered
+        let linkingTerms = Set(terms.filter { !QueryAnalyzer.isFrame($0) && idf($0.text) >= Self.linkingTermWeight })
         for candidate in ranked.dropFirst() where picks.count < tuning.maxAnswerSentences {
             guard candidate.score >= 0.5 * best.score, !picks.contains(where: { $0.text == candidate.text }) else {
                 continue
@@ -254,7 +255,9 @@ public struct ExtractiveAnswerer: Answerer {
             let added = candidate.covered.subtracting(covered)
             let gain = terms.filter(added.contains).reduce(0) { $0 + weights[$1, default: 0] }
             let addsSomething = added.contains { candidate.matched.contains($0) || $0.isIdentifier }
-            guard gain >= 0.15 * totalWeight, addsSomething, Self.connects(candidate, to: picks) else { continue }
+            guard gain >= 0.15 * totalWeight, addsSomething,
+                Self.connects(candidate, to: picks, linkingTerms: linkingTerms)
+            else { continue }
             picks.append(candidate)
             covered.formUnion(candidate.covered)
         }
@@ -443,21 +446,29 @@ public struct ExtractiveAnswerer: Answerer {
 
     /// Whether a further pick belongs to the answer the earlier picks started.
     ///
-    /// It must come from the same document, share a question term (not a frame word) with one of them, or name in
-    /// its text or title an identifier one of them quotes (the NR-X300 sheet's warranty after "twelve NR-X300 arms"
-    /// in a case study). Sentences that each match a different word of the question ("thread-safe", "start with a dash", "defaults to 0" for "How
-    /// many threads does it start by default?") do not add up to an answer.
-    private static func connects(_ candidate: Candidate, to picks: [Candidate]) -> Bool {
-        let title = candidate.context.split(separator: "\n", omittingEmptySubsequences: false).first
+    /// It must come from the same section (the same document title and heading), share a distinctive question
+    /// term with one of them (`linkingTerms`), or name in its text or title an identifier one of them quotes (the
+    /// NR-X300 sheet's warranty after "twelve NR-X300 arms" in a case study). Sentences that each match a
+    /// different word of the question ("thread-safe", "start with a dash", "defaults to 0" for "How many threads
+    /// does it start by default?") do not add up to an answer, nor do sections of one long manual that share only
+    /// the manual's name.
+    private static func connects(_ candidate: Candidate, to picks: [Candidate], linkingTerms: Set<QueryTerm>) -> Bool {
         let matcher = TermMatcher(candidate.text + "\n" + candidate.context)
         return picks.contains { pick in
-            if pick.context.split(separator: "\n", omittingEmptySubsequences: false).first == title { return true }
-            if pick.covered.contains(where: { !QueryAnalyzer.isFrame($0) && candidate.covered.contains($0) }) {
+            if pick.context == candidate.context { return true }
+            if pick.covered.contains(where: { linkingTerms.contains($0) && candidate.covered.contains($0) }) {
                 return true
             }
             return QueryAnalyzer.terms(pick.text).contains { $0.isIdentifier && matcher.contains($0) }
         }
     }
+
+    /// The inverse document frequency from which a question term shared by two picks links them.
+    ///
+    /// BM25's IDF is about `-ln(share)` of the passages holding the term, so 1.0 means in fewer than about a third
+    /// of them. A word most passages share (the product's or the company's name, "file") says nothing about
+    /// whether two sentences speak of the same thing.
+    static let linkingTermWeight = 1.0
 
     /// Whether a sentence opens by referring to the one before it.
     static func refersBack(_ words: [String]) -> Bool {

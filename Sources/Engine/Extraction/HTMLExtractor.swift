@@ -193,8 +193,9 @@ private final class LinkCensus {
                 switch HTMLWalker.name(of: current) {
                 case "td", "th":
                     let cell = self[current]
-                    if cell.characters == 0 { continue }
-                    if cell.links > 0, cell.linkShare >= Self.linkCellShare {
+                    // An icon that links (DocBook's Prev/Up/Home arrows are images) is a link cell without text.
+                    if cell.characters == 0, cell.links == 0 { continue }
+                    if cell.links > 0, cell.characters == 0 || cell.linkShare >= Self.linkCellShare {
                         linkCells += 1
                     } else {
                         otherCells += 1
@@ -223,9 +224,19 @@ private struct HTMLWalker {
     private var preformatted = 0
     /// Open `main`, `article` and `section` elements.
     private var sectioning = 0
+    /// Open links to a place on the same page (`href="#…"`).
+    private var inPageLinks = 0
+    /// Whether the pending inline text holds a link to a place on the same page, and how many visible characters
+    /// of it lie outside such links.
+    private var inlineHasInPageLink = false
+    private var inlineCharactersOutsideInPageLinks = 0
+    /// Whether a paragraph that is nothing but a link to the same page is dropped: true for the page's own walk,
+    /// false inside a table cell or definition, where such a link names the row's subject.
+    private let dropsInPageLinkParagraphs: Bool
 
-    init(census: LinkCensus) {
+    init(census: LinkCensus, dropsInPageLinkParagraphs: Bool = true) {
         self.census = census
+        self.dropsInPageLinkParagraphs = dropsInPageLinkParagraphs
     }
 
     /// Subtrees that hold no document content, or content repeated on every page of a site.
@@ -305,6 +316,24 @@ private struct HTMLWalker {
         return text
     }
 
+    /// Whether any text below a node has a letter or a digit.
+    static func containsWord(below node: xmlNodePtr) -> Bool {
+        var stack: [xmlNodePtr] = [node]
+        while let current = stack.popLast() {
+            if current.pointee.type == XML_TEXT_NODE, let content = current.pointee.content,
+                String(cString: content).contains(where: { $0.isLetter || $0.isNumber })
+            {
+                return true
+            }
+            var child = current.pointee.children
+            while let next = child {
+                stack.append(next)
+                child = next.pointee.next
+            }
+        }
+        return false
+    }
+
     mutating func walk(children first: xmlNodePtr?) {
         var child = first
         while let node = child {
@@ -318,6 +347,9 @@ private struct HTMLWalker {
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
             guard let content = node.pointee.content else { return }
             let text = String(cString: content)
+            if inPageLinks == 0 {
+                inlineCharactersOutsideInPageLinks += text.unicodeScalars.count { !$0.properties.isWhitespace }
+            }
             if preformatted > 0 {
                 inline += text
             } else {
@@ -339,6 +371,15 @@ private struct HTMLWalker {
             if census.isLinkBlock(node) || (name == "table" && census.isNavigationTable(node)) { return }
         }
         let children = node.pointee.children
+        if name == "a", preformatted == 0, let target = Self.attribute("href", of: node), target.hasPrefix("#") {
+            // A mark that links a heading or term to itself ("#", "¶", "§") is no text of the page.
+            if !Self.containsWord(below: node) { return }
+            inPageLinks += 1
+            inlineHasInPageLink = true
+            walk(children: children)
+            inPageLinks -= 1
+            return
+        }
         switch name {
         case "br":
             inline += "\n"
@@ -400,6 +441,12 @@ private struct HTMLWalker {
     mutating func flush() {
         let text = inline
         inline = ""
+        // A paragraph that is only a link to the same page ("Skip to content", "Back to top") moves the reader
+        // around the page and says nothing itself.
+        let onlyInPageLink = inlineHasInPageLink && inlineCharactersOutsideInPageLinks == 0
+        inlineHasInPageLink = false
+        inlineCharactersOutsideInPageLinks = 0
+        if onlyInPageLink, dropsInPageLinkParagraphs, kinds.isEmpty, preformatted == 0 { return }
         if preformatted > 0 {
             let code = Self.codeText(text)
             if !code.isEmpty { blocks.append(TextBlock(kind: .code, text: code)) }
@@ -475,7 +522,7 @@ private struct HTMLWalker {
 
     /// The blocks of one element's content, read by a walker of its own.
     private func inner(_ node: xmlNodePtr) -> [TextBlock] {
-        var walker = HTMLWalker(census: census)
+        var walker = HTMLWalker(census: census, dropsInPageLinkParagraphs: false)
         walker.walk(children: node.pointee.children)
         walker.flush()
         return walker.blocks

@@ -239,11 +239,12 @@ struct Chunker: Sendable {
             {
                 emit()
                 // Whole trailing sentences of the previous chunk carry over, so a fact cut at the boundary stays
-                // readable in context.
+                // readable in context. Only the sentences it ends with: one above a code block, a table or a list
+                // ("… look like the following:") would be carried without what it introduces.
                 var carried: [Unit] = []
                 var carriedLength = 0
-                for previous in current.reversed() where previous.isSentence {
-                    if carriedLength + previous.length > overlap { break }
+                for previous in current.reversed() {
+                    if !previous.isSentence || carriedLength + previous.length > overlap { break }
                     carried.insert(previous, at: 0)
                     carriedLength += previous.length + 1
                 }

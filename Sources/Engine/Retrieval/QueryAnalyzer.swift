@@ -86,6 +86,11 @@ enum QueryAnalyzer {
         "i", "me", "my", "mine", "i'm", "ich", "mein", "meine", "meinem", "meinen", "meiner", "mir", "mich",
     ]
 
+    /// The characters that stay inside a word when letters or digits stand on both sides (`nr-x200`, `1,050`,
+    /// `os.path.join`, `2006/42/EC`, `12:30`, `don't`): the one definition for every cut of text into words in the
+    /// engine (`tokens` here, `ComparisonText` for comparisons).
+    static let joiners: Set<Character> = ["-", ".", ",", "/", ":", "'", "’"]
+
     /// Words and identifiers of `text`, lower-cased, in order.
     ///
     /// Joiners (`-`, `.`, `,`, `/`, `:`, `'`) stay only between letters or digits (`nr-x200`, `os.path.join`);
@@ -109,7 +114,7 @@ enum QueryAnalyzer {
                 current = lead
                 index += lead.count
                 continue
-            } else if "-.,/:'’".contains(character), !current.isEmpty, isWordCharacter(index + 1) {
+            } else if joiners.contains(character), !current.isEmpty, isWordCharacter(index + 1) {
                 current.append(character == "’" ? "'" : character)
             } else if !current.isEmpty {
                 words.append(Self.trimmingUnderscores(current))
