@@ -29,6 +29,11 @@ public struct Capabilities: Codable, Sendable, Hashable {
         public var compareMinDocuments = 2
         public var compareMaxDocuments = 5
         public var maxMemoryChars = 2000
+
+        /// The limits of a backend accepting uploads up to `maxUploadBytes`; the others are the contract's.
+        public init(maxUploadBytes: Int) {
+            self.maxUploadBytes = maxUploadBytes
+        }
     }
 
     /// What can be uploaded.

@@ -1,3 +1,4 @@
+public import ChatAPI
 public import Foundation
 
 /// Everything a `KnowledgeBase` needs from its host, with defaults for live use.
@@ -66,4 +67,9 @@ public struct EngineConfiguration: Sendable {
     public static let standardErrorNotice: @Sendable (String) -> Void = { line in
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
+}
+
+extension EngineConfiguration {
+    /// The limits requests are checked against, as `/capabilities` reports them.
+    public var limits: Capabilities.Limits { Capabilities.Limits(maxUploadBytes: maxUploadBytes) }
 }

@@ -43,7 +43,7 @@ extension KnowledgeBase {
         let messages = zip(records, stored).map { message, sources in
             Message(
                 id: message.id,
-                role: message.role,
+                role: message.role.rawValue,
                 content: message.content,
                 finishReason: message.finishReason.map(FinishReason.init(rawValue:)),
                 sources: sources.map { source in

@@ -5,7 +5,9 @@ import Synchronization
 /// The backend without HTTP: documents, retrieval, answers, conversations and memory, scoped by `Principal`.
 ///
 /// The server maps HTTP onto it; `EmbeddedBackend` calls it in-process. Both therefore produce the same objects,
-/// errors and event sequences.
+/// errors and event sequences. It is a facade: it owns the store, the retriever, the answerer and the background
+/// workers, checks access, and hands questions to `AnswerService`, comparisons to `ComparisonService`, documents
+/// to `DocumentService` and memories to `MemoryService`.
 public final class KnowledgeBase: Sendable {
     public let configuration: EngineConfiguration
     let store: SQLiteStore
@@ -14,8 +16,14 @@ public final class KnowledgeBase: Sendable {
     let ingestion: IngestionQueue
     /// Embeds stored chunks in the background; nil when embeddings are off.
     let embedding: EmbeddingWorker?
-    /// Sentence vectors for answering by meaning; nil when embeddings are off.
-    let sentenceVectors: SentenceVectors?
+    /// Questions, searches and the turns they store.
+    let answerService: AnswerService
+    /// Comparisons of documents.
+    let comparisonService: ComparisonService
+    /// Personal and shared memories.
+    let memoryService: MemoryService
+    /// Uploads, listings, passages and removal of documents.
+    let documentService: DocumentService
     /// Renews this engine's ingestion leases and takes up work whose process is gone, until the engine goes.
     private let heartbeat: Task<Void, Never>
 
@@ -48,7 +56,21 @@ public final class KnowledgeBase: Sendable {
             }
         }
         self.embedding = embedding
-        sentenceVectors = configuration.embedder.map { SentenceVectors(embedder: $0) }
+        memoryService = MemoryService(configuration: configuration, store: store)
+        answerService = AnswerService(
+            configuration: configuration,
+            store: store,
+            retriever: retriever,
+            answerer: answerer,
+            memories: memoryService,
+            embedding: embedding,
+            sentenceVectors: configuration.embedder.map { SentenceVectors(embedder: $0) }
+        )
+        comparisonService = ComparisonService(
+            configuration: configuration,
+            store: store,
+            writer: answerer as? any ComparisonWriter
+        )
         ingestion = IngestionQueue(
             store: store,
             now: configuration.now,
@@ -64,6 +86,7 @@ public final class KnowledgeBase: Sendable {
         }
         let queue = ingestion
         queueBox.queue.withLock { $0 = queue }
+        documentService = DocumentService(configuration: configuration, store: store, ingestion: ingestion)
         try store.failDocumentsWithoutJob(at: configuration.now())
         heartbeat = ingestion.startHeartbeat()
         // Chunks a previous process left without vectors (stopped mid-way, or another model) are embedded now.

@@ -2,7 +2,7 @@ import Testing
 
 @testable import Engine
 
-/// A document's text put back together from its chunks (`KnowledgeBase.joinedText`).
+/// A document's text put back together from its chunks (`DocumentService.joinedText`).
 @Suite struct DocumentTextTests {
     private func chunk(_ ordinal: Int, heading: String?, start: Int, end: Int, _ text: String) -> ChunkRecord {
         ChunkRecord(
@@ -31,7 +31,7 @@ import Testing
         ]
         // Then each sentence appears once, in order.
         #expect(
-            KnowledgeBase.joinedText(of: chunks)
+            DocumentService.joinedText(of: chunks)
                 == "Hotels\nBook a standard room. The cap is $230. Ask first. Receipts are required.\n\nMeals\n"
                 + "The per diem is $60."
         )
@@ -42,6 +42,6 @@ import Testing
             chunk(0, heading: nil, start: 0, end: 10, "First part."),
             chunk(1, heading: nil, start: 12, end: 24, "Second part."),
         ]
-        #expect(KnowledgeBase.joinedText(of: chunks) == "First part.\n\nSecond part.")
+        #expect(DocumentService.joinedText(of: chunks) == "First part.\n\nSecond part.")
     }
 }

@@ -19,7 +19,7 @@ struct ReplLoop {
 
     /// Runs until Ctrl-D, end of input or `/quit`.
     func run() async {
-        await refreshNames(documents: true)
+        await interpreter.refreshCompletions(completer, after: nil)
         while true {
             let input: LineInput = await reader.readLine(prompt: interactive ? "> " : "")
             switch input {
@@ -84,7 +84,7 @@ struct ReplLoop {
         case .answer(let stream, let input):
             await answer(stream, input: input)
         }
-        await refreshNames(documents: command?.mayChangeDocumentNames ?? false)
+        await interpreter.refreshCompletions(completer, after: text)
         return .next
     }
 
@@ -269,18 +269,6 @@ struct ReplLoop {
             console.error(message)
         } else {
             console.output(result.line)
-        }
-    }
-
-    /// Refreshes the names Tab completes: session names (a local folder listing) every time, document names only
-    /// when `documents` says they may have changed.
-    private func refreshNames(documents refreshDocuments: Bool) async {
-        let documents =
-            refreshDocuments ? try? await interpreter.backend.documents(scope: nil, limit: 200, offset: 0).items : nil
-        let sessions = (try? interpreter.sessions.list().map(\.name)) ?? []
-        completer.update { names in
-            if let documents { names.documents = documents.flatMap { [$0.id, $0.filename] } }
-            names.sessions = sessions
         }
     }
 

@@ -331,7 +331,7 @@ public struct ExtractiveAnswerer: Answerer {
             // The answer names a role or fact the user told us about ("Your manager" and "my manager is Priya
             // Natarajan"): say it, so the answer is about them.
             // Without the instruction it was given with ("Note for later: my manager is …"), as capture strips it.
-            let fact = KnowledgeBase.capturedMemory(in: memory.text) ?? memory.text
+            let fact = MemoryService.captured(in: memory.text) ?? memory.text
             answer += [.engine(" You told me: ")] + Self.cite(fact, n: memory.n)
         }
         return answer

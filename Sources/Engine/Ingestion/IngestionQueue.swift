@@ -1,6 +1,5 @@
 import ChatAPI
 import Foundation
-import GRDB
 import Logging
 
 /// One upload waiting to be processed.
@@ -312,8 +311,8 @@ actor IngestionQueue {
             var title: String
             var pageCount: Int?
             var drafts: [ChunkDraft]
-            /// Each draft's text as stored (`ChunkText.stored`), made by the worker.
-            var storedTexts: [DatabaseValue]
+            /// Each draft's text as stored (`ChunkText.prepared`), made by the worker.
+            var storedTexts: [ChunkText.Prepared]
         }
 
         enum Result: Sendable {
@@ -445,7 +444,7 @@ actor IngestionQueue {
                     title: title,
                     pageCount: extracted.pageCount,
                     drafts: drafts,
-                    storedTexts: drafts.map { ChunkText.stored($0.text) }
+                    storedTexts: drafts.map { ChunkText.prepared($0.text) }
                 )
             )
         )

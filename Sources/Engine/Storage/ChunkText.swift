@@ -19,6 +19,17 @@ enum ChunkText {
         try text(of: values[0])
     }
 
+    /// A text in stored form, made by an ingestion worker on its own core and handed to the store as it is;
+    /// opaque outside the storage folder, so the ingestion code does not see the database's value type.
+    struct Prepared: Sendable {
+        let value: DatabaseValue
+    }
+
+    /// The stored form of `text`, made ahead of the transaction that writes it.
+    static func prepared(_ text: String) -> Prepared {
+        Prepared(value: stored(text))
+    }
+
     /// The value to store for `text`.
     static func stored(_ text: String) -> DatabaseValue {
         let utf8 = Array(text.utf8)

@@ -85,6 +85,11 @@ struct DocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
         static let sourcePath = Column(CodingKeys.sourcePath)
     }
 
+    /// The `status` of a document waiting for or in processing.
+    static let processing = "processing"
+    /// The `status` of a document whose chunks are stored and searchable.
+    static let completed = "completed"
+
     /// The columns of a document without its extracted text (decoded as nil), for reads that do not need it.
     static var listedColumns: [any SQLSelectable] {
         CodingKeys.allCases.filter { $0 != .extractedText }
@@ -126,7 +131,7 @@ extension ChunkRecord {
     /// holds the write lock.
     struct Packed: Sendable {
         var record: ChunkRecord
-        var storedText: DatabaseValue
+        var storedText: ChunkText.Prepared
     }
 
     /// Decodes the text as `ChunkText` stores it; every other column as its `Codable` name says.
@@ -183,8 +188,14 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendab
     static let databaseTableName = "message"
     var seq: Int64?
     var id: String
+    /// Who wrote a message.
+    enum Role: String, Codable, Sendable {
+        case user
+        case assistant
+    }
+
     var conversationId: String
-    var role: String
+    var role: Role
     var content: String
     var finishReason: String?
     var sourcesJson: String

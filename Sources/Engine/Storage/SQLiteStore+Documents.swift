@@ -1,3 +1,4 @@
+import ChatAPI
 import Foundation
 import GRDB
 import Logging
@@ -30,12 +31,12 @@ extension SQLiteStore {
     // MARK: - Documents
 
     /// A non-failed document with the same content in the same owner's scope, if any.
-    func duplicate(sha256: String, ownerId: String?, scope: String) throws -> DocumentRecord? {
+    func duplicate(sha256: String, ownerId: String?, scope: Document.Scope) throws -> DocumentRecord? {
         try pool.read { db in
             var request = DocumentRecord.select(DocumentRecord.listedColumns)
                 .filter(DocumentRecord.Columns.sha256 == sha256)
                 .filter(DocumentRecord.Columns.status != "failed")
-                .filter(DocumentRecord.Columns.scope == scope)
+                .filter(DocumentRecord.Columns.scope == scope.rawValue)
             if let ownerId { request = request.filter(DocumentRecord.Columns.ownerId == ownerId) }
             return try request.fetchOne(db)
         }
@@ -50,6 +51,18 @@ extension SQLiteStore {
             try DocumentRecord.select(DocumentRecord.listedColumns).filter(key: id).filter(Self.visibility(principal))
                 .fetchOne(db)
         }
+    }
+
+    /// A visible document whose processing completed, as answers, searches and comparisons need one.
+    ///
+    /// - Throws: `EngineError.documentNotFound` when it is absent or invisible, `.documentNotReady` while it is
+    ///   processing or after it failed.
+    func completedDocument(id: String, for principal: Principal) throws -> DocumentRecord {
+        guard let document = try visibleDocument(id: id, for: principal) else {
+            throw EngineError.documentNotFound(id)
+        }
+        guard document.status == DocumentRecord.completed else { throw EngineError.documentNotReady(id) }
+        return document
     }
 
     func documents(
@@ -144,7 +157,7 @@ extension SQLiteStore {
                             arguments: [
                                 record.id, record.documentId, record.ordinal, record.title, record.headingPath,
                                 record.heading, record.pageStart, record.pageEnd, record.charStart, record.charEnd,
-                                chunk.storedText,
+                                chunk.storedText.value,
                             ]
                         )
                         if firstSeq == nil { firstSeq = db.lastInsertedRowID }
@@ -232,7 +245,7 @@ extension SQLiteStore {
     }
 
     /// Deletes the documents of one owner and scope read from `sourcePath`, except `keptId`.
-    func deleteDocuments(sourcePath: String, ownerId: String?, scope: String, except keptId: String) throws {
+    func deleteDocuments(sourcePath: String, ownerId: String?, scope: Document.Scope, except keptId: String) throws {
         defer { frequencies.invalidate() }
         try pool.write { db in
             try db.execute(
@@ -240,7 +253,7 @@ extension SQLiteStore {
                     DELETE FROM document
                     WHERE sourcePath = ? AND ownerId IS ? AND scope = ? AND id != ?
                     """,
-                arguments: [sourcePath, ownerId, scope, keptId]
+                arguments: [sourcePath, ownerId, scope.rawValue, keptId]
             )
         }
     }
@@ -256,14 +269,14 @@ extension SQLiteStore {
     }
 
     /// The documents of one owner and scope read from files inside `folder`, oldest first.
-    func documents(sourcePathUnder folder: String, ownerId: String?, scope: String) throws -> [DocumentRecord] {
+    func documents(sourcePathUnder folder: String, ownerId: String?, scope: Document.Scope) throws -> [DocumentRecord] {
         // A prefix comparison, not LIKE: paths may hold `%` and `_`.
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
         return try pool.read { db in
             try DocumentRecord.select(DocumentRecord.listedColumns)
                 .filter(sql: "substr(sourcePath, 1, length(?)) = ?", arguments: [prefix, prefix])
                 .filter(sql: "ownerId IS ?", arguments: [ownerId])
-                .filter(DocumentRecord.Columns.scope == scope)
+                .filter(DocumentRecord.Columns.scope == scope.rawValue)
                 .order(DocumentRecord.Columns.createdAt, DocumentRecord.Columns.id)
                 .fetchAll(db)
         }

@@ -1,3 +1,4 @@
+import ChatAPI
 import Foundation
 import GRDB
 
@@ -13,12 +14,12 @@ extension SQLiteStore {
 
     func memories(
         ownerId: String?,
-        scope: String,
+        scope: Memory.Scope,
         limit: Int,
         offset: Int
     ) throws -> (items: [MemoryRecord], total: Int) {
         try pool.read { db in
-            var request = MemoryRecord.filter(MemoryRecord.Columns.scope == scope)
+            var request = MemoryRecord.filter(MemoryRecord.Columns.scope == scope.rawValue)
             if let ownerId { request = request.filter(MemoryRecord.Columns.ownerId == ownerId) }
             let total = try request.fetchCount(db)
             let items = try request.order(MemoryRecord.Columns.createdAt.desc, MemoryRecord.Columns.id.desc)
@@ -27,9 +28,11 @@ extension SQLiteStore {
         }
     }
 
-    func memory(id: String, ownerId: String?, scope: String) throws -> MemoryRecord? {
+    func memory(id: String, ownerId: String?, scope: Memory.Scope) throws -> MemoryRecord? {
         try pool.read { db in
-            var request = MemoryRecord.filter(MemoryRecord.Columns.id == id).filter(MemoryRecord.Columns.scope == scope)
+            var request = MemoryRecord.filter(MemoryRecord.Columns.id == id).filter(
+                MemoryRecord.Columns.scope == scope.rawValue
+            )
             if let ownerId { request = request.filter(MemoryRecord.Columns.ownerId == ownerId) }
             return try request.fetchOne(db)
         }
@@ -69,7 +72,7 @@ extension SQLiteStore {
     /// The newest personal memories of an owner.
     func newestPersonalMemories(ownerId: String, limit: Int) throws -> [MemoryRecord] {
         try pool.read { db in
-            try MemoryRecord.filter(MemoryRecord.Columns.scope == "personal")
+            try MemoryRecord.filter(MemoryRecord.Columns.scope == Memory.Scope.personal.rawValue)
                 .filter(MemoryRecord.Columns.ownerId == ownerId)
                 .order(Column("seq").desc).limit(limit).fetchAll(db)
         }

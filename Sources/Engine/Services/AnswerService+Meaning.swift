@@ -1,6 +1,6 @@
 import Embedding
 
-extension KnowledgeBase {
+extension AnswerService {
     /// The question's embedding for hybrid ranking; nil when embeddings are off, nothing is embedded yet, or the
     /// embedder fails, and the question is then ranked by its words alone.
     func questionVector(_ question: String) async -> [Float]? {
