@@ -66,6 +66,9 @@ private func buildRouter(
     knowledgeBase: KnowledgeBase
 ) -> (Router<ChatRequestContext>, RouteTable) {
     let accounts = knowledgeBase.accounts(configuration: configuration.accounts)
+    // The rate limits count time on the engine's clock, the one token expiry uses: one clock per server, which
+    // tests stop so that a slow run cannot refill a bucket between the requests they count.
+    let clock = knowledgeBase.configuration.now
     let services = Services(
         knowledgeBase: knowledgeBase,
         accounts: accounts,
@@ -79,12 +82,17 @@ private func buildRouter(
         ),
         loginThrottle: LoginThrottle(
             limit: configuration.rateLimits.failedLogins,
-            window: TimeInterval(configuration.rateLimits.loginWindowSeconds)
+            window: TimeInterval(configuration.rateLimits.loginWindowSeconds),
+            now: clock
         ),
         admission: AnswerAdmission(
             limit: configuration.concurrentAnswers(generator: knowledgeBase.capabilities().generator)
         ),
-        anonymousUploads: RequestRateLimiter(limit: configuration.rateLimits.anonymousUploadsPerHour, window: 3600)
+        anonymousUploads: RequestRateLimiter(
+            limit: configuration.rateLimits.anonymousUploadsPerHour,
+            window: 3600,
+            now: clock
+        )
     )
     let table = RouteTable()
     let router = Router(context: ChatRequestContext.self)
@@ -99,7 +107,7 @@ private func buildRouter(
     )
     router.add(
         middleware: RateLimitMiddleware(
-            limiter: RequestRateLimiter(perMinute: configuration.rateLimits.requestsPerMinute)
+            limiter: RequestRateLimiter(perMinute: configuration.rateLimits.requestsPerMinute, now: clock)
         )
     )
     let routes = RouteRegistrar(router: router, table: table)

@@ -24,6 +24,20 @@ struct BinaryRun {
         home: URL,
         directory: URL? = nil,
         environment: [String: String] = [:]
+    ) async throws -> BinaryRun {
+        // Waited for on a thread of its own: a run can take seconds (an ingest, an eval), which a test must not
+        // spend holding one of the cooperative pool's few threads.
+        try await OwnThread.run {
+            try runBlocking(arguments, input: input, home: home, directory: directory, environment: environment)
+        }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String],
+        input: String,
+        home: URL,
+        directory: URL?,
+        environment: [String: String]
     ) throws -> BinaryRun {
         guard let binary = TestCorpus.binary else { throw POSIXError(.ENOENT) }
         let process = Process()

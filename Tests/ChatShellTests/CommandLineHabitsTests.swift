@@ -33,19 +33,19 @@ import Testing
         #expect(message.hasPrefix("Unknown command 'aks'. Did you mean 'chatshell ask'?"))
     }
 
-    @Test func aPositionalQuestionIsAskedOnceWithPipedTextAsContext() throws {
+    @Test func aPositionalQuestionIsAskedOnceWithPipedTextAsContext() async throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
-        let upload = try BinaryRun.run(["ingest", TestCorpus.document("travel-policy.pdf").path], home: home.url)
+        let upload = try await BinaryRun.run(["ingest", TestCorpus.document("travel-policy.pdf").path], home: home.url)
         #expect(upload.status == 0)
 
-        let plain = try BinaryRun.run(["What is the nightly hotel cap in high-cost cities?"], home: home.url)
+        let plain = try await BinaryRun.run(["What is the nightly hotel cap in high-cost cities?"], home: home.url)
         #expect(plain.status == 0, "\(plain.standardError)")
         #expect(plain.standardOutput.contains("$320"))
         #expect(plain.standardOutput.contains("Sources:"))
 
         // Piped text joins the question: the words that find the answer are only in the pipe
-        let piped = try BinaryRun.run(
+        let piped = try await BinaryRun.run(
             ["Summarise this"],
             input: "What is the nightly hotel cap in high-cost cities?\n",
             home: home.url
@@ -54,19 +54,19 @@ import Testing
         #expect(piped.standardOutput.contains("$320"))
 
         // `ask` without words reads its question from the pipe; an empty pipe is a usage error that says so
-        let askPiped = try BinaryRun.run(
+        let askPiped = try await BinaryRun.run(
             ["ask"],
             input: "What is the nightly hotel cap in high-cost cities?\n",
             home: home.url
         )
         #expect(askPiped.status == 0, "\(askPiped.standardError)")
         #expect(askPiped.standardOutput.contains("$320"))
-        let askEmpty = try BinaryRun.run(["ask"], input: "\n", home: home.url)
+        let askEmpty = try await BinaryRun.run(["ask"], input: "\n", home: home.url)
         #expect(askEmpty.status == 2)
         #expect(askEmpty.standardError.contains("Nothing to ask: standard input was empty."))
 
         // Without a language model, text the documents do not answer gets a way forward, not only "not found"
-        let notes = try BinaryRun.run(
+        let notes = try await BinaryRun.run(
             ["summarise"],
             input: "Quarterly offsite: the choir rehearses on Thursdays; bring the sheet music.\n",
             home: home.url
@@ -76,7 +76,7 @@ import Testing
         #expect(notes.standardError.contains("add --llm URL to have a model read it"))
 
         // Global options work before a bare question too
-        let optionFirst = try BinaryRun.run(
+        let optionFirst = try await BinaryRun.run(
             ["--data-dir", home.url.path, "--embeddings", "off", "What is the nightly hotel cap in high-cost cities?"],
             home: home.url
         )
@@ -84,57 +84,57 @@ import Testing
         #expect(optionFirst.standardOutput.contains("$320"))
 
         // Global options work before the subcommand, and --version and version print the version
-        let before = try BinaryRun.run(["--data-dir", home.url.path, "ask", "/docs"], home: home.url)
+        let before = try await BinaryRun.run(["--data-dir", home.url.path, "ask", "/docs"], home: home.url)
         #expect(before.status == 0, "\(before.standardError)")
         #expect(before.standardOutput.contains("travel-policy.pdf"))
         for arguments in [["version"], ["--version"]] {
-            let version = try BinaryRun.run(arguments, home: home.url)
+            let version = try await BinaryRun.run(arguments, home: home.url)
             #expect(version.status == 0)
             #expect(version.standardOutput.hasPrefix("0.") || version.standardOutput.first?.isNumber == true)
         }
     }
 
-    @Test func typosAndUsageErrorsExitTwoWithAHint() throws {
+    @Test func typosAndUsageErrorsExitTwoWithAHint() async throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
-        let typo = try BinaryRun.run(["aks", "What is the reach?"], home: home.url)
+        let typo = try await BinaryRun.run(["aks", "What is the reach?"], home: home.url)
         #expect(typo.status == 2)
         #expect(typo.standardError.contains("Did you mean 'chatshell ask'?"))
 
-        let usage = try BinaryRun.run(["ask", "--bogus", "q"], home: home.url)
+        let usage = try await BinaryRun.run(["ask", "--bogus", "q"], home: home.url)
         #expect(usage.status == 2)
 
-        let color = try BinaryRun.run(["--color", "bogus", "ask", "/docs"], home: home.url)
+        let color = try await BinaryRun.run(["--color", "bogus", "ask", "/docs"], home: home.url)
         #expect(color.status == 2)
         #expect(color.standardError.contains("--color 'bogus' is not a valid color: use auto, always or never."))
 
         // The config file: a bad value and an unknown key are named with the file and line
         let config = home.url.appendingPathComponent("config")
         try Data("# mine\ncolor = purple\ncolour = never\n".utf8).write(to: config)
-        let file = try BinaryRun.run(["ask", "/docs"], home: home.url)
+        let file = try await BinaryRun.run(["ask", "/docs"], home: home.url)
         #expect(file.status == 2)
         #expect(file.standardError.contains("Unknown key 'colour' in \(config.path) line 3. Did you mean 'color'?"))
         #expect(file.standardError.contains("color = purple in \(config.path) is not a valid color"))
     }
 
-    @Test func globalOptionsBeforeAndAfterTheSubcommandReachIt() throws {
+    @Test func globalOptionsBeforeAndAfterTheSubcommandReachIt() async throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
         let server = "http://127.0.0.1:\(try FakeOpenAIServer.closedPort())"
         for arguments in [
             ["--server", server, "ask", "What is the reach?"], ["ask", "What is the reach?", "--server", server],
         ] {
-            let run = try BinaryRun.run(arguments, home: home.url)
+            let run = try await BinaryRun.run(arguments, home: home.url)
             #expect(run.status == 1, "\(arguments)")
             #expect(run.standardError.contains("Cannot connect to 127.0.0.1:"), "\(run.standardError)")
             #expect(!run.standardError.contains("To continue a session"))
         }
     }
 
-    @Test func countsReadAsPeopleWriteThem() throws {
+    @Test func countsReadAsPeopleWriteThem() async throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
-        let run = try BinaryRun.run(
+        let run = try await BinaryRun.run(
             [],
             input: "/remember The printer is on floor 3.\n/memories\nWhere is the printer?\n/sessions\n",
             home: home.url
@@ -146,10 +146,10 @@ import Testing
         #expect(!run.standardOutput.contains("1 memories") && !run.standardOutput.contains("1 turns"))
     }
 
-    @Test func anEmptyStoreAnswersWithAHintToUpload() throws {
+    @Test func anEmptyStoreAnswersWithAHintToUpload() async throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
-        let run = try BinaryRun.run([], input: "What is the nightly hotel cap?\n", home: home.url)
+        let run = try await BinaryRun.run([], input: "What is the nightly hotel cap?\n", home: home.url)
         #expect(run.status == 0)
         #expect(run.standardOutput.contains("(no sources)\n(No documents yet: /upload PATH"))
     }
@@ -160,7 +160,7 @@ import Testing
         let server = try await ServerProcess(binary: binary, dataDirectory: serverHome.url)
         let port = try #require(server.url.split(separator: ":").last.map(String.init))
         let home = TemporaryDirectory()
-        let second = try BinaryRun.run(["serve", "--port", port, "--data-dir", home.url.path], home: home.url)
+        let second = try await BinaryRun.run(["serve", "--port", port, "--data-dir", home.url.path], home: home.url)
         #expect(second.status == 1)
         #expect(second.standardError.contains("Port \(port) on 127.0.0.1 is already in use"))
         #expect(second.standardError.contains("--port 0 picks a free one"))
@@ -168,16 +168,16 @@ import Testing
         #expect(await server.stop() == 0)
     }
 
-    @Test func theManPageComesFromTheArgumentParser() throws {
+    @Test func theManPageComesFromTheArgumentParser() async throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
-        let run = try BinaryRun.run(["man"], home: home.url)
+        let run = try await BinaryRun.run(["man"], home: home.url)
         #expect(run.status == 0)
         #expect(run.standardOutput.hasPrefix(".TH CHATSHELL 1"))
         for option in ["\\-\\-server <url>", "\\-\\-llm <url>", ".SS chatshell ask", ".SS chatshell serve"] {
             #expect(run.standardOutput.contains(option), "\(option)")
         }
-        let help = try BinaryRun.run(["--help"], home: home.url)
+        let help = try await BinaryRun.run(["--help"], home: home.url)
         let serverLine = try #require(help.standardOutput.range(of: "--server <url>"))
         let subcommands = try #require(help.standardOutput.range(of: "SUBCOMMANDS:"))
         #expect(serverLine.lowerBound < subcommands.lowerBound)

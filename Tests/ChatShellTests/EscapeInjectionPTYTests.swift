@@ -13,7 +13,7 @@ import Testing
     }
 
     /// Runs `chatshell ask LINE` to completion (no terminal involved).
-    private func ask(_ line: String, binary: URL, environment: [String: String]) throws -> Int32 {
+    private func ask(_ line: String, binary: URL, environment: [String: String]) async throws -> Int32 {
         let process = Process()
         process.executableURL = binary
         process.arguments = ["ask", line]
@@ -21,8 +21,10 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return try await OwnThread.run {
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
     }
 
     @Test func hostileNamesAndMemoriesNeverReachTheTerminalAsCommands() async throws {
@@ -38,7 +40,8 @@ import Testing
         let env = environment(home: home)
         // The memory is stored outside the pty: typed into readline, ESC would be a key, not text.
         #expect(
-            try ask("/remember My locker code is \u{1B}[2J\u{9B}31m 4711\u{07}", binary: binary, environment: env) == 0
+            try await ask("/remember My locker code is \u{1B}[2J\u{9B}31m 4711\u{07}", binary: binary, environment: env)
+                == 0
         )
 
         let terminal = try PseudoTerminal(executable: binary, arguments: [], environment: env, columns: 80)
@@ -112,8 +115,11 @@ import Testing
             encoding: .utf8
         )
         let env = environment(home: home)
-        #expect(try ask("/upload \(folder.path)", binary: binary, environment: env) == 0)
-        #expect(try ask("/remember The code is \u{1B}]52;c;cHduZWQ=\u{07} 4711", binary: binary, environment: env) == 0)
+        #expect(try await ask("/upload \(folder.path)", binary: binary, environment: env) == 0)
+        #expect(
+            try await ask("/remember The code is \u{1B}]52;c;cHduZWQ=\u{07} 4711", binary: binary, environment: env)
+                == 0
+        )
         let question = "What is the nightly hotel cap for Zanzibar trips?"
 
         // The REPL: the streamed answer, its sources, the documents, the memories and the answer again in /history.

@@ -120,9 +120,9 @@ import Testing
         )
         #expect(await server.waitForLog("before extracting \(upload.documentId)", timeout: .seconds(30)))
 
-        let listed = try BinaryRun.run(["--data-dir", home.url.path, "ask", "/docs"], home: home.url)
+        let listed = try await BinaryRun.run(["--data-dir", home.url.path, "ask", "/docs"], home: home.url)
         #expect(listed.status == 0, "\(listed.standardError)")
-        let ingested = try BinaryRun.run(
+        let ingested = try await BinaryRun.run(
             ["--data-dir", home.url.path, "ingest", TestCorpus.document("glossary.txt").path],
             home: home.url
         )

@@ -33,13 +33,14 @@ import Testing
         return Data(text.utf8)
     }
 
-    /// Whether every `extract-pdf` child reading `filename` is gone, checked every 50 ms for at most 10 s: a child
-    /// killed at its parent's exit leaves `/proc` a moment later.
-    private func childrenAreGone(reading filename: String) -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
+    /// Whether every `extract-pdf` child reading `filename` is gone: a child killed at its parent's exit leaves
+    /// `/proc` a moment later, so this looks every 50 ms (nothing signals it), with a watchdog of 120 s for a
+    /// defect, never a window.
+    private func childrenAreGone(reading filename: String) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(120)
         while !children(reading: filename).isEmpty {
             if ContinuousClock.now > deadline { return false }
-            Thread.sleep(forTimeInterval: 0.05)
+            try? await Task.sleep(for: .milliseconds(50))
         }
         return true
     }
@@ -54,7 +55,7 @@ import Testing
         }
     }
 
-    @Test func aPageOverTheMemoryLimitFailsWithTheLimitAndOrdinaryPDFsStillRead() throws {
+    @Test func aPageOverTheMemoryLimitFailsWithTheLimitAndOrdinaryPDFsStillRead() async throws {
         let home = TemporaryDirectory()
         let name = "pagebomb-\(UUID().uuidString).pdf"
         let bomb = home.url.appendingPathComponent(name)
@@ -62,30 +63,30 @@ import Testing
         try Self.pageBomb(lines: 500).write(to: bomb)
         let limited = ["CHATSHELL_EXTRACTION_MEMORY_MIB": "64"]
 
-        let refused = try BinaryRun.run(["ingest", bomb.path], home: home.url, environment: limited)
+        let refused = try await BinaryRun.run(["ingest", bomb.path], home: home.url, environment: limited)
         #expect(refused.status != 0)
         #expect(
             refused.standardError.contains("Cannot read '\(name)': reading it needs more than 64 MiB of memory"),
             "\(refused.standardError)"
         )
-        #expect(childrenAreGone(reading: name))
+        #expect(await childrenAreGone(reading: name))
 
         // The same limit reads the sample PDFs, whose text then answers questions.
         let spec = TestCorpus.document("product-x200-spec.pdf")
-        let read = try BinaryRun.run(["ingest", spec.path], home: home.url, environment: limited)
+        let read = try await BinaryRun.run(["ingest", spec.path], home: home.url, environment: limited)
         #expect(read.status == 0, "\(read.standardError)")
-        let asked = try BinaryRun.run(["ask", "What is the repeatability of the NR-X200?"], home: home.url)
+        let asked = try await BinaryRun.run(["ask", "What is the repeatability of the NR-X200?"], home: home.url)
         #expect(asked.standardOutput.contains("product-x200-spec.pdf"))
     }
 
-    @Test func aPageOverTheTimeLimitIsStoppedAtTheLimitAndLeavesNoChild() throws {
+    @Test func aPageOverTheTimeLimitIsStoppedAtTheLimitAndLeavesNoChild() async throws {
         let home = TemporaryDirectory()
         let name = "slowpage-\(UUID().uuidString).pdf"
         let bomb = home.url.appendingPathComponent(name)
         // Four million characters on one page: more than a minute of poppler, far past a 1 s limit.
         try Self.pageBomb(lines: 2_000).write(to: bomb)
 
-        let run = try BinaryRun.run(
+        let run = try await BinaryRun.run(
             ["ingest", bomb.path],
             home: home.url,
             environment: ["CHATSHELL_PROCESSING_TIMEOUT_S": "1"]
@@ -93,6 +94,6 @@ import Testing
         #expect(run.status != 0)
         #expect(run.standardError.contains("processing took longer than 1.0 s"), "\(run.standardError)")
         // The child was killed at the limit, not left to finish the page.
-        #expect(childrenAreGone(reading: name))
+        #expect(await childrenAreGone(reading: name))
     }
 }

@@ -217,18 +217,19 @@ import Testing
         let llm = ["--llm", model.baseURL.absoluteString]
         let question = "What payload does the NR-X300 carry?"
         #expect(
-            try BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status == 0
+            try await BinaryRun.run(["ingest", "d/product-x300-spec.pdf"], home: home.url, directory: home.url).status
+                == 0
         )
         let raw = Self.markdownAnswer.joined()
 
         // Into a pipe: the model's text as it came, Sources after it
-        let piped = try BinaryRun.run(llm + ["ask", question], home: home.url)
+        let piped = try await BinaryRun.run(llm + ["ask", question], home: home.url)
         #expect(piped.status == 0, "\(piped.standardError)")
         #expect(piped.standardOutput.hasPrefix(raw))
         #expect(!piped.standardOutput.contains("\u{1B}"))
 
         // --json: the answer field holds the raw text
-        let json = try BinaryRun.run(llm + ["ask", "--json", question], home: home.url)
+        let json = try await BinaryRun.run(llm + ["ask", "--json", question], home: home.url)
         #expect(json.status == 0, "\(json.standardError)")
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
@@ -273,15 +274,30 @@ import Testing
     }
 
     @Test func textStillToComeFlowsToTheNewWidthAfterAResize() async throws {
+        // The model sends the answer's first words, then holds the rest until the terminal has been resized: the
+        // resize falls mid-answer however slowly the machine runs (a paced answer could end before it).
+        let resized = Gate()
+        let model = try FakeOpenAIServer { _ in
+            let steps = FakeOpenAIServer.stream([
+                "Nightly hotel caps apply per room, ",
+                "taxes included, and in the high-cost cities of the policy the cap is USD 320 per night, with a higher cap only when "
+                    + "a conference hotel is booked for the whole delegation and the booking is approved by the "
+                    + "travel desk before the trip, in writing, with the receipt attached to the expense report [1].",
+            ])
+            // The head, the role chunk and the first words; then the rest once the terminal is narrower.
+            return Array(steps.prefix(3)) + [.waitUntil { resized.isOpen }] + steps.dropFirst(3)
+        }
+        defer { model.stop() }
         let home = try home()
-        let terminal = try start(home, columns: 100, environment: ["CHATSHELL_TOKEN_DELAY_MS": "40"])
+        let terminal = try start(home, columns: 100, arguments: ["--llm", model.baseURL.absoluteString])
         #expect(await terminal.waitFor("> "))
         #expect(await run("/upload d/travel-policy.pdf", on: terminal, until: "Indexed"))
         let mark = terminal.text.count
         terminal.type("What is the nightly hotel cap in high-cost cities?\r")
-        #expect(await terminal.waitFor("Nightly", after: mark))
+        #expect(await terminal.waitFor("per room,", after: mark))
         let resizedAt = terminal.rawBytes.count
         terminal.resize(columns: 50)
+        resized.open()
         #expect(await terminal.waitFor("\n> ", after: mark))
         terminal.type("/quit\r")
         #expect(await terminal.waitForExit() == 0)

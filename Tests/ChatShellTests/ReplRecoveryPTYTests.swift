@@ -98,16 +98,16 @@ import Testing
 
 /// Work that must survive: session names, `/save` transcripts that replay where they were saved.
 @Suite(.serialized) struct SessionSurvivalTests {
-    @Test func aSecondSessionWithTheSameFirstQuestionGetsASuffix() throws {
+    @Test func aSecondSessionWithTheSameFirstQuestionGetsASuffix() async throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
-        let first = try BinaryRun.run(
+        let first = try await BinaryRun.run(
             [],
             input: "What is the hotel cap?\nAnd in Leipzig?\nAnd in Paris?\n",
             home: home.url
         )
         #expect(first.status == 0)
-        let second = try BinaryRun.run([], input: "What is the hotel cap?\n", home: home.url)
+        let second = try await BinaryRun.run([], input: "What is the hotel cap?\n", home: home.url)
         #expect(second.status == 0)
 
         let folder = home.url.appendingPathComponent("sessions")
@@ -126,7 +126,7 @@ import Testing
     @Test func twoREPLsThatResumedOneSessionLoseNoTurn() async throws {
         let home = TemporaryDirectory()
         let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
-        let first = try BinaryRun.run([], input: "What is the hotel cap?\n", home: home.url)
+        let first = try await BinaryRun.run([], input: "What is the hotel cap?\n", home: home.url)
         #expect(first.status == 0)
         let folder = home.url.appendingPathComponent("sessions")
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first)
@@ -138,7 +138,7 @@ import Testing
         #expect(await terminal.waitFor("Resumed \(name) (1 turn)."))
         #expect(await terminal.waitFor("\n> "))
         // ...another one resumes it too and asks something...
-        let second = try BinaryRun.run(["--resume"], input: "And in Leipzig?\n", home: home.url)
+        let second = try await BinaryRun.run(["--resume"], input: "And in Leipzig?\n", home: home.url)
         #expect(second.status == 0)
         // ...and then the first one asks
         terminal.type("And in Paris?\r")
@@ -158,7 +158,7 @@ import Testing
         #expect(try inputs(name + "-2") == ["What is the hotel cap?", "And in Paris?"])
     }
 
-    @Test func saveWithRememberAndDocsRmReplaysWhereItWasSaved() throws {
+    @Test func saveWithRememberAndDocsRmReplaysWhereItWasSaved() async throws {
         let home = TemporaryDirectory()
         let work = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
@@ -177,7 +177,7 @@ import Testing
             /save demo
 
             """
-        let session = try BinaryRun.run([], input: input, home: home.url, directory: work.url)
+        let session = try await BinaryRun.run([], input: input, home: home.url, directory: work.url)
         #expect(session.status == 0)
         let saved = try String(contentsOf: work.url.appendingPathComponent("demo.chat"), encoding: .utf8)
         #expect(saved.contains("> /remember My manager is Priya Natarajan.\n| Remembered [ID]: My manager is Priya"))
@@ -187,7 +187,7 @@ import Testing
 
         // Replayed in the folder it was saved in, which is no Swift package, on a fresh store
         let replayHome = TemporaryDirectory()
-        let replay = try BinaryRun.run(["replay", "demo.chat"], home: replayHome.url, directory: work.url)
+        let replay = try await BinaryRun.run(["replay", "demo.chat"], home: replayHome.url, directory: work.url)
         #expect(replay.status == 0, "\(replay.standardOutput)\(replay.standardError)")
         #expect(replay.standardOutput.contains("1 passed"))
     }
@@ -223,12 +223,12 @@ import Testing
         return listener
     }
 
-    @Test func askExitsNonZeroWhenTheServerCutsTheAnswerShort() throws {
+    @Test func askExitsNonZeroWhenTheServerCutsTheAnswerShort() async throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
         let server = try Self.cancellingServer()
         defer { server.stop() }
-        let run = try BinaryRun.run(
+        let run = try await BinaryRun.run(
             ["ask", "--server", "http://127.0.0.1:\(server.port)", "What is the nightly hotel cap?"],
             home: home.url
         )
@@ -238,12 +238,12 @@ import Testing
         #expect(run.standardError.contains("cut off"))
     }
 
-    @Test func theREPLShowsACutOffAnswerAsInterrupted() throws {
+    @Test func theREPLShowsACutOffAnswerAsInterrupted() async throws {
         let home = TemporaryDirectory()
         _ = try #require(TestCorpus.binary, "build chatshell first: swift build")
         let server = try Self.cancellingServer()
         defer { server.stop() }
-        let run = try BinaryRun.run(
+        let run = try await BinaryRun.run(
             ["--server", "http://127.0.0.1:\(server.port)"],
             input: "What is the nightly hotel cap?\n/history\n",
             home: home.url
@@ -288,11 +288,14 @@ import Testing
         defer { model.stop() }
         let home = TemporaryDirectory()
         let llm = ["--llm", model.baseURL.absoluteString]
-        let ingest = try BinaryRun.run(["ingest", TestCorpus.document("product-x300-spec.pdf").path], home: home.url)
+        let ingest = try await BinaryRun.run(
+            ["ingest", TestCorpus.document("product-x300-spec.pdf").path],
+            home: home.url
+        )
         #expect(ingest.status == 0)
 
         // ask: the partial text, the error, exit 1
-        let ask = try BinaryRun.run(llm + ["ask", "What payload does the NR-X300 carry?"], home: home.url)
+        let ask = try await BinaryRun.run(llm + ["ask", "What payload does the NR-X300 carry?"], home: home.url)
         #expect(ask.status == 1)
         #expect(ask.standardOutput.contains("The NR-X300 carries 14 kg and"))
         #expect(ask.standardError.contains("error: "))
@@ -493,9 +496,12 @@ import Testing
 
     @Test func ctrlCWhileIndexingStopsTheWaitingCleanly() async throws {
         let home = TemporaryDirectory()
-        let terminal = try #require(try start(home: home), "build chatshell first: swift build")
+        // Each document is held a second before it is read (the slow file on purpose), so the folder's indexing
+        // lasts about twenty seconds per two workers after its first result line: the Ctrl-C lands mid-upload
+        // however slowly this process reads the terminal (unpaced, the 39 pages were all indexed before it).
+        let paced = ["CHATSHELL_INGEST_PAUSE_MS": "1000"]
+        let terminal = try #require(try start(home: home, extra: paced), "build chatshell first: swift build")
         #expect(await terminal.waitFor("> "))
-        // The second corpus is large enough that its indexing outlasts the first result line.
         let folder = TestCorpus.repositoryRoot.appendingPathComponent("samples/sqlite/docs")
         terminal.type("/upload \(folder.path)\r")
         #expect(await terminal.waitFor("Indexed "))
@@ -510,7 +516,10 @@ import Testing
         #expect(!terminal.text[notice.upperBound...].contains("Indexed "))
         var screen = ScreenModel(width: 100)
         screen.feed(terminal.rawBytes)
-        #expect(!screen.lines.contains { $0.contains("files/s") }, "a frame of the bar stayed")
+        #expect(
+            !screen.lines.contains { $0.contains("files/s") },
+            "a frame of the bar stayed:\n\(screen.lines.suffix(12).joined(separator: "\n"))"
+        )
         // Sending the folder again sends what was not sent and indexes nothing twice.
         let again = terminal.text.count
         terminal.type("/upload \(folder.path)\r")

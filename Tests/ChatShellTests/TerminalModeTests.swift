@@ -40,25 +40,29 @@ import Testing
         #expect(Self.find(Self.bracketedPasteOn, in: raw))
     }
 
-    @Test func askWithColorAlwaysStylesIntoAPipe() throws {
+    @Test func askWithColorAlwaysStylesIntoAPipe() async throws {
         let binary = try #require(TestCorpus.binary, "build chatshell first: swift build")
         let home = TemporaryDirectory()
-        func run(_ arguments: [String]) throws -> String {
+        let environment = environment(home: home, term: "xterm")
+        func run(_ arguments: [String]) async throws -> String {
             let process = Process()
             process.executableURL = binary
             process.arguments = arguments
-            process.environment = environment(home: home, term: "xterm")
+            process.environment = environment
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            let data = try await OwnThread.run {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return data
+            }
             return String(decoding: data, as: UTF8.self)
         }
-        let styled = try run(["ask", "--color", "always", "What is the hotel cap?"])
+        let styled = try await run(["ask", "--color", "always", "What is the hotel cap?"])
         #expect(styled.contains("\u{1B}[2m(no sources)\u{1B}[0m"))
-        let plain = try run(["ask", "What is the hotel cap?"])
+        let plain = try await run(["ask", "What is the hotel cap?"])
         #expect(plain.contains("(no sources)"))
         #expect(!plain.contains("\u{1B}"))
     }

@@ -10,12 +10,14 @@ extension FakeOpenAIServer {
     ///   - apiKey: Sent as a bearer token.
     ///   - firstToken: The first-token limit.
     ///   - idle: The idle limit.
+    ///   - clock: What the limits count on (`.expiring(at:)` lets a test say when they run out).
     /// - Returns: The answerer.
     public func answerer(
         model: String? = "fake-model",
         apiKey: String? = nil,
         firstToken: Duration = .seconds(120),
-        idle: Duration = .seconds(120)
+        idle: Duration = .seconds(120),
+        clock: CompletionClock = .continuous
     ) -> OpenAICompatibleAnswerer {
         OpenAICompatibleAnswerer(
             configuration: .init(
@@ -26,7 +28,21 @@ extension FakeOpenAIServer {
                 firstTokenTimeout: firstToken,
                 idleTimeout: idle
             ),
-            transport: CurlCompletionTransport(environment: [:])
+            transport: CurlCompletionTransport(environment: [:]),
+            clock: clock
+        )
+    }
+}
+
+extension CompletionClock {
+    /// A clock on which every limit runs out when `expiry` opens, and not before.
+    ///
+    /// Real time until then, then every deadline has passed. A test opens it once the server holds the request,
+    /// so a short limit cannot run out before a loaded machine has even sent it.
+    public static func expiring(at expiry: Gate) -> CompletionClock {
+        CompletionClock(
+            now: { expiry.isOpen ? ContinuousClock.now + .seconds(365 * 86_400) : ContinuousClock.now },
+            sleep: { _ in try await expiry.wait() }
         )
     }
 }

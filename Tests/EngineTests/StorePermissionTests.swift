@@ -12,7 +12,10 @@ import Testing
 #endif
 
 /// The store's folder and files are owner-only whatever the umask (architecture.md section 5, issue 15).
-@Suite struct StorePermissionTests {
+///
+/// Serialized: the umask is the process's, and two of these tests setting and restoring it at once could leave the
+/// other one's value behind.
+@Suite(.serialized) struct StorePermissionTests {
     private static func mode(_ path: String) -> mode_t {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         return mode_t((attributes?[.posixPermissions] as? NSNumber)?.uint32Value ?? 0)

@@ -33,11 +33,14 @@ import Testing
             #expect(chunk.text == best.text)
             #expect(try await backend.conversations(limit: 50, offset: 0).total == conversationsBefore)
 
-            // A document filter keeps the results inside it.
+            // A document filter keeps the results inside it: a query that also matches the travel policy finds
+            // only the warranty's passages (some, or the check below would hold for an empty list).
             let warranty = try #require(ids["warranty-terms.txt"])
-            let filtered = try await backend.search(
-                SearchRequest(query: "nightly hotel cap", documentIds: [warranty])
-            )
+            let query = "nightly hotel cap and the warranty period"
+            let unfiltered = try await backend.search(SearchRequest(query: query))
+            #expect(unfiltered.results.contains { $0.documentId != warranty })
+            let filtered = try await backend.search(SearchRequest(query: query, documentIds: [warranty]))
+            #expect(!filtered.results.isEmpty)
             #expect(filtered.results.allSatisfy { $0.documentId == warranty })
 
             // The same field rules and errors as a question.

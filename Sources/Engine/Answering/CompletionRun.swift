@@ -22,6 +22,8 @@ final class CompletionRun: Sendable {
         var firstToken: Duration
         /// Between two payloads once text flows.
         var idle: Duration
+        /// What both are counted on.
+        var clock: CompletionClock = .continuous
     }
 
     private struct State {
@@ -43,7 +45,7 @@ final class CompletionRun: Sendable {
     private let failure: @Sendable (any Error) -> any Error
 
     private init(limits: Limits, failure: @escaping @Sendable (any Error) -> any Error) {
-        let now = ContinuousClock.now
+        let now = limits.clock.now()
         started = now
         state = Mutex(State(lastActivity: now))
         (fragments, output) = AsyncThrowingStream<AnswerFragment, any Error>.makeStream()
@@ -171,21 +173,21 @@ final class CompletionRun: Sendable {
                     : (started + limits.firstToken, .noFirstToken)
             }
             guard let next else { return }
-            if ContinuousClock.now >= next.deadline {
+            if limits.clock.now() >= next.deadline {
                 end(failure(next.failure))
                 return
             }
-            try? await Task.sleep(until: next.deadline, clock: .continuous)
+            try? await limits.clock.sleep(next.deadline)
         }
     }
 
     private func touch() {
-        let now = ContinuousClock.now
+        let now = limits.clock.now()
         state.withLock { $0.lastActivity = now }
     }
 
     private func markFirstToken() {
-        let now = ContinuousClock.now
+        let now = limits.clock.now()
         state.withLock { state in
             if !state.firstToken {
                 state.firstToken = true

@@ -101,6 +101,8 @@ public struct OpenAICompatibleAnswerer: Answerer {
 
     public let configuration: Configuration
     let transport: any CompletionTransport
+    /// What the first-token and idle limits count on.
+    let clock: CompletionClock
     private let modelName: ModelNameResolver
 
     /// Creates an answerer; nothing is sent until the first question (or `prepare()`).
@@ -108,9 +110,15 @@ public struct OpenAICompatibleAnswerer: Answerer {
     /// - Parameters:
     ///   - configuration: The endpoint, model, key and limits.
     ///   - transport: What carries the requests (`CurlCompletionTransport` in the app, a fake in tests).
-    public init(configuration: Configuration, transport: any CompletionTransport) {
+    ///   - clock: What the first-token and idle limits count on: real time, unless a test expires them on an event.
+    public init(
+        configuration: Configuration,
+        transport: any CompletionTransport,
+        clock: CompletionClock = .continuous
+    ) {
         self.configuration = configuration
         self.transport = transport
+        self.clock = clock
         self.modelName = ModelNameResolver(configured: configuration.model)
     }
 
@@ -176,7 +184,7 @@ public struct OpenAICompatibleAnswerer: Answerer {
         return CompletionRun.start(
             request: request,
             transport: transport,
-            limits: .init(firstToken: configuration.firstTokenTimeout, idle: configuration.idleTimeout),
+            limits: .init(firstToken: configuration.firstTokenTimeout, idle: configuration.idleTimeout, clock: clock),
             failure: { [configuration] in Self.engineError(for: $0, configuration: configuration) }
         )
     }

@@ -396,7 +396,8 @@ actor IngestionQueue {
             at: now()
         )
         if let pause {
-            Logger(label: "chatshell.ingestion").info("pausing \(pause) before extracting \(job.documentId)")
+            // Debug, not info: the REPL logs to the terminal it draws its progress bar on.
+            Logger(label: "chatshell.ingestion").debug("pausing \(pause) before extracting \(job.documentId)")
             Thread.sleep(
                 forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
             )
