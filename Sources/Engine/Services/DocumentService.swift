@@ -140,9 +140,7 @@ struct DocumentService: Sendable {
 
     /// The processing state of a visible document.
     func documentStatus(id: String, as principal: Principal) throws -> DocumentStatus {
-        guard let record = try store.visibleDocument(id: id, for: principal) else {
-            throw EngineError.documentNotFound(id)
-        }
+        let record = try visibleDocument(id: id, as: principal)
         return DocumentStatus(
             documentId: record.id,
             status: record.status,
@@ -185,9 +183,7 @@ struct DocumentService: Sendable {
 
     /// One visible document.
     func document(id: String, as principal: Principal) throws -> Document {
-        guard let record = try store.visibleDocument(id: id, for: principal) else {
-            throw EngineError.documentNotFound(id)
-        }
+        let record = try visibleDocument(id: id, as: principal)
         return Self.document(record)
     }
 
@@ -195,9 +191,7 @@ struct DocumentService: Sendable {
     ///
     /// Personal documents are deleted by their owner; shared ones only through the admin route (`viaAdmin`).
     func deleteDocument(id: String, viaAdmin: Bool, as principal: Principal) throws -> Deleted {
-        guard let record = try store.visibleDocument(id: id, for: principal) else {
-            throw EngineError.documentNotFound(id)
-        }
+        let record = try visibleDocument(id: id, as: principal)
         if record.scope == Document.Scope.shared.rawValue {
             guard viaAdmin else {
                 throw EngineError.forbidden("Shared documents are deleted by an admin (/admin docs rm \(id)).")
@@ -214,9 +208,7 @@ struct DocumentService: Sendable {
 
     /// One passage of a visible document, in full.
     func chunk(documentId: String, chunkId: String, as principal: Principal) throws -> ChunkDetail {
-        guard let document = try store.visibleDocument(id: documentId, for: principal) else {
-            throw EngineError.documentNotFound(documentId)
-        }
+        let document = try visibleDocument(id: documentId, as: principal)
         guard let chunk = try store.chunk(id: chunkId, documentId: documentId) else {
             throw EngineError.chunkNotFound(chunkId)
         }
@@ -235,11 +227,18 @@ struct DocumentService: Sendable {
 
     /// The first passage of a document, for `/docs show`.
     func firstChunk(documentId: String, as principal: Principal) throws -> ChunkDetail? {
-        guard try store.visibleDocument(id: documentId, for: principal) != nil else {
-            throw EngineError.documentNotFound(documentId)
-        }
+        _ = try visibleDocument(id: documentId, as: principal)
         guard let first = try store.chunks(documentId: documentId).first else { return nil }
         return try chunk(documentId: documentId, chunkId: first.id, as: principal)
+    }
+
+    /// A document the caller may see; one the caller may not see is "not found", never "forbidden", so ids of other
+    /// owners' documents are not revealed.
+    private func visibleDocument(id: String, as principal: Principal) throws -> DocumentRecord {
+        guard let record = try store.visibleDocument(id: id, for: principal) else {
+            throw EngineError.documentNotFound(id)
+        }
+        return record
     }
 
     // MARK: - Mapping
